@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { FieldError } from '../shared/api/apiErrorBody.ts';
+import { sendApiError } from './sendApiError.ts';
+
+/**
+ * Translates every thrown error into the API error shape, once. Schema failures list each
+ * field's path (`body.name`); 5xx details are logged, never sent.
+ */
+export function apiErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (error.validation) {
+    const fields: FieldError[] = error.validation.map((issue) => ({
+      path: fieldPath(error.validationContext ?? 'request', issue),
+      message: issue.message ?? 'is invalid',
+    }));
+    return sendApiError(reply, {
+      status: 400,
+      reason: 'ValidationFailed',
+      message: fields.map((field) => `${field.path}: ${field.message}`).join('; '),
+      fields,
+    });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed');
+    return sendApiError(reply, {
+      status,
+      reason: 'InternalError',
+      message: 'Internal server error',
+    });
+  }
+  return sendApiError(reply, {
+    status,
+    reason: error.code ?? 'BadRequest',
+    message: error.message,
+  });
+}
+
+/** `body` + instancePath `/spec/replicas` + missing property `name` → `body.spec.replicas.name`. */
+function fieldPath(
+  context: string,
+  issue: { instancePath?: string; params?: Record<string, unknown> },
+): string {
+  const segments = (issue.instancePath ?? '').split('/').filter(Boolean);
+  const missing = issue.params?.['missingProperty'] ?? issue.params?.['additionalProperty'];
+  if (typeof missing === 'string') segments.push(missing);
+  return [context, ...segments].join('.');
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, loadServerConfig } from './serverConfig.ts';
+
+const webRoot = mkdtempSync(join(tmpdir(), 'raydeck-web-'));
+writeFileSync(join(webRoot, 'index.html'), '<!doctype html>');
+
+describe('loadServerConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    const config = loadServerConfig({ flags: { webRoot } });
+    expect(config).toEqual({ host: '127.0.0.1', port: 8080, logLevel: 'info', webRoot });
+  });
+
+  it('prefers a flag over the environment and the environment over the default', () => {
+    const env = { RAYDECK_PORT: '9000', RAYDECK_HOST: '0.0.0.0', RAYDECK_WEB_ROOT: webRoot };
+    expect(loadServerConfig({ env }).port).toBe(9000);
+    expect(loadServerConfig({ env, flags: { port: '9100' } }).port).toBe(9100);
+    expect(loadServerConfig({ env }).host).toBe('0.0.0.0');
+  });
+
+  it('treats an empty environment variable as unset', () => {
+    expect(loadServerConfig({ env: { RAYDECK_PORT: '', RAYDECK_WEB_ROOT: webRoot } }).port).toBe(
+      8080,
+    );
+  });
+
+  it('reports every invalid setting at once, naming its flag or variable', () => {
+    let caught: unknown;
+    try {
+      loadServerConfig({
+        flags: { port: '70000', webRoot },
+        env: { RAYDECK_LOG_LEVEL: 'loud', RAYDECK_HOST: 'bad host' },
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).problems).toEqual([
+      'RAYDECK_HOST: must be a host name or IP address (got "bad host")',
+      '--port: must be an integer from 0 to 65535 (got "70000")',
+      'RAYDECK_LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ]);
+  });
+
+  it('rejects a web root without a built app', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'raydeck-empty-'));
+    expect(() => loadServerConfig({ flags: { webRoot: empty } })).toThrow(
+      /--web-root: has no index.html .* run `npm run build` first/,
+    );
+  });
+
+  it('rejects ports that are not plain integers', () => {
+    for (const port of ['-1', '80.5', '1e3', ' 80']) {
+      expect(() => loadServerConfig({ flags: { port, webRoot } }), port).toThrow(ConfigError);
+    }
+  });
+});
