@@ -6,12 +6,28 @@ import { ApiError } from './ApiError.ts';
 export interface ApiClientOptions {
   /** Origin of the portal, e.g. `http://127.0.0.1:8080`. Empty means same origin (the web app). */
   baseUrl?: string;
-  /** Injected for tests and for Node < 18 polyfills; defaults to the global `fetch`. */
+  /** Injected for tests; defaults to the global `fetch`. */
   fetch?: typeof fetch;
+  /** Bearer API token (CLI, automation). The web app uses its session cookie instead. */
+  token?: string;
+  /** Returns the CSRF token to send on mutations made with a session cookie. */
+  csrfToken?: () => string | undefined;
 }
+
+/** One request through the client: JSON in, JSON out, errors as {@link ApiError}. */
+export interface ApiRequestInit {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+}
+
+/** The low-level request function every endpoint group is built on. */
+export type ApiRequest = <T>(path: string, init?: ApiRequestInit) => Promise<T>;
 
 /** The typed Raydeck REST client shared by the web app and the CLI. */
 export interface ApiClient {
+  request: ApiRequest;
   getVersion(): Promise<VersionInfo>;
 }
 
@@ -20,9 +36,25 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? '';
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function request<T>(path: string): Promise<T> {
-    const response = await doFetch(`${baseUrl}${path}`, {
-      headers: { accept: 'application/json' },
+  const request: ApiRequest = async <T>(path: string, init: ApiRequestInit = {}): Promise<T> => {
+    const method = init.method ?? 'GET';
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+    const csrf = method !== 'GET' ? options.csrfToken?.() : undefined;
+    if (csrf) headers['x-csrf-token'] = csrf;
+    const query = Object.entries(init.query ?? {}).filter(
+      ([, value]) => value !== undefined && value !== '',
+    );
+    const search =
+      query.length > 0
+        ? `?${new URLSearchParams(query.map(([key, value]) => [key, String(value)]))}`
+        : '';
+    const response = await doFetch(`${baseUrl}${path}${search}`, {
+      method,
+      headers,
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      credentials: 'same-origin',
     });
     const text = await response.text();
     const body: unknown = text ? parseJson(text) : undefined;
@@ -31,9 +63,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       throw new ApiError(response.status, error, `${response.status} ${response.statusText}`);
     }
     return body as T;
-  }
+  };
 
   return {
+    request,
     getVersion: () => request<VersionInfo>('/api/v1/version'),
   };
 }
