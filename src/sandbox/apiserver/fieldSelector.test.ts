@@ -91,6 +91,10 @@ describe('parseFieldSelector', () => {
       expect(failure(`${label}=x`, target)).toBe(message);
     });
 
+    it('does not take inherited names for aliases', () => {
+      expect(failure('constructor=x', pod)).toBe('field label not supported: constructor');
+    });
+
     it('reports the first bad term in sorted order', () => {
       expect(failure('z.bad=1,a.bad=2', pod)).toBe('field label not supported: a.bad');
     });

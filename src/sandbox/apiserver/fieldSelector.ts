@@ -219,7 +219,10 @@ export function parseFieldSelector(
   const conversion = conversionFor(target.group, target.kind);
   return {
     requirements: requirements.map((requirement) => {
-      const field = conversion.aliases?.[requirement.field] ?? requirement.field;
+      const aliases = conversion.aliases ?? {};
+      const field = Object.hasOwn(aliases, requirement.field)
+        ? (aliases[requirement.field] ?? requirement.field)
+        : requirement.field;
       if (!conversion.fields.has(field)) {
         throw new FieldSelectorError(conversion.unsupported(requirement.field));
       }

@@ -203,6 +203,10 @@ describe('labelSelectorFromMeta', () => {
       '"Gt" is not a valid label selector operator',
     ],
     [
+      { matchExpressions: [{ key: 'a', operator: 'constructor' }] },
+      '"constructor" is not a valid label selector operator',
+    ],
+    [
       { matchExpressions: [{ key: 'a', operator: 'In' }] },
       "values: Invalid value: null: for 'in', 'notin' operators, values set can't be empty",
     ],

@@ -11,7 +11,10 @@ import { isQualifiedName, isValidLabelValue } from './objectNameValidation.ts';
  */
 export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
 
-/** One requirement; `values` are sorted and unique, as Kubernetes keeps them. */
+/**
+ * One requirement. `values` are sorted and unique when parsed from a string (Kubernetes keeps a
+ * string set), and in the given order for a `metav1.LabelSelector`.
+ */
 export interface LabelRequirement {
   readonly key: string;
   readonly operator: LabelOperator;
@@ -68,8 +71,8 @@ const unaryOperators: readonly LabelOperator[] = ['exists', '!'];
 const binaryOperatorNames = 'in, notin, =, ==, !=, gt, lt';
 
 /**
- * `labels.NewRequirement`: validates the key, the value count for the operator, and each value.
- * `path` is '' for the string parser (Go's nil path) and also for LabelSelectorAsSelector.
+ * `labels.NewRequirement`: validates the key, the value count for the operator, and each value,
+ * reporting every problem under Go's field paths from a nil root (`key`, `values[0][app]`).
  */
 function newRequirement(
   key: string,
@@ -390,7 +393,9 @@ export function labelSelectorFromMeta(
     requirements.push(newRequirement(key, '=', [value]));
   }
   for (const expression of selector.matchExpressions ?? []) {
-    const operator = metaOperators[expression.operator];
+    const operator = Object.hasOwn(metaOperators, expression.operator)
+      ? metaOperators[expression.operator]
+      : undefined;
     if (!operator) {
       throw new SelectorParseError(
         `${JSON.stringify(expression.operator)} is not a valid label selector operator`,

@@ -38,6 +38,17 @@ describe('applyMergePatch', () => {
     expect(applyMergePatch(target, patch)).toEqual(expected);
   });
 
+  it('keeps a "__proto__" key as data, never as a prototype', () => {
+    const patch: unknown = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    const viaMerge = applyMergePatch({}, patch) as Record<string, unknown>;
+    const viaStrategic = applyStrategicMergePatch({}, patch, podKind) as Record<string, unknown>;
+    for (const result of [viaMerge, viaStrategic]) {
+      expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+      expect(Object.hasOwn(result, '__proto__')).toBe(true);
+      expect(result['polluted']).toBeUndefined();
+    }
+  });
+
   it('leaves its inputs alone', () => {
     const target = { metadata: { labels: { a: '1' } } };
     const patch = { metadata: { labels: { b: '2' } } };

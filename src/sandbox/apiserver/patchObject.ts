@@ -39,6 +39,11 @@ function isMap(value: Json): value is JsonMap {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Sets a member as own data, so a JSON key `__proto__` stays a key and never a prototype. */
+function setField(map: JsonMap, key: string, value: Json): void {
+  Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 // ---- RFC 7386 -------------------------------------------------------------------------------
 
 function mergePatchValue(target: Json, patch: Json): Json {
@@ -46,7 +51,7 @@ function mergePatchValue(target: Json, patch: Json): Json {
   const result: JsonMap = isMap(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) Reflect.deleteProperty(result, key);
-    else result[key] = mergePatchValue(result[key], value);
+    else setField(result, key, mergePatchValue(result[key], value));
   }
   return result;
 }
@@ -387,11 +392,11 @@ function removeDirectives(value: Json): Json {
     return value.map(removeDirectives).filter((item) => item !== undefined);
   }
   if (!isMap(value)) return value;
-  if (directiveMarker in value) return undefined;
+  if (Object.hasOwn(value, directiveMarker)) return undefined;
   const result: JsonMap = {};
   for (const [key, item] of Object.entries(value)) {
     const kept = removeDirectives(item);
-    if (kept !== undefined) result[key] = kept;
+    if (kept !== undefined) setField(result, key, kept);
   }
   return result;
 }
@@ -401,7 +406,7 @@ function discardNulls(value: Json): Json {
   if (!isMap(value)) return value;
   const result: JsonMap = {};
   for (const [key, item] of Object.entries(value)) {
-    if (item !== null) result[key] = discardNulls(item);
+    if (item !== null) setField(result, key, discardNulls(item));
   }
   return result;
 }
@@ -410,7 +415,7 @@ function discardNulls(value: Json): Json {
 function takePatchValue(original: JsonMap, key: string, value: Json): void {
   const kept = removeDirectives(discardNulls(value));
   if (kept === undefined) Reflect.deleteProperty(original, key);
-  else original[key] = kept;
+  else setField(original, key, kept);
 }
 
 function extractKey(key: string, prefix: string): string {
@@ -705,18 +710,15 @@ function applySetElementOrder(original: JsonMap, patch: JsonMap, schema: Schema)
     Reflect.deleteProperty(patch, listKey);
     const type = elementType(originalList, patchList);
     if (type === undefined) {
-      original[listKey] = merged;
+      setField(original, listKey, merged);
       continue;
     }
     const maps = type === 'object';
     const [patchItems, serverOnly] = partition(merged, order, mergeKey, maps);
-    original[listKey] = normalizeElementOrder(
-      patchItems,
-      serverOnly,
-      order,
-      originalList,
-      mergeKey,
-      maps,
+    setField(
+      original,
+      listKey,
+      normalizeElementOrder(patchItems, serverOnly, order, originalList, mergeKey, maps),
     );
   }
 }
