@@ -55,7 +55,7 @@ function without(object: Manifest, path: Path): Manifest | undefined {
   const parent = parentOf(next, path);
   const last = path[path.length - 1];
   if (!parent || last === undefined) return undefined;
-  delete parent[last];
+  Reflect.deleteProperty(parent, last);
   return next;
 }
 
