@@ -15,10 +15,14 @@ export interface ValidationRule {
   readonly optionalOldSelf?: boolean;
 }
 
-/** How a schema node types its value for CEL: integers become CEL `int`, the rest is dyn. */
+/**
+ * How a schema node types its value for CEL: integers become CEL `int`, strings of format
+ * date-time or date become `timestamp` (as in Kubernetes), the rest keeps its JSON type.
+ */
 export interface CelTypeHint {
   readonly integer: boolean;
   readonly number: boolean;
+  readonly timestamp: boolean;
   child(key: string): CelTypeHint | undefined;
   readonly items: CelTypeHint | undefined;
 }
@@ -153,6 +157,10 @@ function ruleErrorString(rule: ValidationRule): string {
 
 function toCelValue(value: unknown, hint: CelTypeHint | undefined): unknown {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && hint?.timestamp) {
+    const time = new Date(value);
+    return Number.isNaN(time.getTime()) ? value : time;
+  }
   if (typeof value === 'number') {
     if (Number.isInteger(value) && (hint === undefined || hint.integer || !hint.number)) {
       return BigInt(value);

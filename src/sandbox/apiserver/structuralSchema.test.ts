@@ -635,6 +635,20 @@ describe('CEL rules', () => {
     expect(admit(optional, 'b', 'a').texts).toEqual(['spec: Invalid value: "b": fixed']);
   });
 
+  it('binds date-time strings as timestamps', () => {
+    const dated = root({
+      type: 'string',
+      format: 'date-time',
+      'x-kubernetes-validations': [
+        { rule: "self > timestamp('2020-01-01T00:00:00Z')", message: 'too old' },
+      ],
+    });
+    expect(admit(dated, '2026-11-26T10:00:00Z').causes).toEqual([]);
+    expect(admit(dated, '2019-05-01T00:00:00Z').texts).toEqual([
+      'spec: Invalid value: "2019-05-01T00:00:00Z": too old',
+    ]);
+  });
+
   it('reports an invalid rule as a compile error', () => {
     const broken = root({ type: 'string', 'x-kubernetes-validations': [{ rule: 'self ==' }] });
     expect(admit(broken, 'a').causes[0]?.message).toMatch(

@@ -189,6 +189,9 @@ function compile(schema: JsonSchemaProps): SchemaNode {
       children.some((child) => child.treeHasEmbedded),
     integer: types.includes('integer'),
     number: types.includes('number'),
+    timestamp:
+      types.includes('string') &&
+      (normalizeFormat(schema.format ?? '') === 'datetime' || schema.format === 'date'),
     child(key: string): CelTypeHint | undefined {
       return properties?.get(key) ?? (typeof additional === 'object' ? additional : undefined);
     },
