@@ -51,7 +51,12 @@ interface VitestJson {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; status: string; message?: string; assertionResults: unknown[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { status?: string }[];
+  }[];
 }
 
 let passed = steps.filter((step) => step.ok).length;
@@ -60,8 +65,11 @@ let skipped = 0;
 if (existsSync(vitestReport)) {
   const report = JSON.parse(readFileSync(vitestReport, 'utf8')) as VitestJson;
   // A file that fails to load has no tests but must still count as a failure.
+  // A file that fails outside its tests (a broken import, a failing beforeAll) has no failed
+  // test of its own but must still count as a failure.
   const brokenFiles = report.testResults.filter(
-    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+    (file) =>
+      file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
   );
   for (const file of brokenFiles) process.stdout.write(`✘ could not run ${file.name}\n`);
   passed += report.numPassedTests;

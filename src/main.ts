@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 
+import { parseListenAddress, startSandbox } from './sandbox/startSandbox.ts';
 import {
   ConfigError,
   loadServerConfig,
@@ -29,6 +30,42 @@ export async function main(argv: readonly string[]): Promise<void> {
     const config = loadServerConfig({ flags, env: process.env });
     await startServer(config);
   });
+
+  program
+    .command('sandbox')
+    .description('Run the embedded sandbox Kubernetes API server alone')
+    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:6443')
+    .option('--kubeconfig-out <file>', 'write a kubeconfig for kubectl to this file')
+    .option('--state <file>', 'restore from and snapshot to this file')
+    .option('--token <token>', 'require this bearer token on every request')
+    .option('--rbac', 'evaluate access reviews against stored RBAC objects')
+    .action(
+      async (flags: {
+        listen: string;
+        kubeconfigOut?: string;
+        state?: string;
+        token?: string;
+        rbac?: boolean;
+      }) => {
+        try {
+          parseListenAddress(flags.listen);
+        } catch (error) {
+          throw new ConfigError([(error as Error).message]);
+        }
+        const sandbox = await startSandbox(flags);
+        process.stdout.write(`Raydeck sandbox API server listening on ${sandbox.url}\n`);
+        if (flags.kubeconfigOut) {
+          process.stdout.write(
+            `kubeconfig written to ${flags.kubeconfigOut}: kubectl --kubeconfig ${flags.kubeconfigOut} get ns\n`,
+          );
+        }
+        const stop = () => {
+          void sandbox.stop().then(() => process.exit(0));
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -48,7 +48,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     );
     const search =
       query.length > 0
-        ? `?${new URLSearchParams(query.map(([key, value]) => [key, String(value)]))}`
+        ? `?${new URLSearchParams(query.map(([key, value]): [string, string] => [key, String(value)]))}`
         : '';
     const response = await doFetch(`${baseUrl}${path}${search}`, {
       method,

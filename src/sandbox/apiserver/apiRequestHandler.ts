@@ -1,0 +1,618 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { parse as parseYaml } from 'yaml';
+
+import {
+  authorizeWithRbac,
+  type NonResourceAttributes,
+  type ResourceAttributes,
+} from './accessReview.ts';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  sandboxKubernetesVersion,
+} from './discovery.ts';
+import { FieldSelectorError, parseFieldSelector, supportedFieldPaths } from './fieldSelector.ts';
+import { parseLabelSelector, SelectorParseError } from './labelSelector.ts';
+import type {
+  DeleteOptions,
+  ListOptions,
+  ObjectApi,
+  PatchType,
+  WriteOptions,
+} from './objectApi.ts';
+import { PatchError } from './patchObject.ts';
+import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
+import type { ServiceProxyRegistry } from './serviceProxy.ts';
+import {
+  badRequest,
+  methodNotAllowed,
+  serviceUnavailable,
+  StatusError,
+  unauthorized,
+  unsupportedMediaType,
+} from './statusError.ts';
+import type { FieldValidation } from './structuralSchema.ts';
+import { sandboxAdmin, type UserInfo } from './userInfo.ts';
+import { serveWatch } from './watchStream.ts';
+
+/** Source of container logs for `pods/{name}/log` (the simulated kubelet provides one). */
+export type PodLogSource = (input: {
+  namespace: string;
+  pod: KubeObject;
+  container: string | undefined;
+  tailLines: number | undefined;
+}) => string;
+
+/** What the request handler needs; everything is in-process. */
+export interface ApiRequestContext {
+  api: ObjectApi;
+  proxies: ServiceProxyRegistry;
+  /** When set, every request must carry `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Evaluate access reviews against stored RBAC; otherwise they allow everything. */
+  rbac?: boolean;
+  /** `host:port` clients reach the server on, for `/api` discovery. */
+  serverAddress: () => string;
+  podLogs?: PodLogSource;
+}
+
+/** Largest request body accepted, as the real API server's 3 MiB limit. */
+const maxBodyBytes = 3 * 1024 * 1024;
+
+/**
+ * The sandbox's HTTP entry: discovery, every resource verb, watch, subresources, access reviews
+ * and the service proxy, answering errors as Kubernetes `Status` bodies.
+ */
+export function createApiRequestHandler(context: ApiRequestContext) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    handle(context, request, response).catch((error: unknown) => sendError(response, error));
+  };
+}
+
+async function handle(
+  context: ApiRequestContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://sandbox');
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/healthz' || path === '/readyz' || path === '/livez') {
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    return;
+  }
+  const user = authenticate(context, request);
+  if (path === '/version') return sendJson(response, 200, sandboxKubernetesVersion);
+  if (path === '/api') return sendJson(response, 200, apiVersions(context.serverAddress()));
+  if (path === '/apis') return sendJson(response, 200, apiGroupList(context.api.registry));
+
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api' && segments[1]) {
+    [group, version, rest] = ['', segments[1], segments.slice(2)];
+  } else if (segments[0] === 'apis' && segments[1]) {
+    if (!segments[2]) {
+      const body = apiGroup(context.api.registry, segments[1]);
+      return body ? sendJson(response, 200, body) : sendError(response, pathNotFound());
+    }
+    [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
+  } else {
+    return sendError(response, pathNotFound());
+  }
+  if (rest.length === 0) {
+    const body = apiResourceList(context.api.registry, group, version);
+    return body ? sendJson(response, 200, body) : sendError(response, pathNotFound());
+  }
+
+  const registry = context.api.registry;
+  let namespace: string | undefined;
+  let plural: string;
+  let name: string | undefined;
+  let subresource: string[];
+  const namespacedType =
+    rest[0] === 'namespaces' && rest[2] ? registry.lookup(group, version, rest[2]) : undefined;
+  if (namespacedType?.namespaced) {
+    [namespace, plural, name, subresource] = [rest[1], rest[2] as string, rest[3], rest.slice(4)];
+  } else {
+    [plural, name, subresource] = [rest[0] as string, rest[1], rest.slice(2)];
+  }
+  const type = registry.lookup(group, version, plural);
+  if (!type) return sendError(response, pathNotFound());
+
+  if (type.kind === 'Service' && name && subresource[0] === 'proxy') {
+    return proxyToService(context, request, response, {
+      namespace: namespace ?? '',
+      name,
+      rest: subresource.slice(1),
+      search: url.search,
+    });
+  }
+  const query = url.searchParams;
+  const writeOptions: WriteOptions = {
+    user,
+    dryRun: query.getAll('dryRun').includes('All'),
+    fieldValidation: parseFieldValidation(query.get('fieldValidation')),
+  };
+  const sub = subresource[0];
+  if (sub !== undefined && !type.subresources.includes(sub as never))
+    return sendError(response, pathNotFound());
+  const method = request.method ?? 'GET';
+
+  if (type.review) {
+    if (method !== 'POST') return sendError(response, methodNotAllowed());
+    const body = await readBody(request);
+    return sendJson(response, 201, review(context, type, body, user));
+  }
+
+  if (method === 'GET') {
+    if (!name) {
+      const filter = listFilter(type, namespace, query);
+      if (isTrue(query.get('watch'))) {
+        return serveWatch(request, response, {
+          api: context.api,
+          type,
+          filter,
+          resourceVersion: query.get('resourceVersion') ?? undefined,
+          allowBookmarks: isTrue(query.get('allowWatchBookmarks')),
+          sendInitialEvents: isTrue(query.get('sendInitialEvents')),
+          timeoutSeconds: numberParam(query, 'timeoutSeconds'),
+        });
+      }
+      return sendList(context.api, type, response, {
+        ...filter,
+        ...optional('limit', numberParam(query, 'limit')),
+        ...optional('continueToken', query.get('continue') ?? undefined),
+      });
+    }
+    if (sub === 'log') return sendPodLog(context, response, type, namespace ?? '', name, query);
+    if (sub === 'scale')
+      return sendJson(response, 200, scaleOf(context.api.get(type, namespace, name)));
+    return sendRecord(
+      context.api,
+      type,
+      response,
+      200,
+      context.api.getRecord(type, namespace, name),
+    );
+  }
+  if (method === 'POST') {
+    if (name && sub === 'binding') {
+      const body = (await readBody(request)) as { target?: { name?: string } };
+      return sendJson(
+        response,
+        201,
+        bindPod(context.api, type, namespace ?? '', name, body.target?.name, writeOptions),
+      );
+    }
+    if (name) return sendError(response, methodNotAllowed());
+    const result = context.api.create(type, namespace, await readBody(request), writeOptions);
+    return sendWrite(response, 201, result.object, result.warnings);
+  }
+  if (!name) {
+    if (method === 'DELETE')
+      return deleteCollection(context.api, type, response, namespace, query, writeOptions);
+    return sendError(response, methodNotAllowed());
+  }
+  const statusSubresource = sub === 'status' ? { subresource: 'status' as const } : {};
+  if (method === 'PUT') {
+    const result = context.api.update(type, namespace, name, await readBody(request), {
+      ...writeOptions,
+      ...statusSubresource,
+    });
+    return sendWrite(response, 200, result.object, result.warnings);
+  }
+  if (method === 'PATCH') {
+    const patchType = patchTypeOf(request.headers['content-type']);
+    const result = context.api.patch(
+      type,
+      namespace,
+      name,
+      patchType,
+      await readBody(request, 'json'),
+      {
+        ...writeOptions,
+        ...statusSubresource,
+      },
+    );
+    return sendWrite(response, 200, result.object, result.warnings);
+  }
+  if (method === 'DELETE') {
+    const options = await deleteOptionsOf(request, query, writeOptions);
+    const result = context.api.delete(type, namespace, name, options);
+    return sendJson(response, 200, result.object);
+  }
+  return sendError(response, methodNotAllowed());
+}
+
+function authenticate(context: ApiRequestContext, request: IncomingMessage): UserInfo {
+  if (context.token && request.headers.authorization !== `Bearer ${context.token}`)
+    throw unauthorized();
+  const impersonated = request.headers['impersonate-user'];
+  if (typeof impersonated === 'string' && impersonated) {
+    const groups = request.headers['impersonate-group'];
+    const list = Array.isArray(groups)
+      ? groups
+      : groups
+        ? groups.split(',').map((group) => group.trim())
+        : [];
+    return { username: impersonated, groups: [...list, 'system:authenticated'] };
+  }
+  return sandboxAdmin;
+}
+
+function pathNotFound(): StatusError {
+  return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+function isTrue(value: string | null): boolean {
+  return value === 'true' || value === '1';
+}
+
+function numberParam(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw badRequest(`invalid value for ${name}: ${raw}`);
+  return value;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function parseFieldValidation(value: string | null): FieldValidation {
+  if (value === null || value === '' || value === 'Ignore') return 'Ignore';
+  if (value === 'Warn' || value === 'Strict') return value;
+  throw badRequest(`fieldValidation must be one of "Ignore", "Warn" or "Strict", got "${value}"`);
+}
+
+function listFilter(
+  type: ResourceType,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): Pick<ListOptions, 'namespace' | 'labelSelector' | 'fieldSelector'> {
+  const labelSelector = query.get('labelSelector');
+  const fieldSelector = query.get('fieldSelector');
+  try {
+    const parsedFields = fieldSelector ? parseFieldSelector(fieldSelector) : undefined;
+    if (parsedFields) {
+      const supported = supportedFieldPaths(type.group, type.kind);
+      for (const requirement of parsedFields.requirements) {
+        if (!supported.has(requirement.field)) {
+          throw new FieldSelectorError(`field label not supported: ${requirement.field}`);
+        }
+      }
+    }
+    return {
+      ...optional('namespace', namespace),
+      ...optional('labelSelector', labelSelector ? parseLabelSelector(labelSelector) : undefined),
+      ...optional('fieldSelector', parsedFields),
+    };
+  } catch (error) {
+    if (error instanceof SelectorParseError || error instanceof FieldSelectorError)
+      throw badRequest(error.message);
+    throw error;
+  }
+}
+
+async function readBody(
+  request: IncomingMessage,
+  format: 'json' | 'auto' = 'auto',
+): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes)
+      throw new StatusError(
+        413,
+        'RequestEntityTooLarge',
+        'Request entity too large: limit is 3145728',
+      );
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw badRequest('the body of the request is empty');
+  const contentType = request.headers['content-type'] ?? '';
+  if (contentType.includes('protobuf')) {
+    // client-go retries the request as JSON when the server refuses protobuf with 415.
+    throw unsupportedMediaType(
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    );
+  }
+  if (format === 'auto' && /yaml/.test(contentType)) {
+    try {
+      return parseYaml(text) as unknown;
+    } catch (error) {
+      throw badRequest(
+        `couldn't get version/kind; yaml parse error: ${(error as Error).message.split('\n')[0]}`,
+      );
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+  }
+}
+
+function patchTypeOf(contentType: string | undefined): PatchType {
+  const base = (contentType ?? '').split(';')[0]?.trim();
+  if (base === 'application/merge-patch+json') return 'merge';
+  if (base === 'application/json-patch+json') return 'json';
+  if (base === 'application/strategic-merge-patch+json') return 'strategic';
+  throw unsupportedMediaType(
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (server-side apply is not supported by the sandbox)`,
+  );
+}
+
+async function deleteOptionsOf(
+  request: IncomingMessage,
+  query: URLSearchParams,
+  writeOptions: WriteOptions,
+): Promise<DeleteOptions> {
+  let body: Record<string, unknown> = {};
+  const hasBody =
+    Number(request.headers['content-length'] ?? 0) > 0 ||
+    request.headers['transfer-encoding'] !== undefined;
+  if (hasBody) {
+    const parsed = await readBody(request, 'json').catch((error: unknown) => {
+      if (error instanceof StatusError && error.message === 'the body of the request is empty')
+        return {};
+      throw error;
+    });
+    body = (parsed ?? {}) as Record<string, unknown>;
+  }
+  const policy = (query.get('propagationPolicy') ?? body['propagationPolicy']) as
+    string | undefined;
+  if (policy !== undefined && !['Background', 'Foreground', 'Orphan'].includes(policy)) {
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`,
+    );
+  }
+  const grace = query.get('gracePeriodSeconds') ?? body['gracePeriodSeconds'];
+  const dryRun =
+    writeOptions.dryRun ||
+    (Array.isArray(body['dryRun']) && (body['dryRun'] as string[]).includes('All'));
+  const orphan = body['orphanDependents'] === true ? 'Orphan' : undefined;
+  return {
+    ...writeOptions,
+    dryRun,
+    ...optional('propagationPolicy', (policy ?? orphan) as DeleteOptions['propagationPolicy']),
+    ...optional(
+      'gracePeriodSeconds',
+      grace === undefined || grace === null ? undefined : Number(grace),
+    ),
+    ...optional('preconditions', body['preconditions'] as DeleteOptions['preconditions']),
+  };
+}
+
+function deleteCollection(
+  api: ObjectApi,
+  type: ResourceType,
+  response: ServerResponse,
+  namespace: string | undefined,
+  query: URLSearchParams,
+  writeOptions: WriteOptions,
+): void {
+  const { items } = api.list(type, listFilter(type, namespace, query));
+  const deleted = items.map(
+    (item) =>
+      api.delete(type, item.metadata?.namespace, item.metadata?.name ?? '', writeOptions).object,
+  );
+  sendJson(response, 200, {
+    kind: type.listKind,
+    apiVersion: groupVersionOf(type),
+    metadata: {},
+    items: deleted,
+  });
+}
+
+function review(
+  context: ApiRequestContext,
+  type: ResourceType,
+  body: unknown,
+  user: UserInfo,
+): object {
+  const reviewBody = (body ?? {}) as {
+    spec?: {
+      resourceAttributes?: ResourceAttributes;
+      nonResourceAttributes?: NonResourceAttributes;
+      user?: string;
+      groups?: string[];
+    };
+  };
+  const spec = reviewBody.spec ?? {};
+  if (!spec.resourceAttributes && !spec.nonResourceAttributes) {
+    throw new StatusError(
+      422,
+      'Invalid',
+      `${type.kind}.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`,
+    );
+  }
+  const subject: UserInfo =
+    type.kind === 'SubjectAccessReview'
+      ? { username: spec.user ?? '', groups: spec.groups ?? [] }
+      : user;
+  const decision = context.rbac
+    ? authorizeWithRbac(context.api, subject, {
+        ...optional('resource', spec.resourceAttributes),
+        ...optional('nonResource', spec.nonResourceAttributes),
+      })
+    : {
+        allowed: true,
+        reason: 'the sandbox allows every request (start it with --rbac to evaluate RBAC)',
+      };
+  return {
+    kind: type.kind,
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: decision,
+  };
+}
+
+function bindPod(
+  api: ObjectApi,
+  type: ResourceType,
+  namespace: string,
+  name: string,
+  node: string | undefined,
+  options: WriteOptions,
+): object {
+  if (!node) throw badRequest('Binding target.name is required');
+  const pod = api.get(type, namespace, name);
+  const current = (pod['spec'] as { nodeName?: string } | undefined)?.nodeName;
+  if (current) {
+    throw new StatusError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${current}"`,
+    );
+  }
+  api.patch(type, namespace, name, 'merge', { spec: { nodeName: node } }, options);
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+}
+
+function scaleOf(object: KubeObject): object {
+  const spec = (object['spec'] ?? {}) as { replicas?: number };
+  const status = (object['status'] ?? {}) as { replicas?: number };
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: object.metadata?.name,
+      namespace: object.metadata?.namespace,
+      uid: object.metadata?.uid,
+      resourceVersion: object.metadata?.resourceVersion,
+    },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, selector: '' },
+  };
+}
+
+function sendPodLog(
+  context: ApiRequestContext,
+  response: ServerResponse,
+  type: ResourceType,
+  namespace: string,
+  name: string,
+  query: URLSearchParams,
+): void {
+  const pod = context.api.get(type, namespace, name);
+  const text =
+    context.podLogs?.({
+      namespace,
+      pod,
+      container: query.get('container') ?? undefined,
+      tailLines: numberParam(query, 'tailLines'),
+    }) ?? '';
+  response.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+}
+
+function proxyToService(
+  context: ApiRequestContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  target: { namespace: string; name: string; rest: string[]; search: string },
+): void {
+  const [serviceName, portPart] = target.name.split(':') as [string, string | undefined];
+  const serviceType = context.api.registry.lookup('', 'v1', 'services') as ResourceType;
+  const service = context.api.get(serviceType, target.namespace, serviceName);
+  const ports =
+    (
+      service['spec'] as {
+        ports?: { name?: string; port?: number; targetPort?: number | string }[];
+      }
+    )?.ports ?? [];
+  const port =
+    portPart === undefined
+      ? ports[0]
+      : ports.find(
+          (candidate) => candidate.name === portPart || String(candidate.port) === portPart,
+        );
+  if (!port) {
+    throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
+  }
+  const endpointsType = context.api.registry.lookup('', 'v1', 'endpoints') as ResourceType;
+  const endpoints = context.api.find(endpointsType, target.namespace, serviceName);
+  const ready = ((endpoints?.['subsets'] as { addresses?: unknown[] }[] | undefined) ?? []).some(
+    (subset) => (subset.addresses ?? []).length > 0,
+  );
+  const identifiers = [port.name, port.port, port.targetPort]
+    .filter((value) => value !== undefined)
+    .map(String);
+  const handler = context.proxies.find(target.namespace, serviceName, identifiers);
+  if (!handler || !ready)
+    throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
+  handler(request, response, `/${target.rest.map(encodeURIComponent).join('/')}${target.search}`);
+}
+
+function sendList(
+  api: ObjectApi,
+  type: ResourceType,
+  response: ServerResponse,
+  options: ListOptions,
+): void {
+  const result = api.list(type, options);
+  const metadata = JSON.stringify({
+    resourceVersion: result.resourceVersion,
+    ...optional('continue', result.continueToken),
+    ...optional('remainingItemCount', result.remainingItemCount),
+  });
+  // Items are joined from cached per-object JSON: no object is serialised twice.
+  const items = result.records.map((record) => api.serialize(type, record)).join(',');
+  const body = `{"kind":"${type.listKind}","apiVersion":"${groupVersionOf(type)}","metadata":${metadata},"items":[${items}]}`;
+  response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+}
+
+function sendRecord(
+  api: ObjectApi,
+  type: ResourceType,
+  response: ServerResponse,
+  code: number,
+  record: Parameters<ObjectApi['serialize']>[1],
+): void {
+  response.writeHead(code, { 'content-type': 'application/json' }).end(api.serialize(type, record));
+}
+
+function sendWrite(
+  response: ServerResponse,
+  code: number,
+  object: unknown,
+  warnings: readonly string[],
+): void {
+  if (warnings.length > 0) {
+    response.setHeader(
+      'Warning',
+      warnings.map((warning) => `299 - ${JSON.stringify(warning)}`),
+    );
+  }
+  sendJson(response, code, object);
+}
+
+function sendJson(response: ServerResponse, code: number, body: unknown): void {
+  response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, error: unknown): void {
+  const status =
+    error instanceof StatusError
+      ? error
+      : error instanceof PatchError
+        ? new StatusError(422, 'Invalid', error.message)
+        : new StatusError(
+            500,
+            'InternalError',
+            `Internal error occurred: ${(error as Error).message ?? String(error)}`,
+          );
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  sendJson(response, status.code, status.toBody());
+}

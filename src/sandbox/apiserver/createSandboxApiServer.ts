@@ -1,0 +1,138 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { createApiRequestHandler, type PodLogSource } from './apiRequestHandler.ts';
+import { builtinDefaults } from './builtinDefaults.ts';
+import { startCustomResourceDefinitionLifecycle } from './customResourceDefinitionLifecycle.ts';
+import { GarbageCollector } from './garbageCollector.ts';
+import { ObjectApi, type ObjectApiOptions } from './objectApi.ts';
+import { ObjectStore, type ObjectStoreOptions } from './objectStore.ts';
+import {
+  rayCustomResourceDefinitions,
+  validateRayObjectName,
+} from './rayCustomResourceDefinitions.ts';
+import { ResourceRegistry } from './resourceRegistry.ts';
+import type { ResourceType } from './resourceType.ts';
+import { ServiceProxyRegistry } from './serviceProxy.ts';
+import { invalid } from './statusError.ts';
+
+/** Namespaces every cluster starts with. */
+export const initialNamespaces = [
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+] as const;
+
+/** Options for {@link createSandboxApiServer}. */
+export interface SandboxApiServerOptions extends ObjectStoreOptions, ObjectApiOptions {
+  /** Require `Authorization: Bearer <token>` on every request. */
+  token?: string;
+  /** Evaluate access reviews against stored RBAC objects (default: allow everything). */
+  rbac?: boolean;
+  /** A store restored from a snapshot; a fresh one is seeded otherwise. */
+  store?: ObjectStore;
+  podLogs?: PodLogSource;
+}
+
+/** A running (or ready to listen) sandbox API server and its in-process parts. */
+export interface SandboxApiServer {
+  api: ObjectApi;
+  store: ObjectStore;
+  registry: ResourceRegistry;
+  proxies: ServiceProxyRegistry;
+  server: Server;
+  /** Listens and resolves with the base URL, e.g. `http://127.0.0.1:6443`. */
+  listen: (host: string, port: number) => Promise<string>;
+  close: () => Promise<void>;
+  /** Sets the pod log source (the simulated kubelet registers one). */
+  setPodLogSource: (source: PodLogSource) => void;
+}
+
+/**
+ * Assembles the sandbox's Kubernetes API server: storage, the registry of served kinds with the
+ * ray.io CRDs installed through the ordinary CRD path, admission (built-in defaults, KubeRay's
+ * name rules), garbage collection, and the HTTP handler.
+ */
+export function createSandboxApiServer(options: SandboxApiServerOptions = {}): SandboxApiServer {
+  const restored = options.store !== undefined;
+  const store = options.store ?? new ObjectStore(options);
+  const registry = new ResourceRegistry();
+  const api = new ObjectApi(store, registry, options);
+  api.addAdmissionPlugin(builtinDefaults(api));
+  api.addAdmissionPlugin((request) => {
+    if (request.type.group !== 'ray.io' || request.operation !== 'CREATE') return undefined;
+    const name = request.object.metadata?.name ?? '';
+    const causes = validateRayObjectName(request.type.kind, name);
+    if (causes.length > 0) throw invalid(request.type.kind, request.type.group, name, causes);
+    return undefined;
+  });
+  startCustomResourceDefinitionLifecycle(api);
+  new GarbageCollector(api);
+  startDefaultServiceAccounts(api);
+  if (!restored) seed(api);
+
+  const proxies = new ServiceProxyRegistry();
+  let address = '127.0.0.1:0';
+  const context = {
+    api,
+    proxies,
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.rbac ? { rbac: true } : {}),
+    serverAddress: () => address,
+    ...(options.podLogs ? { podLogs: options.podLogs } : {}),
+  };
+  const server = createServer(createApiRequestHandler(context));
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    api,
+    store,
+    registry,
+    proxies,
+    server,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const info = server.address() as AddressInfo;
+          address = `${host.includes(':') ? `[${host}]` : host}:${info.port}`;
+          resolve(`http://${address}`);
+        });
+      }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+    setPodLogSource: (source) => {
+      context.podLogs = source;
+    },
+  };
+}
+
+function typeOf(api: ObjectApi, group: string, plural: string): ResourceType {
+  const type = api.registry.lookup(group, 'v1', plural);
+  if (!type) throw new Error(`built-in type ${plural} is not registered`);
+  return type;
+}
+
+/** Initial namespaces and the ray.io CRDs, created through the API like any client would. */
+function seed(api: ObjectApi): void {
+  const namespaces = typeOf(api, '', 'namespaces');
+  for (const name of initialNamespaces) api.create(namespaces, undefined, { metadata: { name } });
+  const crds = typeOf(api, 'apiextensions.k8s.io', 'customresourcedefinitions');
+  for (const crd of rayCustomResourceDefinitions) api.create(crds, undefined, crd);
+}
+
+/** Every namespace gets a `default` ServiceAccount, as the service account controller ensures. */
+function startDefaultServiceAccounts(api: ObjectApi): void {
+  const serviceAccounts = typeOf(api, '', 'serviceaccounts');
+  api.store.subscribe('/namespaces', (event) => {
+    if (event.type !== 'ADDED') return;
+    const namespace = event.record.object.metadata?.name ?? '';
+    if (!api.find(serviceAccounts, namespace, 'default')) {
+      api.create(serviceAccounts, namespace, { metadata: { name: 'default' } });
+    }
+  });
+}

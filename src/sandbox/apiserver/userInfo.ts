@@ -1,0 +1,14 @@
+/** Who makes a request: from the bearer token, or from impersonation headers. */
+export interface UserInfo {
+  username: string;
+  groups: readonly string[];
+}
+
+/**
+ * The identity of the sandbox's own token (and of unauthenticated requests when no token is
+ * configured): a cluster admin, as `kubectl` with an admin kubeconfig is.
+ */
+export const sandboxAdmin: UserInfo = {
+  username: 'sandbox-admin',
+  groups: ['system:masters', 'system:authenticated'],
+};
