@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Kysely } from 'kysely';
+
+import type { AdminUser } from '../../shared/api/adminSchemas.ts';
+import type { AuthMethod, UserRole } from '../../shared/api/authSchemas.ts';
+import type { Database, UserRow } from '../store/database.ts';
+import type { AuthenticatedUser } from './authorize.ts';
+
+/** Fields of a new user. */
+export interface NewUser {
+  username: string;
+  displayName: string;
+  /** `scrypt$…` hash, or null for users who only come through a trusted proxy. */
+  passwordHash: string | null;
+  role: UserRole;
+}
+
+/** Fields of a user that may change; absent fields stay as they are. */
+export interface UserChanges {
+  displayName?: string;
+  role?: UserRole;
+  passwordHash?: string;
+  disabled?: boolean;
+}
+
+/** Users and their stored team memberships. Never hands password hashes to callers that answer. */
+export class UserStore {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  /** The row (with its hash, for login) of a user by name. */
+  findByUsername(username: string): Promise<UserRow | undefined> {
+    return this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+  }
+
+  /** The row of a user by id. */
+  findById(id: string): Promise<UserRow | undefined> {
+    return this.#db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Names of the teams a user is a stored member of, sorted. */
+  async teamsOf(userId: string): Promise<string[]> {
+    const rows = await this.#db
+      .selectFrom('team_members')
+      .select('team')
+      .where('user_id', '=', userId)
+      .orderBy('team')
+      .execute();
+    return rows.map((row) => row.team);
+  }
+
+  /**
+   * The request identity of an enabled user, or null when the user is gone or disabled.
+   * `extraTeams` (SSO groups that name existing teams) are merged into the stored ones.
+   */
+  async authenticated(
+    userId: string,
+    via: AuthMethod,
+    extraTeams: readonly string[] = [],
+  ): Promise<AuthenticatedUser | null> {
+    const row = await this.findById(userId);
+    if (!row || row.disabled) return null;
+    const teams = new Set([...(await this.teamsOf(userId)), ...extraTeams]);
+    return {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      teams: [...teams].sort(),
+      via,
+    };
+  }
+
+  /** Creates a user; returns undefined when the username is taken. */
+  async create(user: NewUser, now = new Date()): Promise<UserRow | undefined> {
+    const row: UserRow = {
+      id: randomUUID(),
+      username: user.username,
+      display_name: user.displayName,
+      password_hash: user.passwordHash,
+      role: user.role,
+      disabled: 0,
+      created_at: now.toISOString(),
+    };
+    const result = await this.#db
+      .insertInto('users')
+      .values(row)
+      .onConflict((conflict) => conflict.column('username').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 ? row : undefined;
+  }
+
+  /**
+   * Applies changes to a user, in one transaction that refuses to demote or disable the last
+   * enabled admin (which would lock everyone out of administration).
+   */
+  async update(id: string, changes: UserChanges): Promise<'updated' | 'notFound' | 'lastAdmin'> {
+    const values = {
+      ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+      ...(changes.role !== undefined ? { role: changes.role } : {}),
+      ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+      ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
+    };
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('users')
+        .select(['role', 'disabled'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return 'notFound';
+      const losesAdmin =
+        row.role === 'admin' &&
+        !row.disabled &&
+        ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true);
+      if (losesAdmin) {
+        const admins = await trx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('role', '=', 'admin')
+          .where('disabled', '=', 0)
+          .executeTakeFirstOrThrow();
+        if (Number(admins.n) <= 1) return 'lastAdmin';
+      }
+      if (Object.keys(values).length > 0) {
+        await trx.updateTable('users').set(values).where('id', '=', id).execute();
+      }
+      return 'updated';
+    });
+  }
+
+  /** How many users exist at all (first-run detection). */
+  async count(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** One user in the admin view, or undefined. */
+  async adminView(id: string): Promise<AdminUser | undefined> {
+    const row = await this.findById(id);
+    return row ? toAdminUser(row, await this.teamsOf(row.id)) : undefined;
+  }
+
+  /** Every user in the admin view, by username. */
+  async list(): Promise<AdminUser[]> {
+    const [rows, memberships] = await Promise.all([
+      this.#db.selectFrom('users').selectAll().orderBy('username').execute(),
+      this.#db.selectFrom('team_members').selectAll().orderBy('team').execute(),
+    ]);
+    const teamsByUser = new Map<string, string[]>();
+    for (const { user_id, team } of memberships) {
+      teamsByUser.set(user_id, [...(teamsByUser.get(user_id) ?? []), team]);
+    }
+    return rows.map((row) => toAdminUser(row, teamsByUser.get(row.id) ?? []));
+  }
+}
+
+function toAdminUser(row: UserRow, teams: string[]): AdminUser {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    disabled: row.disabled !== 0,
+    hasPassword: row.password_hash !== null,
+    teams,
+    createdAt: row.created_at,
+  };
+}

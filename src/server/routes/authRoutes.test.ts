@@ -1,0 +1,241 @@
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { AuditLog } from '../audit/AuditLog.ts';
+import { type AuthTestApp, authTestApp, testPassword } from '../auth/authTestApp.ts';
+import { sessionCookieName } from '../auth/sessionCookie.ts';
+
+let kit: AuthTestApp | undefined;
+afterEach(async () => {
+  await kit?.close();
+  kit = undefined;
+});
+
+async function start(options: Parameters<typeof authTestApp>[0] = {}) {
+  kit = await authTestApp(options);
+  return kit;
+}
+
+describe('POST /api/v1/auth/login', () => {
+  it('signs in with a HttpOnly, SameSite=Lax session cookie and returns the user and CSRF token', async () => {
+    const { app, addUser } = await start();
+    await addUser('alice', 'member', ['team-a']);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'alice', password: testPassword },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.user).toMatchObject({
+      username: 'alice',
+      role: 'member',
+      teams: ['team-a'],
+      via: 'session',
+    });
+    expect(body.csrfToken).toMatch(/^[\w-]{43}$/);
+    const cookie = response.cookies.find((candidate) => candidate.name === sessionCookieName);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 43_200 });
+    expect(cookie?.secure).toBeFalsy();
+    expect(cookie?.value).toMatch(/^[\w-]{43}$/);
+    expect(body.csrfToken).not.toBe(cookie?.value);
+  });
+
+  it('marks the cookie Secure behind a TLS-terminating proxy', async () => {
+    const { app, addUser } = await start();
+    await addUser('alice', 'member');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'x-forwarded-proto': 'https' },
+      payload: { username: 'alice', password: testPassword },
+    });
+    expect(response.headers['set-cookie']).toMatch(/; Secure/);
+  });
+
+  it('answers wrong passwords and unknown users alike with a generic 401', async () => {
+    const { app, addUser } = await start();
+    await addUser('alice', 'member');
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'alice', password: 'not-the-password' },
+    });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'mallory', password: 'whatever-password' },
+    });
+    for (const response of [wrong, unknown]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error).toMatchObject({
+        reason: 'InvalidCredentials',
+        message: 'Invalid username or password.',
+      });
+      expect(response.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
+  it('refuses disabled users with the same 401', async () => {
+    const { app, addUser, db } = await start();
+    const id = await addUser('alice', 'member');
+    await db.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'alice', password: testPassword },
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error.reason).toBe('InvalidCredentials');
+  });
+
+  it('brakes repeated failures per username and address with 429, leaving other addresses alone', async () => {
+    const { app, addUser } = await start({ loginThrottle: { maxFailures: 3 } });
+    await addUser('alice', 'member');
+    const attempt = (password: string, remoteAddress = '10.0.0.9') =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress,
+        payload: { username: 'alice', password },
+      });
+    for (let i = 0; i < 3; i += 1) expect((await attempt('wrong-password')).statusCode).toBe(401);
+    const braked = await attempt(testPassword);
+    expect(braked.statusCode).toBe(429);
+    expect(braked.json().error.reason).toBe('TooManyLoginAttempts');
+    expect(Number(braked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt(testPassword, '10.0.0.10')).statusCode).toBe(200);
+  });
+
+  it('audits successes, failures and braked attempts without the password', async () => {
+    const { app, addUser, db } = await start({ loginThrottle: { maxFailures: 1 } });
+    await addUser('alice', 'member');
+    await kit?.login('alice');
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'alice', password: 'wrong-password-1' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'alice', password: 'wrong-password-2' },
+    });
+    const { items } = await new AuditLog(db).query({ action: 'auth.login' });
+    expect(
+      items.map(({ actor, result, statusCode, targetName, details }) => ({
+        actor,
+        result,
+        statusCode,
+        targetName,
+        details,
+      })),
+    ).toEqual([
+      {
+        actor: 'anonymous',
+        result: 'denied',
+        statusCode: 429,
+        targetName: 'alice',
+        details: { reason: 'tooManyFailures' },
+      },
+      {
+        actor: 'anonymous',
+        result: 'failure',
+        statusCode: 401,
+        targetName: 'alice',
+        details: { reason: 'wrongPassword' },
+      },
+      { actor: 'alice', result: 'success', statusCode: 200, targetName: 'alice', details: {} },
+    ]);
+    expect(JSON.stringify(items)).not.toMatch(/wrong-password|test-password/);
+  });
+
+  it('rejects a body without a password, naming the field', async () => {
+    const { app } = await start();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'alice' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields).toEqual([
+      { path: 'body.password', message: "must have required property 'password'" },
+    ]);
+  });
+
+  it('replaces an existing session on sign-in', async () => {
+    const { app, addUser } = await start();
+    await addUser('alice', 'member');
+    const first = await kit!.login('alice');
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { cookie: first.cookie },
+      payload: { username: 'alice', password: testPassword },
+    });
+    expect(again.statusCode).toBe(200);
+    const me = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: first.cookie } });
+    expect(me.statusCode).toBe(401);
+  });
+});
+
+describe('GET /api/v1/auth/me and POST /api/v1/auth/logout', () => {
+  it('tells who is signed in, with teams and the CSRF token', async () => {
+    const { app, addUser } = await start();
+    await addUser('vera', 'viewer', ['team-b', 'team-a']);
+    const session = await kit!.login('vera');
+    const me = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session.cookie } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toEqual({
+      user: {
+        id: expect.any(String),
+        username: 'vera',
+        displayName: 'vera',
+        role: 'viewer',
+        teams: ['team-a', 'team-b'],
+        via: 'session',
+      },
+      csrfToken: session.csrfToken,
+    });
+  });
+
+  it('answers 401 Unauthenticated without a session', async () => {
+    const { app } = await start();
+    const me = await app.inject({ url: '/api/v1/auth/me' });
+    expect(me.statusCode).toBe(401);
+    expect(me.json().error).toMatchObject({ status: 401, reason: 'Unauthenticated' });
+  });
+
+  it('ends the session on logout, clears the cookie and audits it', async () => {
+    const { app, addUser, db } = await start();
+    await addUser('alice', 'member');
+    const session = await kit!.login('alice');
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: session.headers(),
+    });
+    expect(logout.statusCode).toBe(204);
+    expect(logout.headers['set-cookie']).toMatch(
+      new RegExp(`^${sessionCookieName}=; .*Expires=Thu, 01 Jan 1970`),
+    );
+    const me = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session.cookie } });
+    expect(me.statusCode).toBe(401);
+    const { items } = await new AuditLog(db).query({ action: 'auth.logout' });
+    expect(items).toMatchObject([
+      { actor: 'alice', actorRole: 'member', result: 'success', statusCode: 204 },
+    ]);
+  });
+
+  it('refuses logout without the CSRF token', async () => {
+    const { app, addUser } = await start();
+    await addUser('alice', 'member');
+    const session = await kit!.login('alice');
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie: session.cookie },
+    });
+    expect(logout.statusCode).toBe(403);
+    expect(logout.json().error.reason).toBe('CsrfTokenMissing');
+  });
+});

@@ -1,0 +1,115 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+import type { AuditResult } from '../../shared/api/auditSchemas.ts';
+import type { UserRole } from '../../shared/api/authSchemas.ts';
+
+/**
+ * Conventions shared by every table, chosen so the same queries run on SQLite and PostgreSQL:
+ * timestamps are ISO 8601 UTC strings from `Date#toISOString()` (fixed width, so they sort and
+ * compare as text), booleans are integers 0/1, ids are random text except the audit log's
+ * increasing integer.
+ */
+export interface UsersTable {
+  /** Random UUID. */
+  id: string;
+  /** Unique login name; SSO users get the proxy's user header value. */
+  username: string;
+  display_name: string;
+  /** `scrypt$N$r$p$salt$hash`; null for users provisioned by a trusted proxy. */
+  password_hash: string | null;
+  role: UserRole;
+  /** 1 when the user may no longer sign in. */
+  disabled: number;
+  created_at: string;
+}
+
+/** A team is a Kubernetes namespace plus its members. */
+export interface TeamsTable {
+  /** The namespace name (DNS-1123 label), primary key. */
+  name: string;
+  display_name: string;
+  description: string;
+  created_at: string;
+}
+
+/** Stored memberships; SSO group memberships are computed per request and not stored. */
+export interface TeamMembersTable {
+  team: string;
+  user_id: string;
+}
+
+/** Browser sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export interface SessionsTable {
+  /** Hex SHA-256 of the cookie token. */
+  id: string;
+  user_id: string;
+  /** Must come back as `x-csrf-token` on cookie-authenticated mutations. */
+  csrf_token: string;
+  created_at: string;
+  /** Moves forward on use (sliding expiry). */
+  expires_at: string;
+  last_seen_at: string;
+}
+
+/** API tokens (`rdk_…`). Only the SHA-256 of the secret is stored. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** Hex SHA-256 of the whole token, unique. */
+  token_hash: string;
+  /** First characters of the token, shown in lists. */
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+}
+
+/** Append-only audit trail of every mutation. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  actor_role: string | null;
+  action: string;
+  target_kind: string;
+  target_namespace: string | null;
+  target_name: string | null;
+  result: AuditResult;
+  status_code: number | null;
+  request_id: string | null;
+  source_ip: string | null;
+  /** JSON object text. */
+  details: string;
+}
+
+/** Remembered answers to requests carrying an `Idempotency-Key` header. */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  method: string;
+  path: string;
+  /** Hex SHA-256 of method, path and canonical body; a reused key must match it. */
+  request_hash: string;
+  /** Null while the first request is still being handled. */
+  status_code: number | null;
+  /** JSON text of the answer, null while in progress. */
+  response_body: string | null;
+  created_at: string;
+}
+
+/** The Kysely database type of the portal store. */
+export interface Database {
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+/** A users row as read. */
+export type UserRow = Selectable<UsersTable>;
+/** An audit_log row to insert (id is generated). */
+export type NewAuditRow = Insertable<AuditLogTable>;

@@ -1,0 +1,177 @@
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from 'kysely';
+
+/**
+ * SQL dialects the store is written for. Only `sqlite` is opened today (`openDatabase`); the
+ * migrations already know the one DDL difference of `postgres` (identity columns) so adding it
+ * means adding a dialect, not rewriting migrations.
+ */
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** Column builder for an increasing integer primary key in either dialect. */
+function increasingId(dialect: StoreDialect) {
+  return (column: ColumnDefinitionBuilder) =>
+    dialect === 'sqlite'
+      ? column.primaryKey().autoIncrement()
+      : column.primaryKey().generatedByDefaultAsIdentity();
+}
+
+/**
+ * The store's schema history, oldest first. Names sort in apply order; a released migration is
+ * never edited, only followed by a new one. Written with Kysely's schema builder only, so the
+ * same code creates the tables on SQLite and PostgreSQL.
+ */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'varchar(64)', (col) => col.primaryKey())
+          .addColumn('username', 'varchar(128)', (col) => col.notNull().unique())
+          .addColumn('display_name', 'varchar(200)', (col) => col.notNull())
+          .addColumn('password_hash', 'varchar(255)')
+          .addColumn('role', 'varchar(16)', (col) =>
+            col.notNull().check(sqlIn('role', ['admin', 'member', 'viewer'])),
+          )
+          .addColumn('disabled', 'integer', (col) => col.notNull().defaultTo(0))
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('teams')
+          .addColumn('name', 'varchar(63)', (col) => col.primaryKey())
+          .addColumn('display_name', 'varchar(200)', (col) => col.notNull())
+          .addColumn('description', 'text', (col) => col.notNull())
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('team_members')
+          .addColumn('team', 'varchar(63)', (col) =>
+            col.notNull().references('teams.name').onDelete('cascade'),
+          )
+          .addColumn('user_id', 'varchar(64)', (col) =>
+            col.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addPrimaryKeyConstraint('team_members_pk', ['team', 'user_id'])
+          .execute();
+        await db.schema
+          .createIndex('team_members_user_idx')
+          .on('team_members')
+          .column('user_id')
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'varchar(64)', (col) => col.primaryKey())
+          .addColumn('user_id', 'varchar(64)', (col) =>
+            col.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('csrf_token', 'varchar(64)', (col) => col.notNull())
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('expires_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('last_seen_at', 'varchar(32)', (col) => col.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+        await db.schema
+          .createIndex('sessions_expires_idx')
+          .on('sessions')
+          .column('expires_at')
+          .execute();
+
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'varchar(64)', (col) => col.primaryKey())
+          .addColumn('user_id', 'varchar(64)', (col) =>
+            col.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('name', 'varchar(100)', (col) => col.notNull())
+          .addColumn('token_hash', 'varchar(64)', (col) => col.notNull().unique())
+          .addColumn('prefix', 'varchar(16)', (col) => col.notNull())
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('last_used_at', 'varchar(32)')
+          .addColumn('expires_at', 'varchar(32)')
+          .execute();
+        await db.schema
+          .createIndex('api_tokens_user_idx')
+          .on('api_tokens')
+          .column('user_id')
+          .execute();
+
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', 'integer', increasingId(dialect))
+          .addColumn('at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('actor', 'varchar(128)', (col) => col.notNull())
+          .addColumn('actor_role', 'varchar(16)')
+          .addColumn('action', 'varchar(100)', (col) => col.notNull())
+          .addColumn('target_kind', 'varchar(64)', (col) => col.notNull())
+          .addColumn('target_namespace', 'varchar(63)')
+          .addColumn('target_name', 'varchar(253)')
+          .addColumn('result', 'varchar(16)', (col) =>
+            col.notNull().check(sqlIn('result', ['success', 'failure', 'denied'])),
+          )
+          .addColumn('status_code', 'integer')
+          .addColumn('request_id', 'varchar(128)')
+          .addColumn('source_ip', 'varchar(64)')
+          .addColumn('details', 'text', (col) => col.notNull())
+          .execute();
+        for (const column of ['at', 'actor', 'action', 'target_namespace'] as const) {
+          await db.schema
+            .createIndex(`audit_log_${column}_idx`)
+            .on('audit_log')
+            .column(column)
+            .execute();
+        }
+
+        await db.schema
+          .createTable('idempotency_keys')
+          .addColumn('user_id', 'varchar(64)', (col) =>
+            col.notNull().references('users.id').onDelete('cascade'),
+          )
+          .addColumn('key', 'varchar(255)', (col) => col.notNull())
+          .addColumn('method', 'varchar(16)', (col) => col.notNull())
+          .addColumn('path', 'varchar(2048)', (col) => col.notNull())
+          .addColumn('request_hash', 'varchar(64)', (col) => col.notNull())
+          .addColumn('status_code', 'integer')
+          .addColumn('response_body', 'text')
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .addPrimaryKeyConstraint('idempotency_keys_pk', ['user_id', 'key'])
+          .execute();
+        await db.schema
+          .createIndex('idempotency_keys_created_idx')
+          .on('idempotency_keys')
+          .column('created_at')
+          .execute();
+      },
+    },
+  };
+}
+
+/** A CHECK expression `column IN ('a', 'b')` built from fixed identifiers (never user input). */
+function sqlIn(column: string, values: readonly string[]) {
+  return sql.raw(`${column} in (${values.map((value) => `'${value}'`).join(', ')})`);
+}
+
+/**
+ * Applies every migration not applied yet, in order, and throws on the first failure (the
+ * migrator runs each one in a transaction where the dialect allows).
+ * @throws Error naming the failed migration
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => storeMigrations(dialect) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(`Store migration ${failed ?? '(unknown)'} failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}
