@@ -39,7 +39,11 @@ function call(
         method,
         agent,
         headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+          ? {
+              'content-type':
+                method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
+              'content-length': Buffer.byteLength(payload),
+            }
           : {},
       },
       (response) => {
