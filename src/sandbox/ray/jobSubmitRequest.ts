@@ -45,7 +45,7 @@ export class RayDashboardError extends Error {
   readonly status: number;
   readonly body: string;
   constructor(status: number, body: string) {
-    super(body.trimEnd().split('\n').at(-1) ?? body);
+    super(body.trimEnd());
     this.name = 'RayDashboardError';
     this.status = status;
     this.body = body;
