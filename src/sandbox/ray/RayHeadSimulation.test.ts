@@ -90,11 +90,12 @@ describe('token authentication (Ray token mode)', () => {
 
   it('accepts the token from Authorization, X-Ray-Authorization or the cookie', async () => {
     const head = await start({ authToken: token });
-    for (const headers of [
+    const headerSets: Record<string, string>[] = [
       { Authorization: `Bearer ${token}` },
       { 'X-Ray-Authorization': `Bearer ${token}` },
       { Cookie: `theme=dark; ray-authentication-token=${token}` },
-    ]) {
+    ];
+    for (const headers of headerSets) {
       const response = await head.request('GET', '/api/jobs/', { headers });
       expect(response.status, JSON.stringify(headers)).toBe(200);
     }
@@ -146,11 +147,12 @@ describe('token authentication (Ray token mode)', () => {
 describe('browser protection', () => {
   it('refuses POST and PUT that look like a browser’s with 405, but allows GET', async () => {
     const head = await start();
-    for (const headers of [
+    const browserLike: Record<string, string>[] = [
       { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64)' },
       { Origin: 'http://portal.example' },
       { 'Sec-Fetch-Mode': 'cors' },
-    ]) {
+    ];
+    for (const headers of browserLike) {
       const response = await head.request('POST', '/api/jobs/', {
         body: { entrypoint: 'echo' },
         headers,

@@ -44,24 +44,23 @@ describe('GET /api/cluster_status', () => {
     });
     head.clock.advance(2000);
     const response = await head.request('GET', '/api/cluster_status');
-    const body =
-      response.json<
-        Rest<{
-          autoscalingStatus: string;
-          autoscalingError: null;
-          clusterStatus: Tree;
-        }>
-      >();
+    const body = response.json<
+      Rest<{
+        autoscalingStatus: string;
+        autoscalingError: null;
+        clusterStatus: Tree;
+      }>
+    >();
     expect(body.result).toBe(true);
     expect(body.msg).toBe('Got cluster status.');
     expect(body.data.autoscalingError).toBeNull();
     const report = body.data.clusterStatus.loadMetricsReport;
-    expect(report.usage.CPU).toEqual([2, 20]);
-    expect(report.usage.GPU).toEqual([0, 1]);
-    expect(report.usage.memory).toEqual([0, 112 * 2 ** 30]);
-    expect(report.usage['acceleratorType:A100']).toEqual([0, 1]);
-    expect(report.resourceDemand).toEqual([[{ GPU: 4 }, 1]]);
-    expect(Object.keys(report)).toEqual([
+    expect(report?.usage?.CPU).toEqual([2, 20]);
+    expect(report?.usage?.GPU).toEqual([0, 1]);
+    expect(report?.usage?.memory).toEqual([0, 112 * 2 ** 30]);
+    expect(report?.usage?.['acceleratorType:A100']).toEqual([0, 1]);
+    expect(report?.resourceDemand).toEqual([[{ GPU: 4 }, 1]]);
+    expect(Object.keys(report ?? {})).toEqual([
       'usage',
       'resourceDemand',
       'pgDemand',
@@ -72,10 +71,14 @@ describe('GET /api/cluster_status', () => {
       'nodeTypeMapping',
       'idleTimeMap',
     ]);
-    expect(Object.values(report.nodeTypeMapping).sort()).toEqual(['cpu', 'gpu', 'headgroup']);
+    expect(Object.values(report?.nodeTypeMapping ?? {}).sort()).toEqual([
+      'cpu',
+      'gpu',
+      'headgroup',
+    ]);
     // The 2-CPU entrypoint fits on the head, which the scheduler tries first.
-    expect(body.data.clusterStatus.autoscalerReport.activeNodes).toEqual({ headgroup: 1 });
-    expect(body.data.clusterStatus.autoscalerReport.idleNodes).toEqual({ cpu: 1, gpu: 1 });
+    expect(body.data.clusterStatus.autoscalerReport?.activeNodes).toEqual({ headgroup: 1 });
+    expect(body.data.clusterStatus.autoscalerReport?.idleNodes).toEqual({ cpu: 1, gpu: 1 });
     expect(body.data.clusterStatus.time).toBe(head.clock.now() / 1000);
     expect(body.data.autoscalingStatus).toContain(' 2.0/20.0 CPU\n');
     expect(head.simulation.pendingResourceDemand()).toEqual([
@@ -154,12 +157,12 @@ describe('GET /nodes', () => {
       },
     ]);
     // rest_response camelCases nested keys too, resource names included, as Ray's does.
-    expect(gpuNode?.raylet.resourcesTotal).toMatchObject({
+    expect(gpuNode?.raylet?.resourcesTotal).toMatchObject({
       GPU: 1,
       'acceleratorType:A100': 1,
       objectStoreMemory: Math.round(0.3 * 64 * 2 ** 30),
     });
-    const gpuNodeId = String(gpuNode?.raylet.nodeId);
+    const gpuNodeId = String(gpuNode?.raylet?.nodeId);
     expect(body.data.nodeLogicalResources[gpuNodeId]).toBe(
       '0.0/8.0 CPU\n0.0/1.0 GPU\n0.0/1.0 accelerator_type:A100\n0B/64.00GiB memory\n0B/19.20GiB object_store_memory',
     );
@@ -172,8 +175,8 @@ describe('GET /nodes', () => {
     const summary = (await head.request('GET', '/nodes?view=summary')).json<
       Rest<{ summary: Tree[] }>
     >().data.summary;
-    expect(summary.map((node) => node.raylet.state)).toEqual(['ALIVE', 'DEAD']);
-    expect(summary[1]?.raylet.endTimeMs).toBe(head.clock.now());
+    expect(summary.map((node) => node.raylet?.state)).toEqual(['ALIVE', 'DEAD']);
+    expect(summary[1]?.raylet?.endTimeMs).toBe(head.clock.now());
   });
 
   it('lists host names, and refuses an unknown view with result false', async () => {
