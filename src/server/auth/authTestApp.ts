@@ -1,4 +1,8 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { Kysely } from 'kysely';
 
 import type { SessionInfo, UserRole } from '../../shared/api/authSchemas.ts';
@@ -44,9 +48,13 @@ export interface AuthTestApp {
  * the given database. Not used by the server itself.
  */
 export async function authTestApp(
-  options: Partial<AuthApiOptions> & { logger?: FastifyServerOptions['logger'] } = {},
+  options: Partial<AuthApiOptions> & {
+    logger?: FastifyServerOptions['logger'];
+    /** More routes, registered after the auth API (as the cluster routes will be). */
+    routes?: FastifyPluginAsync;
+  } = {},
 ): Promise<AuthTestApp> {
-  const { logger, ...authOptions } = options;
+  const { logger, routes, ...authOptions } = options;
   const db = authOptions.db ?? (await openDatabase({ file: ':memory:' }));
   const app = Fastify({
     logger: logger ?? false,
@@ -56,6 +64,7 @@ export async function authTestApp(
   app.setErrorHandler(apiErrorHandler);
   await app.register(authApi, { ...authOptions, db });
   await app.register(versionRoutes, { version: '0.0.0-test' });
+  if (routes) await app.register(routes);
   await app.ready();
 
   const users = new UserStore(db);

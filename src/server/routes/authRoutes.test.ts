@@ -107,9 +107,9 @@ describe('POST /api/v1/auth/login', () => {
   });
 
   it('audits successes, failures and braked attempts without the password', async () => {
-    const { app, addUser, db } = await start({ loginThrottle: { maxFailures: 1 } });
+    const { app, addUser, db, login } = await start({ loginThrottle: { maxFailures: 1 } });
     await addUser('alice', 'member');
-    await kit?.login('alice');
+    await login('alice');
     await app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -163,9 +163,9 @@ describe('POST /api/v1/auth/login', () => {
   });
 
   it('replaces an existing session on sign-in', async () => {
-    const { app, addUser } = await start();
+    const { app, addUser, login } = await start();
     await addUser('alice', 'member');
-    const first = await kit!.login('alice');
+    const first = await login('alice');
     const again = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -180,9 +180,9 @@ describe('POST /api/v1/auth/login', () => {
 
 describe('GET /api/v1/auth/me and POST /api/v1/auth/logout', () => {
   it('tells who is signed in, with teams and the CSRF token', async () => {
-    const { app, addUser } = await start();
+    const { app, addUser, login } = await start();
     await addUser('vera', 'viewer', ['team-b', 'team-a']);
-    const session = await kit!.login('vera');
+    const session = await login('vera');
     const me = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session.cookie } });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toEqual({
@@ -206,9 +206,9 @@ describe('GET /api/v1/auth/me and POST /api/v1/auth/logout', () => {
   });
 
   it('ends the session on logout, clears the cookie and audits it', async () => {
-    const { app, addUser, db } = await start();
+    const { app, addUser, db, login } = await start();
     await addUser('alice', 'member');
-    const session = await kit!.login('alice');
+    const session = await login('alice');
     const logout = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
@@ -227,9 +227,9 @@ describe('GET /api/v1/auth/me and POST /api/v1/auth/logout', () => {
   });
 
   it('refuses logout without the CSRF token', async () => {
-    const { app, addUser } = await start();
+    const { app, addUser, login } = await start();
     await addUser('alice', 'member');
-    const session = await kit!.login('alice');
+    const session = await login('alice');
     const logout = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
