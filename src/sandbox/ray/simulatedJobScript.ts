@@ -174,8 +174,7 @@ function* runCommandLine(commands: readonly Command[], ctx: JobScriptContext): J
     if (command.joinedBy === '&&' && status !== 0) continue;
     if (command.joinedBy === '||' && status === 0) continue;
     const words = withoutDurationFlag(command.words);
-    while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] ?? '')) words.shift();
-    if (words[0] === 'env') words.shift();
+    while (words[0] === 'env' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] ?? '')) words.shift();
     const [program = '', ...args] = words;
     if (program === 'exit') {
       return exitCode(args[0]);
