@@ -64,13 +64,21 @@ let world: KubeRayTestWorld;
 afterEach(() => world.stop());
 
 function podsOf(name: string): Pod[] {
-  return world.list<Pod>('', 'pods', 'default').filter((pod) => pod.metadata.labels?.['ray.io/cluster'] === name);
+  return world
+    .list<Pod>('', 'pods', 'default')
+    .filter((pod) => pod.metadata.labels?.['ray.io/cluster'] === name);
 }
 
 function clusterOf(name: string): RayCluster {
   const cluster = world.get<RayCluster>('ray.io', 'rayclusters', 'default', name);
   if (!cluster) throw new Error(`RayCluster ${name} is missing`);
   return cluster;
+}
+
+function clusterType() {
+  const type = world.api.registry.lookup('ray.io', 'v1', 'rayclusters');
+  if (!type) throw new Error('rayclusters are not served');
+  return type;
 }
 
 function condition(cluster: RayCluster, type: string) {
@@ -104,7 +112,10 @@ describe('RayCluster controller', () => {
       'app.kubernetes.io/name': 'kuberay',
       'app.kubernetes.io/created-by': 'kuberay-operator',
     });
-    expect(service?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'RayCluster', controller: true });
+    expect(service?.metadata.ownerReferences?.[0]).toMatchObject({
+      kind: 'RayCluster',
+      controller: true,
+    });
 
     const pods = podsOf('raycluster-kuberay');
     const head = pods.find((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head');
@@ -125,15 +136,23 @@ describe('RayCluster controller', () => {
     expect(worker?.spec.containers[0]?.env).toEqual(
       expect.arrayContaining([
         { name: 'FQ_RAY_IP', value: 'raycluster-kuberay-head-svc.default.svc.cluster.local' },
-        { name: 'RAY_ADDRESS', value: 'raycluster-kuberay-head-svc.default.svc.cluster.local:6379' },
+        {
+          name: 'RAY_ADDRESS',
+          value: 'raycluster-kuberay-head-svc.default.svc.cluster.local:6379',
+        },
       ]),
     );
 
     const reasons = world.eventsFor('raycluster-kuberay').map((event) => event.reason);
-    expect(reasons).toEqual(expect.arrayContaining(['CreatedService', 'CreatedHeadPod', 'CreatedWorkerPod']));
+    expect(reasons).toEqual(
+      expect.arrayContaining(['CreatedService', 'CreatedHeadPod', 'CreatedWorkerPod']),
+    );
 
     const cluster = clusterOf('raycluster-kuberay');
-    expect(condition(cluster, 'HeadPodReady')).toMatchObject({ status: 'False', reason: 'Unknown' });
+    expect(condition(cluster, 'HeadPodReady')).toMatchObject({
+      status: 'False',
+      reason: 'Unknown',
+    });
     expect(condition(cluster, 'RayClusterProvisioned')).toMatchObject({
       status: 'False',
       reason: 'RayClusterPodsProvisioning',
@@ -155,7 +174,9 @@ describe('RayCluster controller', () => {
     world = startKubeRayTestWorld();
     world.apply(sampleCluster('ready-one'));
     await world.settle();
-    const head = podsOf('ready-one').find((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head') as Pod;
+    const head = podsOf('ready-one').find(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head',
+    ) as Pod;
     world.runPod(head, { ready: false });
     await world.settle();
     expect(condition(clusterOf('ready-one'), 'HeadPodReady')).toMatchObject({ status: 'False' });
@@ -164,13 +185,18 @@ describe('RayCluster controller', () => {
     const cluster = clusterOf('ready-one');
     expect(cluster.status?.state).toBe('ready');
     expect(cluster.status?.stateTransitionTimes?.['ready']).toBeDefined();
-    expect(condition(cluster, 'HeadPodReady')).toMatchObject({ status: 'True', reason: 'HeadPodRunningAndReady' });
+    expect(condition(cluster, 'HeadPodReady')).toMatchObject({
+      status: 'True',
+      reason: 'HeadPodRunningAndReady',
+    });
     expect(condition(cluster, 'RayClusterProvisioned')).toMatchObject({
       status: 'True',
       reason: 'AllPodRunningAndReadyFirstTime',
     });
     expect(cluster.status?.readyWorkerReplicas).toBe(1);
-    const headPod = podsOf('ready-one').find((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head') as Pod;
+    const headPod = podsOf('ready-one').find(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head',
+    ) as Pod;
     expect(cluster.status?.head).toEqual({
       podIP: headPod.status?.podIP,
       podName: headPod.metadata.name,
@@ -179,7 +205,9 @@ describe('RayCluster controller', () => {
     });
     expect(world.operator.runtime.heads.get('default/ready-one')).toBeDefined();
 
-    const worker = podsOf('ready-one').find((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'worker') as Pod;
+    const worker = podsOf('ready-one').find(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'worker',
+    ) as Pod;
     world.runPod(worker, { ready: false });
     await world.settle();
     const after = clusterOf('ready-one');
@@ -197,35 +225,36 @@ describe('RayCluster controller', () => {
     const scale = async (patch: Record<string, unknown>): Promise<void> => {
       const cluster = clusterOf('scaler');
       const groups = cluster.spec.workerGroupSpecs ?? [];
-      world.api.update(world.api.registry.lookup('ray.io', 'v1', 'rayclusters')!, 'default', 'scaler', {
+      world.api.update(clusterType(), 'default', 'scaler', {
         ...cluster,
         spec: { ...cluster.spec, workerGroupSpecs: [{ ...groups[0], ...patch }] },
       });
       await world.settle();
     };
     await scale({ replicas: 9 });
-    const workers = () => podsOf('scaler').filter((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'worker');
+    const workers = () =>
+      podsOf('scaler').filter((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'worker');
     expect(workers()).toHaveLength(5);
-    expect(workers().map((pod) => pod.metadata.labels?.['ray.io/worker-group-replica-index']).sort()).toEqual([
-      '0',
-      '1',
-      '2',
-      '3',
-      '4',
-    ]);
+    expect(
+      workers()
+        .map((pod) => pod.metadata.labels?.['ray.io/worker-group-replica-index'])
+        .sort(),
+    ).toEqual(['0', '1', '2', '3', '4']);
     expect(clusterOf('scaler').status?.desiredWorkerReplicas).toBe(5);
 
     const victim = workers()[2]?.metadata.name ?? '';
     await scale({ replicas: 4, scaleStrategy: { workersToDelete: [victim] } });
     expect(workers().map((pod) => pod.metadata.name)).not.toContain(victim);
     expect(workers()).toHaveLength(4);
-    expect(world.eventsFor('scaler').some((event) => event.note === `Deleted pod default/${victim}`)).toBe(true);
+    expect(
+      world.eventsFor('scaler').some((event) => event.note === `Deleted pod default/${victim}`),
+    ).toBe(true);
 
     await scale({ replicas: 0, scaleStrategy: {} });
     expect(workers()).toHaveLength(1);
 
     const cluster = clusterOf('scaler');
-    world.api.update(world.api.registry.lookup('ray.io', 'v1', 'rayclusters')!, 'default', 'scaler', {
+    world.api.update(clusterType(), 'default', 'scaler', {
       ...cluster,
       spec: { ...cluster.spec, suspend: true },
     });
@@ -241,7 +270,7 @@ describe('RayCluster controller', () => {
     });
     expect(world.operator.runtime.heads.get('default/scaler')).toBeUndefined();
 
-    world.api.update(world.api.registry.lookup('ray.io', 'v1', 'rayclusters')!, 'default', 'scaler', {
+    world.api.update(clusterType(), 'default', 'scaler', {
       ...suspended,
       spec: { ...suspended.spec, suspend: false },
     });
@@ -256,7 +285,9 @@ describe('RayCluster controller', () => {
       sampleCluster('invalid-one', {
         workerGroupSpecs: [
           {
-            ...(sampleCluster('x').spec.workerGroupSpecs?.[0] as NonNullable<RayCluster['spec']['workerGroupSpecs']>[number]),
+            ...(sampleCluster('x').spec.workerGroupSpecs?.[0] as NonNullable<
+              RayCluster['spec']['workerGroupSpecs']
+            >[number]),
             minReplicas: 3,
             maxReplicas: 2,
           },
@@ -282,7 +313,8 @@ describe('RayCluster controller', () => {
     cluster.metadata.annotations = { 'ray.io/enable-serve-service': 'true' };
     cluster.spec.headGroupSpec.serviceType = 'NodePort';
     cluster.spec.headGroupSpec.enableIngress = true;
-    cluster.spec.headGroupSpec.template.spec.containers[0]!.ports!.push({ containerPort: 8000, name: 'serve' });
+    const headContainer = cluster.spec.headGroupSpec.template.spec.containers[0];
+    headContainer?.ports?.push({ containerPort: 8000, name: 'serve' });
     world.apply(cluster);
     await world.settle();
     const head = world.get<Service>('', 'services', 'default', 'extras-head-svc');
@@ -291,12 +323,21 @@ describe('RayCluster controller', () => {
     const serve = world.get<Service>('', 'services', 'default', 'extras-serve-svc');
     expect(serve?.spec.selector).toEqual({ 'ray.io/cluster': 'extras' });
     expect(serve?.spec.ports?.map((port) => port.name)).toEqual(['serve']);
-    expect(world.get('networking.k8s.io', 'ingresses', 'default', 'extras-head-ingress')).toBeDefined();
+    expect(
+      world.get('networking.k8s.io', 'ingresses', 'default', 'extras-head-ingress'),
+    ).toBeDefined();
     expect(world.get('', 'serviceaccounts', 'default', 'extras')).toBeDefined();
     expect(world.get('rbac.authorization.k8s.io', 'roles', 'default', 'extras')).toBeDefined();
-    expect(world.get('rbac.authorization.k8s.io', 'rolebindings', 'default', 'extras')).toBeDefined();
-    const headPod = podsOf('extras').find((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head');
-    expect(headPod?.spec.containers.map((container) => container.name)).toEqual(['ray-head', 'autoscaler']);
+    expect(
+      world.get('rbac.authorization.k8s.io', 'rolebindings', 'default', 'extras'),
+    ).toBeDefined();
+    const headPod = podsOf('extras').find(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head',
+    );
+    expect(headPod?.spec.containers.map((container) => container.name)).toEqual([
+      'ray-head',
+      'autoscaler',
+    ]);
     expect(headPod?.spec.containers[0]?.args?.[0]).toContain('--no-monitor');
     const status = clusterOf('extras').status;
     expect(Number(status?.endpoints?.['dashboard'])).toBeGreaterThanOrEqual(30000);

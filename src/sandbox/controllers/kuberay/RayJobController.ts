@@ -1,6 +1,7 @@
 import { jsonEqual, randomNameSuffix } from '../../apiserver/objectMetaHelpers.ts';
 import type { KubeObject } from '../../apiserver/resourceType.ts';
 import { StatusError } from '../../apiserver/statusError.ts';
+import { exitContainer } from '../core/kubelet.ts';
 import { type ReconcileResult, WorkQueue } from '../WorkQueue.ts';
 import { buildOwnerHeadService, servicePortsOf } from './buildHeadService.ts';
 import { headServiceName } from './buildRayPod.ts';
@@ -217,7 +218,7 @@ export class RayJobController {
           else return requeue;
           break;
         }
-        let info: RayJobInfo | undefined = head.getJob(status.jobId ?? '');
+        const info: RayJobInfo | undefined = head.getJob(status.jobId ?? '');
         if (!info) {
           if (submissionModeOf(rayJob) === 'HTTPMode') {
             try {
@@ -243,14 +244,6 @@ export class RayJobController {
           return requeue;
         }
         delete status.jobStatusCheckFailureStartTime;
-        if (
-          submissionModeOf(rayJob) === 'SidecarMode' &&
-          isJobTerminal(info.status) &&
-          finishedAt === undefined
-        ) {
-          finishedAt = info.endTime ?? runtime.nowMs();
-          info = { ...info };
-        }
         let terminal = isJobTerminal(info.status);
         if (hasSubmitter(rayJob)) terminal = terminal && finishedAt !== undefined;
         status.rayClusterStatus = cluster.status ?? {};
@@ -643,14 +636,33 @@ export class RayJobController {
         status.message = 'Ray head pod not found.';
         return { shouldUpdate: true, finishedAt: undefined };
       }
-      if (head && !head.getJob(jobId)) {
-        try {
-          head.submitJob(this.submission(rayJob, status));
-        } catch {
-          // The sidecar's `ray job submit` failing leaves the job unknown; KubeRay polls on.
-        }
+      const info = head ? this.submitOnce(rayJob, jobId, head) : undefined;
+      const sidecar = headPod.status?.containerStatuses?.find(
+        (containerStatus) => containerStatus.name === kubeRayConstants.submitterContainerName,
+      );
+      if (info && isJobTerminal(info.status) && sidecar?.state?.running) {
+        const exited = exitContainer(runtime.api, {
+          namespace,
+          pod: headPod.metadata.name ?? '',
+          container: kubeRayConstants.submitterContainerName,
+          exitCode: info.status === 'FAILED' ? 1 : 0,
+        });
+        // Without a simulated kubelet the sidecar's end is the Ray job's end.
+        if (!exited) return { shouldUpdate: false, finishedAt: info.endTime ?? runtime.nowMs() };
+        return { shouldUpdate: false, finishedAt: undefined };
       }
-      return { shouldUpdate: false, finishedAt: undefined };
+      const terminated = sidecar?.state?.terminated;
+      if (terminated && (terminated.exitCode ?? 0) !== 0) {
+        status.jobDeploymentStatus = phases.failed;
+        if (status.jobStatus === 'FAILED') {
+          status.reason = 'AppFailed';
+        } else {
+          status.reason = 'SubmissionFailed';
+          status.message = `Ray head pod container ${sidecar?.name} terminated with exit code ${terminated.exitCode ?? 0}: ${terminated.reason ?? ''}`;
+        }
+        return { shouldUpdate: true, finishedAt: parseTime(terminated.finishedAt) };
+      }
+      return { shouldUpdate: false, finishedAt: parseTime(terminated?.finishedAt) };
     }
     const job = runtime.find<BatchJob>('jobs', namespace, rayJob.metadata.name ?? '');
     if (!job) return { shouldUpdate: false, finishedAt: undefined };
@@ -678,30 +690,49 @@ export class RayJobController {
     return { shouldUpdate, finishedAt: parseTime(finished?.lastTransitionTime) };
   }
 
-  /** What the submitter pod's processes would do against the simulated head. */
+  /** Submits the Ray job unless the head knows it (`ray job status` else `ray job submit`). */
+  private submitOnce(rayJob: RayJob, jobId: string, head: RayHeadApi): RayJobInfo | undefined {
+    const known = head.getJob(jobId);
+    if (known) return known;
+    try {
+      head.submitJob(this.submission(rayJob, { ...(rayJob.status ?? {}), jobId }));
+    } catch {
+      return undefined;
+    }
+    return head.getJob(jobId);
+  }
+
+  /**
+   * What the submitter pod's processes would do against the simulated head: submit once its
+   * container runs, and exit (0, or 1 for FAILED) when the Ray job ends. The kubelet keeps
+   * submitter containers running until then (see {@link submitterContainerPlanner}).
+   */
   private driveSubmitterPods(rayJob: RayJob, jobId: string, head: RayHeadApi | undefined): void {
     const runtime = this.runtime;
-    const pods = runtime.index.submitterPodsOf(
-      rayJob.metadata.namespace ?? 'default',
-      rayJob.metadata.name ?? '',
-    );
-    for (const pod of pods) {
+    const namespace = rayJob.metadata.namespace ?? 'default';
+    for (const pod of runtime.index.submitterPodsOf(namespace, rayJob.metadata.name ?? '')) {
       if (pod.status?.phase !== 'Running' || pod.metadata.deletionTimestamp || !head) continue;
-      let info = head.getJob(jobId);
-      if (!info) {
-        try {
-          head.submitJob(this.submission(rayJob, { ...(rayJob.status ?? {}), jobId }));
-        } catch {
-          continue;
-        }
-        info = head.getJob(jobId);
+      const info = this.submitOnce(rayJob, jobId, head);
+      if (!info || !isJobTerminal(info.status)) continue;
+      const exitCode = info.status === 'FAILED' ? 1 : 0;
+      const container = pod.spec.containers[0]?.name ?? kubeRayConstants.submitterContainerName;
+      if (
+        !exitContainer(runtime.api, {
+          namespace,
+          pod: pod.metadata.name ?? '',
+          container,
+          exitCode,
+        })
+      ) {
+        this.endSubmitterPod(pod, exitCode);
       }
-      if (info && isJobTerminal(info.status))
-        this.endSubmitterPod(pod, info.status === 'FAILED' ? 1 : 0);
     }
   }
 
-  /** Ends a submitter pod as its finished process would: Succeeded (exit 0) or Failed (exit 1). */
+  /**
+   * Ends a submitter pod as its finished process would, Succeeded (exit 0) or Failed (exit 1),
+   * when no simulated kubelet runs it (unit tests that play the kubelet themselves).
+   */
   private endSubmitterPod(pod: Pod, exitCode: number): void {
     const runtime = this.runtime;
     const now = runtime.now();

@@ -313,9 +313,9 @@ function commandToString(parts: readonly string[]): string {
   return parts.map((part) => ` ${part} `).join('');
 }
 
-/** KubeRay `GetContainerCommand`: `/bin/bash -c --` (`-lc` with `ENABLE_LOGIN_SHELL=true`). */
+/** KubeRay `GetContainerCommand`: `/bin/bash -c --`, extra options after `c` (`-ce`). */
 export function bashCommand(extraOptions = ''): string[] {
-  return ['/bin/bash', `-${extraOptions}c`, '--'];
+  return ['/bin/bash', `-c${extraOptions}`, '--'];
 }
 
 /** KubeRay `SetContainerTokenAuthEnvVars` for a container of a token-auth cluster. */

@@ -1,6 +1,7 @@
 import type { StoreEvent } from '../../apiserver/objectStore.ts';
 import type { KubeObject } from '../../apiserver/resourceType.ts';
 import type { RunningController, WorldContext } from '../../world/worldContext.ts';
+import { registerContainerPlanner } from '../core/kubelet.ts';
 import { isAutoscalingEnabled } from './buildRayPod.ts';
 import { controllerOf } from './controllerReference.ts';
 import { InTreeAutoscaler } from './InTreeAutoscaler.ts';
@@ -14,6 +15,7 @@ import { RayJobController } from './RayJobController.ts';
 import { RayServiceController } from './RayServiceController.ts';
 import { type FeatureGates, resolveFeatureGates } from './resolveFeatureGates.ts';
 import { simulatedRayHead } from './simulatedRayHead.ts';
+import { submitterContainerPlanner } from './submitterContainerPlanner.ts';
 
 /** Options of {@link startKubeRayOperator}; the defaults are what the sandbox runs. */
 export interface KubeRayOperatorOptions {
@@ -101,6 +103,7 @@ export function startKubeRayOperator(
 
   const store = context.api.store;
   const unsubscribe = [
+    registerContainerPlanner(context.api, submitterContainerPlanner),
     store.subscribe('ray.io/rayclusters', (event) => {
       const cluster = event.record.object;
       if (specOrMetadataChanged(event)) rayClusters.queue.add(keyOf(cluster));

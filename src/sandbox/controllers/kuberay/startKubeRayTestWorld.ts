@@ -1,4 +1,7 @@
-import { createSandboxApiServer, type SandboxApiServer } from '../../apiserver/createSandboxApiServer.ts';
+import {
+  createSandboxApiServer,
+  type SandboxApiServer,
+} from '../../apiserver/createSandboxApiServer.ts';
 import type { ObjectApi } from '../../apiserver/objectApi.ts';
 import type { KubeObject } from '../../apiserver/resourceType.ts';
 import { bootstrapWorld } from '../../world/bootstrapWorld.ts';
@@ -32,7 +35,11 @@ export interface KubeRayTestWorld {
     name: string,
   ) => T | undefined;
   /** Objects of a kind in a namespace (all namespaces when undefined). */
-  list: <T extends KubeObject = KubeObject>(group: string, plural: string, namespace?: string) => T[];
+  list: <T extends KubeObject = KubeObject>(
+    group: string,
+    plural: string,
+    namespace?: string,
+  ) => T[];
   /** Events (events.k8s.io/v1) about an object name. */
   eventsFor: (name: string) => { reason: string; note: string; type: string; count: number }[];
   /** What a kubelet would write: the pod Running with an IP, Ready unless `ready: false`. */
@@ -114,18 +121,24 @@ export function startKubeRayTestWorld(
       const [group, plural] = pluralOfKind[object.kind ?? ''] ?? ['', ''];
       return api.create(typeOf(group, plural), object.metadata?.namespace, object).object;
     },
-    get: <T extends KubeObject>(group: string, plural: string, namespace: string | undefined, name: string) =>
-      api.find(typeOf(group, plural), namespace, name) as T | undefined,
+    get: <T extends KubeObject>(
+      group: string,
+      plural: string,
+      namespace: string | undefined,
+      name: string,
+    ) => api.find(typeOf(group, plural), namespace, name) as T | undefined,
     list: <T extends KubeObject>(group: string, plural: string, namespace?: string) =>
       api.list(typeOf(group, plural), namespace ? { namespace } : {}).items as T[],
     eventsFor: (name) =>
-      (api.list(typeOf('events.k8s.io', 'events')).items as (KubeObject & {
-        reason?: string;
-        note?: string;
-        type?: string;
-        regarding?: { name?: string };
-        series?: { count?: number };
-      })[])
+      (
+        api.list(typeOf('events.k8s.io', 'events')).items as (KubeObject & {
+          reason?: string;
+          note?: string;
+          type?: string;
+          regarding?: { name?: string };
+          series?: { count?: number };
+        })[]
+      )
         .filter((event) => event.regarding?.name === name)
         .map((event) => ({
           reason: event.reason ?? '',
@@ -134,7 +147,11 @@ export function startKubeRayTestWorld(
           count: event.series?.count ?? 1,
         })),
     runPod: (pod, runOptions = {}) => {
-      const current = api.find(typeOf('', 'pods'), pod.metadata.namespace, pod.metadata.name ?? '') as Pod | undefined;
+      const current = api.find(
+        typeOf('', 'pods'),
+        pod.metadata.namespace,
+        pod.metadata.name ?? '',
+      ) as Pod | undefined;
       if (!current) return;
       const now = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const ready = runOptions.ready ?? true;
@@ -166,7 +183,12 @@ export function startKubeRayTestWorld(
                 type: 'Ready',
                 status: readyStatus,
                 lastTransitionTime: now,
-                ...(ready ? {} : { reason: 'ContainersNotReady', message: 'containers with unready status: [ray-head]' }),
+                ...(ready
+                  ? {}
+                  : {
+                      reason: 'ContainersNotReady',
+                      message: 'containers with unready status: [ray-head]',
+                    }),
               },
             ],
             containerStatuses: current.spec.containers.map((container) => ({
