@@ -13,7 +13,11 @@ import { RayCronJobController } from './RayCronJobController.ts';
 import { type RayHeadFactory, RayHeadRegistry } from './RayHeadRegistry.ts';
 import { RayJobController } from './RayJobController.ts';
 import { RayServiceController } from './RayServiceController.ts';
-import { type FeatureGates, resolveFeatureGates } from './resolveFeatureGates.ts';
+import {
+  defaultFeatureGates,
+  type FeatureGates,
+  resolveFeatureGates,
+} from './resolveFeatureGates.ts';
 import { simulatedRayHead } from './simulatedRayHead.ts';
 import { submitterContainerPlanner } from './submitterContainerPlanner.ts';
 
@@ -21,7 +25,10 @@ import { submitterContainerPlanner } from './submitterContainerPlanner.ts';
 export interface KubeRayOperatorOptions {
   /** Starts the Ray head of a cluster; default: the sandbox's Ray head simulation. */
   rayHeadFactory?: RayHeadFactory;
-  /** Feature gates; default from the world file's `featureGates` or `RAYDECK_SANDBOX_FEATURE_GATES`. */
+  /**
+   * Feature gates over KubeRay's defaults; default from the world file's `featureGates` or
+   * `RAYDECK_SANDBOX_FEATURE_GATES`.
+   */
   featureGates?: FeatureGates;
 }
 
@@ -63,7 +70,9 @@ export function startKubeRayOperator(
   context: WorldContext,
   options: KubeRayOperatorOptions = {},
 ): RunningKubeRayOperator {
-  const gates = options.featureGates ?? resolveFeatureGates(context.world);
+  const gates = options.featureGates
+    ? { ...defaultFeatureGates, ...options.featureGates }
+    : resolveFeatureGates(context.world);
   const index = new KubeRayIndex(context.api);
   const heads = new RayHeadRegistry(
     context.apiServer.proxies,
