@@ -431,9 +431,11 @@ export class JobManager {
     }
   }
 
-  /** Cancels every timer (the head is going away). */
+  /** Cancels every timer and ends every log follower (the head is going away). */
   stopAll(): void {
     for (const job of this.jobs.values()) {
+      for (const watcher of job.watchers) watcher.onEnd();
+      job.watchers.clear();
       this.cancelTimers(job);
       job.startTimeout?.();
       job.waiting?.cancelTimeout?.();

@@ -155,6 +155,17 @@ describe('GET /api/jobs/{id}/logs/tail (WebSocket)', () => {
     tail.socket?.destroy();
   });
 
+  it('closes the tail when the head stops', async () => {
+    const head = (server = await startRayHeadTestServer());
+    const id = (
+      await head.request('POST', '/api/jobs/', { body: { entrypoint: 'sleep 100' } })
+    ).json<{ submission_id: string }>().submission_id;
+    const tail = await openTail(head, `/api/jobs/${id}/logs/tail`);
+    head.simulation.stop();
+    await tail.closed;
+    tail.socket?.destroy();
+  });
+
   it('closes at once for a job that ended before its entrypoint started', async () => {
     const head = (server = await startRayHeadTestServer());
     const id = (

@@ -448,6 +448,19 @@ describe('job lifecycle on the simulated clock', () => {
     expect(await job(head, id)).toMatchObject({ status: 'SUCCEEDED' });
   });
 
+  it('holds the entrypoint’s GPU, so a one-GPU cluster cannot also run the check’s GPU actor', async () => {
+    const head = await start({ nodes: [testHead, testGpuWorker] });
+    const id = await submit(head, {
+      entrypoint: 'python gpu_check.py --expect-gpus 1',
+      entrypoint_num_gpus: 1,
+    });
+    head.clock.advance(60_000);
+    expect((await job(head, id)).status).toBe('RUNNING');
+    expect(head.simulation.pendingResourceDemand()).toEqual([
+      { resources: { GPU: 1 }, kind: 'task', owner: id },
+    ]);
+  });
+
   it('fails a job that stays PENDING past the start timeout, with Ray’s message', async () => {
     const head = await start({ jobStartTimeoutSeconds: 10 });
     const id = await submit(head, { entrypoint: 'echo', entrypoint_num_gpus: 2 });

@@ -99,6 +99,12 @@ class Parser {
     throw new PyJsonDecodeError(`${what}: line ${line} column ${column} (char ${this.position})`);
   }
 
+  /** Matches a sticky (`y`) pattern at the current position, without copying the text. */
+  private sticky(pattern: RegExp): RegExpExecArray | null {
+    pattern.lastIndex = this.position;
+    return pattern.exec(this.text);
+  }
+
   skipSpace(): void {
     while (/[ \t\n\r]/.test(this.text[this.position] ?? '')) this.position++;
   }
@@ -121,7 +127,7 @@ class Parser {
         return value;
       }
     }
-    const number = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/.exec(this.text.slice(this.position));
+    const number = this.sticky(/-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y);
     if (!number) this.fail('Expecting value');
     this.position += number[0].length;
     const parsed = Number(number[0]);
@@ -182,9 +188,7 @@ class Parser {
   }
 
   private string(): string {
-    const match = /^"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(
-      this.text.slice(this.position),
-    );
+    const match = this.sticky(/"(?:[^"\\]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y);
     if (!match) this.fail('Unterminated string starting at');
     if ([...match[0]].some((char) => char.charCodeAt(0) < 0x20))
       this.fail('Invalid control character at');
