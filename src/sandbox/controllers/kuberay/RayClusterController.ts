@@ -76,6 +76,11 @@ export class RayClusterController {
   private readonly runtime: KubeRayRuntime;
   private readonly hooks: RayClusterHooks;
   private readonly failures = new Map<string, number>();
+  /** Per cluster generation: the spec hash and the groups' `ray start` parameters. */
+  private readonly memos = new Map<
+    string,
+    { stamp: string; hash?: string; params: Map<string, Record<string, string>> }
+  >();
 
   constructor(runtime: KubeRayRuntime, hooks: RayClusterHooks = {}) {
     this.runtime = runtime;
@@ -98,6 +103,7 @@ export class RayClusterController {
     if (!cluster || cluster.metadata.deletionTimestamp) {
       runtime.heads.stop(key);
       this.failures.delete(key);
+      this.memos.delete(key);
       return;
     }
     const managedBy = cluster.spec.managedBy;
@@ -433,12 +439,12 @@ export class RayClusterController {
     )
       return;
 
-    const clusterHash = hashClusterSpec(cluster.spec);
+    const clusterHash = (): string => this.memoOf(cluster).hash ?? this.hashOf(cluster);
     const heads = allPods.filter((pod) => pod.metadata.labels?.[labelKeys.nodeType] === 'head');
     if (cluster.spec.upgradeStrategy?.type === 'Recreate') {
       const head = heads[0];
       const podHash = head?.metadata.annotations?.[annotationKeys.upgradeRecreateHash];
-      if (head && podHash !== undefined && podHash !== clusterHash) {
+      if (head && podHash !== undefined && podHash !== clusterHash()) {
         this.deleteAllPods(allPods);
         this.normal(
           cluster,
@@ -479,7 +485,7 @@ export class RayClusterController {
       const skipRestart =
         isConditionTrue(cluster.status?.conditions, 'RayClusterProvisioned') &&
         cluster.metadata.annotations?.[annotationKeys.disableProvisionedHeadRestart] === 'true';
-      if (!skipRestart) this.createHeadPod(cluster, clusterHash);
+      if (!skipRestart) this.createHeadPod(cluster, clusterHash());
     } else if (liveHeads.length > 1) {
       const names = liveHeads.map((pod) => pod.metadata.name).join(' ');
       throw new ReconcileError(
@@ -521,6 +527,27 @@ export class RayClusterController {
       `Created head Pod ${namespace}/${created.metadata?.name}`,
       'Create',
     );
+  }
+
+  private memoOf(cluster: RayCluster): {
+    stamp: string;
+    hash?: string;
+    params: Map<string, Record<string, string>>;
+  } {
+    const key = namespacedKey(cluster.metadata.namespace, cluster.metadata.name);
+    const stamp = `${cluster.metadata.uid}/${cluster.metadata.generation}`;
+    let memo = this.memos.get(key);
+    if (!memo || memo.stamp !== stamp) {
+      memo = { stamp, params: new Map() };
+      this.memos.set(key, memo);
+    }
+    return memo;
+  }
+
+  private hashOf(cluster: RayCluster): string {
+    const memo = this.memoOf(cluster);
+    memo.hash = hashClusterSpec(cluster.spec);
+    return memo.hash;
   }
 
   private multiHostIndexing(): boolean {
@@ -743,10 +770,13 @@ export class RayClusterController {
       return;
     }
     if (!isRunningAndReady(head) && !runtime.heads.get(key)) return;
-    const nodes = rayNodesOfCluster(cluster, pods, (nodeName) => {
-      const node = runtime.find('nodes', undefined, nodeName);
-      return node?.metadata?.labels?.['nvidia.com/gpu.product'];
-    });
+    const nodes = rayNodesOfCluster(
+      cluster,
+      pods,
+      (nodeName) =>
+        runtime.find('nodes', undefined, nodeName)?.metadata?.labels?.['nvidia.com/gpu.product'],
+      this.memoOf(cluster).params,
+    );
     runtime.heads.ensure({
       clusterKey: key,
       headPodName: head.metadata.name ?? '',

@@ -10,14 +10,15 @@ const { labels: labelKeys } = kubeRayConstants;
  * The Ray nodes a cluster's pods make, as `ray start` would register them: one per Running pod
  * (alive once Ready), with the logical resources of its group's generated `ray start` flags and
  * the GPU product of the node it runs on. `gpuProductOf` maps a Kubernetes node name to its
- * `nvidia.com/gpu.product` label.
+ * `nvidia.com/gpu.product` label. `paramsByGroup` may carry the groups' parameters between calls
+ * for the same cluster generation.
  */
 export function rayNodesOfCluster(
   cluster: RayCluster,
   pods: readonly Pod[],
   gpuProductOf: (nodeName: string) => string | undefined,
+  paramsByGroup = new Map<string, Record<string, string>>(),
 ): RayNodeDescription[] {
-  const paramsByGroup = new Map<string, Record<string, string>>();
   const paramsOf = (
     nodeType: 'head' | 'worker',
     groupName: string,
