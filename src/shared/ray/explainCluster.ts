@@ -204,6 +204,13 @@ function schedulerCauses(
       case 'selector':
         // Nodes filtered out by the pod's own selector are expected; only "none match" matters.
         if (reason.count >= failure.totalNodes) {
+          const offered = context.inventory.nodes.some((node) =>
+            request.products.includes(node.product),
+          );
+          if (request.products.length > 0 && !offered) {
+            phrases.push(`no node offers ${productsName(request.products)} GPUs`);
+            break;
+          }
           const selector = selectorText(request, group);
           phrases.push(
             `no node matches the pods' node selector${selector ? ` (${selector})` : ''}`,
