@@ -215,6 +215,31 @@ describe('deriveClusterPhase branches', () => {
     });
   });
 
+  it('counts ready and missing pods per group (surplus pods of another group do not count)', () => {
+    const { cluster, pods } = loadFixture('raycluster-ready');
+    const worker = pods.find((pod) => pod.metadata.labels?.['ray.io/node-type'] === 'worker');
+    const group = cluster.spec.workerGroupSpecs?.[0];
+    if (!worker || !group) throw new Error('fixture changed');
+    const twoGroups: RayClusterResource = {
+      ...cluster,
+      status: undefined,
+      spec: {
+        ...cluster.spec,
+        workerGroupSpecs: [
+          { ...group, replicas: 0, minReplicas: 0 },
+          { ...group, groupName: 'cpu', replicas: 1 },
+        ],
+      },
+    };
+    // The rtx worker is surplus (its group wants 0): it neither counts as ready nor hides
+    // the missing cpu worker.
+    expect(deriveClusterPhase(twoGroups, pods)).toEqual({
+      phase: 'Pending',
+      reason: '1 pod not created yet.',
+    });
+    expect(worker.metadata.labels?.['ray.io/group']).toBe('rtx');
+  });
+
   it('is Pending before the operator created any pod', () => {
     const { cluster } = patchCluster('raycluster-ready', (c) => ({ ...c, status: undefined }));
     expect(deriveClusterPhase(cluster, [])).toEqual({

@@ -203,7 +203,15 @@ export function deriveClusterPhase(
   const workerStates = live
     .filter((pod) => workerGroups.some((group) => isPodOfGroup(pod, group)))
     .map(podState);
-  const readyWorkers = workerStates.filter((state) => state.ready).length;
+  // Ready workers counted per group, up to what each wants: surplus in one group (scaling
+  // down) does not make up for another.
+  const readyByGroup = workerGroups.map((group) =>
+    Math.min(
+      group.desired,
+      live.filter((pod) => isPodOfGroup(pod, group) && podState(pod).ready).length,
+    ),
+  );
+  const readyWorkers = readyByGroup.reduce((sum, count) => sum + count, 0);
 
   if (head?.failure) {
     return {
@@ -239,8 +247,12 @@ export function deriveClusterPhase(
   const unschedulable = [...headStates, ...workerStates].filter(
     (state) => state.unschedulableMessage !== undefined,
   );
-  const missing =
-    groups.reduce((sum, group) => sum + group.desired, 0) - headPods.length - workerStates.length;
+  // Per group, so that surplus pods of one group (scaling down) do not hide missing ones of another.
+  const missing = groups.reduce(
+    (sum, group) =>
+      sum + Math.max(0, group.desired - live.filter((pod) => isPodOfGroup(pod, group)).length),
+    0,
+  );
   if (unschedulable.length > 0 || missing > 0 || live.length === 0) {
     const parts: string[] = [];
     if (unschedulable.length > 0) {

@@ -428,6 +428,16 @@ describe('explainCluster causes', () => {
     ]);
   });
 
+  it('does not mistake a spec warning the operator reconciles through for a rejection', () => {
+    const fixture = loadFixture('raycluster-invalid-spec');
+    const events = fixture.events.map((event) => ({
+      ...event,
+      note: 'RayCluster spec warning team-a/bad-spec: restartPolicy for worker groups [cpu] should be Never or unset when using autoscaler V1',
+    }));
+    const result = explainCluster({ ...inputOf(fixture), events });
+    expect(result.map((group) => group.causes)).toEqual([[], []]);
+  });
+
   it('reports a non-quota create error as the operator’s', () => {
     const fixture = loadFixture('raycluster-quota-rejected');
     const error =

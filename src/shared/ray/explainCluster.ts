@@ -375,8 +375,10 @@ function specCauses(context: Context): ExplainCause[] {
   // The operator stops before updating status on an invalid spec, so the events are current
   // only while the status has not caught up with the latest generation.
   if (observed !== undefined && observed >= generation) return [];
+  // KubeRay also uses InvalidRayClusterSpec for warnings it reconciles through
+  // ("RayCluster spec warning ns/name: …"); only rejections ("… is invalid …") stop it.
   const latest = context.clusterEvents
-    .filter((event) => specReasons.has(event.reason))
+    .filter((event) => specReasons.has(event.reason) && / is invalid /.test(event.message))
     .sort(latestFirst)[0];
   if (!latest) return [];
   const message = latest.message.replace(
