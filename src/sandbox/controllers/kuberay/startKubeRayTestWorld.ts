@@ -8,6 +8,8 @@ import { bootstrapWorld } from '../../world/bootstrapWorld.ts';
 import { ManualClock } from '../../world/simClock.ts';
 import { defaultWorldYaml, parseWorldConfig, type WorldConfig } from '../../world/worldConfig.ts';
 import type { WorldContext } from '../../world/worldContext.ts';
+import { podGracefulDeletion } from '../core/kubelet.ts';
+import { startCoreControllers } from '../core/startCoreControllers.ts';
 import { EventRecorder } from '../EventRecorder.ts';
 import type { Pod } from './RayCluster.ts';
 import type { RayHeadFactory } from './RayHeadRegistry.ts';
@@ -65,19 +67,23 @@ const pluralOfKind: Readonly<Record<string, [string, string]>> = {
 
 /**
  * Test support for the KubeRay operator's unit tests: the sandbox API server, the default world's
- * namespaces and nodes, and the operator, with no core controllers (tests play scheduler and
- * kubelet with {@link KubeRayTestWorld.runPod}) unless `withCore` starts them.
+ * namespaces and nodes, and the operator. Without `core`, tests play scheduler and kubelet with
+ * {@link KubeRayTestWorld.runPod}; with it, the simulated core controllers (scheduler, kubelets,
+ * quota, Job and Endpoints controllers) run too, and pod deletion is graceful as on a node.
  */
 export function startKubeRayTestWorld(
   options: {
     world?: WorldConfig;
     rayHeadFactory?: RayHeadFactory;
     featureGates?: FeatureGates;
-    startCore?: (context: WorldContext) => { stop: () => void };
+    core?: boolean;
   } = {},
 ): KubeRayTestWorld {
   const clock = new ManualClock();
-  const apiServer = createSandboxApiServer({ now: () => new Date(clock.now()) });
+  const apiServer = createSandboxApiServer({
+    now: () => new Date(clock.now()),
+    ...(options.core ? { gracefulDeletion: podGracefulDeletion } : {}),
+  });
   const api = apiServer.api;
   const world = options.world ?? parseWorldConfig(defaultWorldYaml);
   bootstrapWorld(api, world);
@@ -88,7 +94,7 @@ export function startKubeRayTestWorld(
     world,
     events: new EventRecorder(api, clock),
   };
-  const core = options.startCore?.(context);
+  const core = options.core ? startCoreControllers(context) : undefined;
   const operator = startKubeRayOperator(context, {
     ...(options.rayHeadFactory ? { rayHeadFactory: options.rayHeadFactory } : {}),
     ...(options.featureGates ? { featureGates: options.featureGates } : {}),
