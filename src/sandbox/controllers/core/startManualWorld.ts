@@ -2,6 +2,7 @@ import {
   createSandboxApiServer,
   type SandboxApiServer,
 } from '../../apiserver/createSandboxApiServer.ts';
+import type { PodLogSource } from '../../apiserver/apiRequestHandler.ts';
 import type { ObjectApi } from '../../apiserver/objectApi.ts';
 import type { KubeObject, ResourceType } from '../../apiserver/resourceType.ts';
 import { bootstrapWorld } from '../../world/bootstrapWorld.ts';
@@ -30,6 +31,11 @@ export interface ManualWorld {
   advance: (ms: number, stepMs?: number) => Promise<void>;
   /** Advances in steps until `predicate` holds or `limitMs` of simulated time passed. */
   advanceUntil: (predicate: () => boolean, limitMs?: number, stepMs?: number) => Promise<number>;
+  /**
+   * What `GET pods/{name}/log` answers for a pod (throws the API's StatusError, e.g. 400 for a
+   * container that is waiting to start).
+   */
+  logs: (pod: KubeObject, container?: string, tailLines?: number) => string;
   /** Events recorded about an object (`regarding` = its uid), oldest first. */
   eventsFor: (object: KubeObject) => KubeObject[];
   stop: () => void;
@@ -55,6 +61,12 @@ export async function startManualWorld(
     gracefulDeletion: podGracefulDeletion,
   });
   const api = apiServer.api;
+  let podLogs: PodLogSource | undefined;
+  const setPodLogSource = apiServer.setPodLogSource;
+  apiServer.setPodLogSource = (source) => {
+    podLogs = source;
+    setPodLogSource(source);
+  };
   bootstrapWorld(api, world);
   const context: WorldContext = {
     apiServer,
@@ -78,6 +90,8 @@ export async function startManualWorld(
     }
   };
   const advance = async (ms: number, stepMs = 100) => {
+    // Work queued at the current instant happens at this instant, before time moves.
+    await settle();
     let left = ms;
     while (left > 0) {
       const step = Math.min(stepMs, left);
@@ -111,6 +125,8 @@ export async function startManualWorld(
       }
       return clock.now() - startedAt;
     },
+    logs: (pod, container, tailLines) =>
+      podLogs?.({ namespace: pod.metadata?.namespace ?? '', pod, container, tailLines }) ?? '',
     eventsFor: (object) => {
       if (!eventType) return [];
       return api
