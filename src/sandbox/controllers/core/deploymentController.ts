@@ -350,11 +350,13 @@ export function startDeploymentController(
     );
     const rsName = current?.metadata?.name ?? '';
     const complete = updated === desired && replicas === desired && available === desired;
+    // DeploymentProgressing: more updated, ready or available replicas, or fewer old ones.
+    const oldBefore = (previous.replicas ?? 0) - (previous.updatedReplicas ?? 0);
     const progressed =
-      updated !== (previous.updatedReplicas ?? 0) ||
-      ready !== (previous.readyReplicas ?? 0) ||
-      available !== (previous.availableReplicas ?? 0) ||
-      replicas !== (previous.replicas ?? 0);
+      updated > (previous.updatedReplicas ?? 0) ||
+      ready > (previous.readyReplicas ?? 0) ||
+      available > (previous.availableReplicas ?? 0) ||
+      replicas - updated < oldBefore;
     const deadlineMs = (spec.progressDeadlineSeconds ?? 600) * 1000;
     const progressing = conditions.find((entry) => entry.type === 'Progressing');
     let requeueAfterMs: number | undefined;

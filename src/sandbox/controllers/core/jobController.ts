@@ -291,6 +291,9 @@ export function startJobController(
     if (stableJson(status) !== stableJson(previous)) {
       writeStatus(api, types.jobs, namespace, name, status, uid);
     }
+    if ((failure || complete) && spec.ttlSecondsAfterFinished !== undefined) {
+      requeueAfterMs = spec.ttlSecondsAfterFinished * 1000;
+    }
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   };
 

@@ -1,8 +1,8 @@
+import type { PodLogSource } from '../../apiserver/apiRequestHandler.ts';
 import {
   createSandboxApiServer,
   type SandboxApiServer,
 } from '../../apiserver/createSandboxApiServer.ts';
-import type { PodLogSource } from '../../apiserver/apiRequestHandler.ts';
 import type { ObjectApi } from '../../apiserver/objectApi.ts';
 import type { KubeObject, ResourceType } from '../../apiserver/resourceType.ts';
 import { bootstrapWorld } from '../../world/bootstrapWorld.ts';
