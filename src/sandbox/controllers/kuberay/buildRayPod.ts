@@ -174,12 +174,28 @@ function sortedJson(values: Record<string, number>): string {
   );
 }
 
-/** Parses `rayStartParams.resources` (`'{"TPU": 4}'`); `{}` when absent or malformed. */
+/**
+ * What the shell makes of a `ray start` flag value: `'…'` verbatim, `"…"` with `\"` and `\\`
+ * unescaped, anything else as is.
+ */
+function shellWord(value: string): string {
+  const text = value.trim();
+  if (text.length >= 2 && text.startsWith("'") && text.endsWith("'")) return text.slice(1, -1);
+  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
+    return text.slice(1, -1).replace(/\\(["\\$`])/g, '$1');
+  }
+  return text;
+}
+
+/**
+ * Parses `rayStartParams.resources` as `ray start` receives it through the shell
+ * (`'{"TPU": 4}'` or `"{\"resource1\": 2}"`); `{}` when absent or malformed.
+ */
 export function customResourcesOf(params: Record<string, string>): Record<string, number> {
-  const text = params['resources']?.replace(/^['"`\s]+|['"`\s]+$/g, '');
-  if (!text) return {};
+  const raw = params['resources'];
+  if (!raw) return {};
   try {
-    const parsed = JSON.parse(text) as unknown;
+    const parsed = JSON.parse(shellWord(raw)) as unknown;
     if (typeof parsed !== 'object' || parsed === null) return {};
     return Object.fromEntries(
       Object.entries(parsed).filter(
@@ -188,6 +204,20 @@ export function customResourcesOf(params: Record<string, string>): Record<string
     );
   } catch {
     return {};
+  }
+}
+
+/** KubeRay `getResourcesMap`: the JSON of `resources` with quotes trimmed (no unescaping). */
+function resourcesMapOf(params: Record<string, string>): Record<string, number> | undefined {
+  const text = params['resources']?.replace(/^['"`\s]+|['"`\s]+$/g, '');
+  if (text === undefined) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, number>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -213,9 +243,13 @@ export function generateRayStartCommand(
     if (memory) params['memory'] = String(memory);
   }
   const limitKeys = Object.keys(limits).sort();
-  const custom = customResourcesOf(params);
-  let customAdded = Object.values(customAccelerators).some((name) => name in custom);
+  // KubeRay logs and skips the accelerator step when `resources` does not parse as its JSON.
+  const custom = limitKeys.length > 0 ? resourcesMapOf(params) : undefined;
+  let customAdded = custom
+    ? Object.values(customAccelerators).some((name) => name in custom)
+    : true;
   for (const key of limitKeys) {
+    if (!custom) break;
     const value = quantityValue(limits[key]);
     if (params['num-gpus'] === undefined && isGpuResourceKey(key) && value) {
       params['num-gpus'] = String(value);
@@ -318,17 +352,45 @@ export function bashCommand(extraOptions = ''): string[] {
   return ['/bin/bash', `-c${extraOptions}`, '--'];
 }
 
-/** KubeRay `SetContainerTokenAuthEnvVars` for a container of a token-auth cluster. */
+/** Name and mount path of the projected ServiceAccount token of K8s token auth. */
+const rayTokenVolume = { name: 'ray-token', mountPath: '/var/run/secrets/ray.io/serviceaccount' };
+
+/**
+ * KubeRay `SetContainerTokenAuthEnvVars` for a container of a token-auth cluster:
+ * `RAY_AUTH_MODE=token` and the token from the auth Secret, or with `enableK8sTokenAuth`
+ * `RAY_ENABLE_K8S_TOKEN_AUTH=true` and the projected ServiceAccount token mounted.
+ */
 export function addTokenAuthEnv(container: Container, cluster: RayCluster): void {
   const env = [...(container.env ?? [])];
   if (!hasEnv(env, 'RAY_AUTH_MODE')) env.push({ name: 'RAY_AUTH_MODE', value: 'token' });
-  if (!hasEnv(env, 'RAY_AUTH_TOKEN')) {
+  if (cluster.spec.authOptions?.enableK8sTokenAuth) {
+    if (!hasEnv(env, 'RAY_ENABLE_K8S_TOKEN_AUTH'))
+      env.push({ name: 'RAY_ENABLE_K8S_TOKEN_AUTH', value: 'true' });
+    if (!(container.volumeMounts ?? []).some((mount) => mount.name === rayTokenVolume.name)) {
+      container.volumeMounts = [
+        ...(container.volumeMounts ?? []),
+        { name: rayTokenVolume.name, mountPath: rayTokenVolume.mountPath, readOnly: true },
+      ];
+    }
+  } else if (!hasEnv(env, 'RAY_AUTH_TOKEN')) {
     env.push({
       name: 'RAY_AUTH_TOKEN',
       valueFrom: { secretKeyRef: { name: authSecretName(cluster), key: 'auth_token' } },
     });
   }
   container.env = env;
+}
+
+/** KubeRay `AddRayTokenVolume`: the projected ServiceAccount token volume of K8s token auth. */
+export function addRayTokenVolume(spec: PodTemplateSpec['spec']): void {
+  if ((spec.volumes ?? []).some((volume) => volume['name'] === rayTokenVolume.name)) return;
+  spec.volumes = [
+    ...(spec.volumes ?? []),
+    {
+      name: rayTokenVolume.name,
+      projected: { sources: [{ serviceAccountToken: { path: 'token' } }] },
+    },
+  ];
 }
 
 /** KubeRay `initLivenessAndReadinessProbe` (skipped for probes the user set). */
@@ -587,6 +649,7 @@ export function buildRayPod(options: BuildRayPodOptions): KubeObject {
 
   if (isAuthEnabled(spec)) {
     addTokenAuthEnv(rayContainer, cluster);
+    if (spec.authOptions?.enableK8sTokenAuth) addRayTokenVolume(podSpec);
     for (const init of podSpec.initContainers ?? []) {
       if (init.name === 'wait-gcs-ready') addTokenAuthEnv(init, cluster);
     }
