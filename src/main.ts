@@ -1,13 +1,25 @@
+import { join } from 'node:path';
+
 import { Command, Option } from 'commander';
 
-import { parseListenAddress, startSandbox } from './sandbox/startSandbox.ts';
+import { loadWorld, parseListenAddress, startSandbox } from './sandbox/startSandbox.ts';
 import {
   ConfigError,
   loadServerConfig,
   type ServerConfigSources,
   serverSettings,
 } from './server/serverConfig.ts';
-import { startServer } from './server/startServer.ts';
+import { needsSandbox, startServer } from './server/startServer.ts';
+
+interface SandboxFlags {
+  listen: string;
+  kubeconfigOut?: string;
+  state?: string;
+  token?: string;
+  rbac?: boolean;
+  world?: string | boolean;
+  speed?: string;
+}
 
 /**
  * The `raydeck` executable. This entry point is the one place that wires the parts together:
@@ -28,44 +40,82 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   serve.action(async (flags: ServerConfigSources['flags']) => {
     const config = loadServerConfig({ flags, env: process.env });
-    await startServer(config);
+    if (!needsSandbox(config)) {
+      await startServer(config);
+      return;
+    }
+    // No cluster configured: run the embedded sandbox and reach it over HTTP like any cluster.
+    const sandboxDir = join(config.dataDir, 'sandbox');
+    const kubeconfig = join(sandboxDir, 'kubeconfig');
+    const sandbox = await startSandbox({
+      listen: '127.0.0.1:0',
+      kubeconfigOut: kubeconfig,
+      state: join(sandboxDir, 'state.json'),
+      ...(config.sandboxWorld ? { world: config.sandboxWorld } : {}),
+      speed: config.sandboxSpeed,
+    });
+    process.stdout.write(
+      `Embedded sandbox cluster at ${sandbox.url} (kubectl --kubeconfig ${kubeconfig})\n`,
+    );
+    await startServer(config, { sandboxKubeconfig: kubeconfig, onClose: () => sandbox.stop() });
   });
 
   program
     .command('sandbox')
-    .description('Run the embedded sandbox Kubernetes API server alone')
+    .description(
+      'Run the embedded sandbox cluster alone (Kubernetes API, simulated nodes, KubeRay)',
+    )
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:6443')
     .option('--kubeconfig-out <file>', 'write a kubeconfig for kubectl to this file')
     .option('--state <file>', 'restore from and snapshot to this file')
     .option('--token <token>', 'require this bearer token on every request')
     .option('--rbac', 'evaluate access reviews against stored RBAC objects')
-    .action(
-      async (flags: {
-        listen: string;
-        kubeconfigOut?: string;
-        state?: string;
-        token?: string;
-        rbac?: boolean;
-      }) => {
+    .option('--world <file>', 'world file (YAML): nodes, namespaces, quotas, timings')
+    .option('--no-world', 'serve the bare API server: no nodes, no controllers')
+    .option('--speed <factor>', 'run simulated time this many times faster')
+    .action(async (flags: SandboxFlags) => {
+      const speed = flags.speed === undefined ? undefined : Number(flags.speed);
+      const problems: string[] = [];
+      try {
+        parseListenAddress(flags.listen);
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+      if (speed !== undefined && !(speed > 0))
+        problems.push(`--speed must be a number above 0, got "${flags.speed}"`);
+      if (typeof flags.world === 'string') {
         try {
-          parseListenAddress(flags.listen);
+          loadWorld(flags.world);
         } catch (error) {
-          throw new ConfigError([(error as Error).message]);
+          problems.push((error as Error).message);
         }
-        const sandbox = await startSandbox(flags);
-        process.stdout.write(`Raydeck sandbox API server listening on ${sandbox.url}\n`);
-        if (flags.kubeconfigOut) {
-          process.stdout.write(
-            `kubeconfig written to ${flags.kubeconfigOut}: kubectl --kubeconfig ${flags.kubeconfigOut} get ns\n`,
-          );
-        }
-        const stop = () => {
-          void sandbox.stop().then(() => process.exit(0));
-        };
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      },
-    );
+      }
+      if (problems.length > 0) throw new ConfigError(problems);
+      const sandbox = await startSandbox({
+        listen: flags.listen,
+        ...(flags.kubeconfigOut ? { kubeconfigOut: flags.kubeconfigOut } : {}),
+        ...(flags.state ? { state: flags.state } : {}),
+        ...(flags.token ? { token: flags.token } : {}),
+        ...(flags.rbac ? { rbac: true } : {}),
+        ...(flags.world === false
+          ? { world: false as const }
+          : typeof flags.world === 'string'
+            ? { world: flags.world }
+            : {}),
+        ...(speed !== undefined ? { speed } : {}),
+      });
+      process.stdout.write(`Raydeck sandbox API server listening on ${sandbox.url}\n`);
+      if (flags.kubeconfigOut) {
+        process.stdout.write(
+          `kubeconfig written to ${flags.kubeconfigOut}: kubectl --kubeconfig ${flags.kubeconfigOut} get nodes\n`,
+        );
+      }
+      const stop = () => {
+        void sandbox.stop().then(() => process.exit(0));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,13 +1,17 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 import {
   createSandboxApiServer,
   type SandboxApiServer,
 } from './apiserver/createSandboxApiServer.ts';
 import { loadSnapshot, snapshotOnChange } from './apiserver/stateSnapshot.ts';
+import { podGracefulDeletion } from './controllers/core/kubelet.ts';
 import { writeSandboxKubeconfig } from './kubeconfigFile.ts';
+import { ScaledClock } from './world/simClock.ts';
+import { startWorld } from './world/startWorld.ts';
+import { defaultWorldYaml, parseWorldConfig, type WorldConfig } from './world/worldConfig.ts';
 
-/** Options of `raydeck sandbox`. */
+/** Options of `raydeck sandbox` (and of the sandbox `raydeck serve` starts). */
 export interface StartSandboxOptions {
   /** `HOST:PORT` to listen on. Default `127.0.0.1:6443`; port 0 picks a free one. */
   listen?: string;
@@ -19,12 +23,20 @@ export interface StartSandboxOptions {
   token?: string;
   /** Evaluate access reviews against stored RBAC objects. */
   rbac?: boolean;
+  /**
+   * The simulated world (nodes, namespaces, quotas, timings): a world file's path, or `false`
+   * for a bare API server with no nodes and no controllers. Default: the built-in GPU lab.
+   */
+  world?: string | false;
+  /** Simulated time runs this many times faster. Default: the world file's `speed`, else 1. */
+  speed?: number;
 }
 
 /** A started sandbox: its URL and how to stop it (saving state first). */
 export interface RunningSandbox {
   url: string;
   apiServer: SandboxApiServer;
+  world: WorldConfig | undefined;
   stop: () => Promise<void>;
 }
 
@@ -38,16 +50,36 @@ export function parseListenAddress(listen: string): { host: string; port: number
   return { host: (match[1] ?? match[2]) as string, port };
 }
 
-/** Starts the sandbox API server, restoring and snapshotting state and writing a kubeconfig. */
+/** Reads the world file (or the built-in world); errors name the file and each bad field. */
+export function loadWorld(world: string | undefined): WorldConfig {
+  if (world === undefined) return parseWorldConfig(defaultWorldYaml);
+  if (!existsSync(world)) throw new Error(`--world: no file at ${world}`);
+  try {
+    return parseWorldConfig(readFileSync(world, 'utf8'));
+  } catch (error) {
+    throw new Error(`--world ${world}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Starts the sandbox: the API server (restoring and snapshotting state), and unless `world` is
+ * `false`, the simulated nodes, scheduler, kubelet, quotas, workload controllers and KubeRay
+ * operator. Writes a kubeconfig when asked.
+ */
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const { host, port } = parseListenAddress(options.listen ?? '127.0.0.1:6443');
+  const world = options.world === false ? undefined : loadWorld(options.world);
   const store =
     options.state && existsSync(options.state) ? loadSnapshot(options.state) : undefined;
   const apiServer = createSandboxApiServer({
     ...(store ? { store } : {}),
     ...(options.token ? { token: options.token } : {}),
     ...(options.rbac ? { rbac: true } : {}),
+    ...(world ? { gracefulDeletion: podGracefulDeletion } : {}),
   });
+  const running = world
+    ? startWorld({ apiServer, world, clock: new ScaledClock(options.speed ?? world.speed) })
+    : undefined;
   const snapshots = options.state ? snapshotOnChange(apiServer.store, options.state) : undefined;
   snapshots?.flush();
   const url = await apiServer.listen(host, port);
@@ -55,7 +87,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   return {
     url,
     apiServer,
+    world,
     stop: async () => {
+      running?.stop();
       await apiServer.close();
       snapshots?.flush();
     },

@@ -2,16 +2,26 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { FieldError } from '../shared/api/apiErrorBody.ts';
 import { sendApiError } from './sendApiError.ts';
+import { ServiceError } from './services/serviceErrors.ts';
 
 /**
  * Translates every thrown error into the API error shape, once. Schema failures list each
  * field's path (`body.name`); 5xx details are logged, never sent.
  */
 export function apiErrorHandler(
-  error: FastifyError,
+  error: FastifyError | ServiceError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  if (error instanceof ServiceError) {
+    if (error.statusCode >= 500) request.log.warn({ err: error }, 'service unavailable');
+    return sendApiError(reply, {
+      status: error.statusCode,
+      reason: error.reason,
+      message: error.message,
+      ...(error.fields.length > 0 ? { fields: error.fields } : {}),
+    });
+  }
   if (error.validation) {
     const fields: FieldError[] = error.validation.map((issue) => ({
       path: fieldPath(error.validationContext ?? 'request', issue),

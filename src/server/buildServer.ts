@@ -1,12 +1,57 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 
 import { apiErrorHandler } from './apiErrorHandler.ts';
+import { authPlugin, type TrustedHeadersOptions } from './auth/authPlugin.ts';
+import { logRedaction } from './auth/logRedaction.ts';
+import { mutationRateLimit } from './auth/mutationRateLimit.ts';
 import { createMetricsRegistry, registerHttpMetrics } from './httpMetrics.ts';
+import type { KubeCache } from './k8s/KubeCache.ts';
+import type { KubeClient } from './k8s/KubeClient.ts';
+import type { KubeConnection } from './k8s/kubeConnection.ts';
+import { createServiceProxy } from './k8s/serviceProxyRequest.ts';
+import { aboutRoutes } from './routes/aboutRoutes.ts';
+import { adminRoutes } from './routes/adminRoutes.ts';
+import { auditRoutes } from './routes/auditRoutes.ts';
+import { authRoutes } from './routes/authRoutes.ts';
+import { clusterRoutes } from './routes/clusterRoutes.ts';
+import { dashboardProxyRoutes } from './routes/dashboardProxyRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/healthRoutes.ts';
+import { inventoryRoutes } from './routes/inventoryRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
+import { streamRoutes } from './routes/streamRoutes.ts';
+import { templateRoutes } from './routes/templateRoutes.ts';
+import { tokenRoutes } from './routes/tokenRoutes.ts';
 import { versionRoutes } from './routes/versionRoutes.ts';
 import { webAppRoutes } from './routes/webAppRoutes.ts';
 import type { ServerConfig } from './serverConfig.ts';
+import type { ClusterIndex } from './services/ClusterIndex.ts';
+import type { ClusterService } from './services/ClusterService.ts';
+import type { GpuService } from './services/GpuService.ts';
+import type { TemplateService } from './services/TemplateService.ts';
+import type { Database } from './store/database.ts';
+import type { IdempotencyStore } from './store/IdempotencyStore.ts';
+
+/** Everything the portal API needs beyond HTTP: store, Kubernetes connection and services. */
+export interface PortalDependencies {
+  db: Kysely<Database>;
+  connection: KubeConnection;
+  cache: KubeCache;
+  client: KubeClient;
+  index: ClusterIndex;
+  clusters: ClusterService;
+  templates: TemplateService;
+  gpus: GpuService;
+  idempotency: IdempotencyStore;
+  /** True when connected to the embedded sandbox (shown on the About page). */
+  sandbox: boolean;
+  trustedHeaders?: TrustedHeadersOptions;
+  /** Mutations per user per minute. Default 120. */
+  mutationsPerMinute?: number;
+}
 
 /** Options for {@link buildServer}. Everything with side effects is injected. */
 export interface BuildServerOptions {
@@ -17,6 +62,10 @@ export interface BuildServerOptions {
   readinessChecks?: readonly ReadinessCheck[];
   /** `false` silences logs (tests); otherwise pino writes JSON lines to stdout. */
   logger?: boolean;
+  /** The portal API; without it only health, version, metrics and the web app are served. */
+  portal?: PortalDependencies;
+  /** Registry for `/metrics`; a fresh one with process metrics by default. */
+  metricsRegistry?: Registry;
 }
 
 /**
@@ -25,18 +74,61 @@ export interface BuildServerOptions {
  */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: options.config.logLevel },
+    logger:
+      options.logger === false ? false : { level: options.config.logLevel, redact: logRedaction },
     // Request ids come from the caller when it sends one (reverse proxies, the CLI's retries).
     requestIdHeader: 'x-request-id',
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: true } },
   });
-  const registry = createMetricsRegistry();
+  const registry = options.metricsRegistry ?? createMetricsRegistry();
   registerHttpMetrics(app, registry);
   app.setErrorHandler(apiErrorHandler);
+
+  const portal = options.portal;
+  if (portal) {
+    await app.register(fastifySwagger, {
+      openapi: {
+        info: {
+          title: 'Raydeck API',
+          version: options.version,
+          description:
+            'Self-service GPU portal for Ray on Kubernetes. Authenticate with a session cookie (web) or `Authorization: Bearer rdk_…` (API tokens).',
+        },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+    });
+    await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+    app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await app.register(authPlugin, {
+      db: portal.db,
+      ...(portal.trustedHeaders ? { trustedHeaders: portal.trustedHeaders } : {}),
+    });
+    await app.register(mutationRateLimit, { max: portal.mutationsPerMinute ?? 120 });
+  }
 
   await app.register(healthRoutes, { checks: options.readinessChecks ?? [] });
   await app.register(versionRoutes, { version: options.version });
   await app.register(metricsRoutes, { registry });
+
+  if (portal) {
+    await app.register(authRoutes);
+    await app.register(adminRoutes);
+    await app.register(tokenRoutes);
+    await app.register(auditRoutes);
+    await app.register(clusterRoutes, {
+      clusters: portal.clusters,
+      idempotency: portal.idempotency,
+    });
+    await app.register(templateRoutes, { templates: portal.templates, gpus: portal.gpus });
+    await app.register(inventoryRoutes, { gpus: portal.gpus });
+    await app.register(streamRoutes, { cache: portal.cache, index: portal.index });
+    await app.register(dashboardProxyRoutes, {
+      proxy: createServiceProxy(portal.connection.kubeConfig),
+      cache: portal.cache,
+    });
+    await app.register(aboutRoutes, { version: options.version, portal });
+  }
   await app.register(webAppRoutes, { webRoot: options.config.webRoot });
   return app;
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
@@ -12,7 +12,44 @@ writeFileSync(join(webRoot, 'index.html'), '<!doctype html>');
 describe('loadServerConfig', () => {
   it('uses the defaults when nothing is set', () => {
     const config = loadServerConfig({ flags: { webRoot } });
-    expect(config).toEqual({ host: '127.0.0.1', port: 8080, logLevel: 'info', webRoot });
+    expect(config).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      logLevel: 'info',
+      webRoot,
+      dataDir: resolve('.raydeck'),
+      kubeconfig: undefined,
+      context: undefined,
+      inCluster: false,
+      apiserverUrl: undefined,
+      apiserverToken: undefined,
+      namespaces: undefined,
+      templatesNamespace: 'raydeck',
+      sandboxWorld: undefined,
+      sandboxSpeed: 1,
+      trustedProxies: undefined,
+    });
+  });
+
+  it('parses list, boolean and URL settings, naming each bad one', () => {
+    const config = loadServerConfig({
+      flags: {
+        webRoot,
+        namespaces: 'team-a, team-b',
+        inCluster: 'true',
+        apiserverUrl: 'http://10.0.0.5:31888/',
+      },
+    });
+    expect(config.namespaces).toEqual(['team-a', 'team-b']);
+    expect(config.inCluster).toBe(true);
+    expect(config.apiserverUrl).toBe('http://10.0.0.5:31888');
+    expect(() =>
+      loadServerConfig({
+        flags: { webRoot, namespaces: 'Team_A', inCluster: 'maybe', sandboxSpeed: '0' },
+      }),
+    ).toThrow(
+      /--in-cluster: must be true or false[\s\S]*--namespaces: "Team_A" is not a namespace name[\s\S]*--sandbox-speed: must be a number above 0/,
+    );
   });
 
   it('prefers a flag over the environment and the environment over the default', () => {

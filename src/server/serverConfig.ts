@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 import { packageRoot } from './packageRoot.ts';
 
@@ -17,6 +17,28 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** Folder holding the built web app (`index.html`). Defaults to `dist/web` in the package. */
   webRoot: string;
+  /** Folder for the SQLite store and the embedded sandbox's state. Defaults to `.raydeck`. */
+  dataDir: string;
+  /** Kubeconfig file to reach the cluster with; unset (and no other source) = the sandbox. */
+  kubeconfig: string | undefined;
+  /** Context of the kubeconfig to use; default its current context. */
+  context: string | undefined;
+  /** Use the pod's service account (running inside the cluster). Default false. */
+  inCluster: boolean;
+  /** KubeRay APIServer v2 URL to reach Kubernetes through, instead of the API server. */
+  apiserverUrl: string | undefined;
+  /** Bearer token for the KubeRay APIServer v2 (its security proxy or an ingress). Secret. */
+  apiserverToken: string | undefined;
+  /** Namespaces to watch; unset watches every namespace. */
+  namespaces: string[] | undefined;
+  /** Namespace holding Raydeck's compute templates. Defaults to `raydeck`. */
+  templatesNamespace: string;
+  /** World file of the embedded sandbox (YAML); default the built-in lab. */
+  sandboxWorld: string | undefined;
+  /** How many times faster than real time the sandbox runs. Defaults to 1. */
+  sandboxSpeed: number;
+  /** Trust `X-Forwarded-User`/`-Groups` from a proxy at these comma-separated addresses or CIDRs. */
+  trustedProxies: string[] | undefined;
 }
 
 /** One setting: where it comes from and how it is checked. Drives the CLI flags and the README. */
@@ -26,9 +48,10 @@ export interface ServerSetting<K extends keyof ServerConfig = keyof ServerConfig
   env: string;
   /** Shown in `--help` and in the README table. */
   description: string;
-  defaultValue: () => string;
+  /** The default as text; undefined means the setting is optional and unset by default. */
+  defaultValue: () => string | undefined;
   /** Returns the typed value, or throws an Error whose message says what is wrong. */
-  parse: (raw: string) => ServerConfig[K];
+  parse: (raw: string) => Exclude<ServerConfig[K], undefined>;
 }
 
 const defaultWebRoot = (): string => join(packageRoot, 'dist', 'web');
@@ -86,7 +109,136 @@ export const serverSettings: readonly ServerSetting[] = [
       return raw;
     },
   },
+  {
+    key: 'dataDir',
+    flag: '--data-dir',
+    env: 'RAYDECK_DATA_DIR',
+    description: 'Folder for the SQLite store and the sandbox state (created if missing).',
+    defaultValue: () => '.raydeck',
+    parse: (raw) => resolve(raw),
+  },
+  {
+    key: 'kubeconfig',
+    flag: '--kubeconfig',
+    env: 'KUBECONFIG',
+    description:
+      'Kubeconfig of the cluster to manage (first path of a list). Unset: the embedded sandbox.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      const first = raw.split(delimiter)[0] ?? raw;
+      if (!existsSync(first)) throw new Error(`no file at ${first}`);
+      return first;
+    },
+  },
+  {
+    key: 'context',
+    flag: '--context',
+    env: 'RAYDECK_KUBE_CONTEXT',
+    description: 'Kubeconfig context to use; default the current context.',
+    defaultValue: () => undefined,
+    parse: (raw) => raw,
+  },
+  {
+    key: 'inCluster',
+    flag: '--in-cluster',
+    env: 'RAYDECK_IN_CLUSTER',
+    description:
+      "Use the pod's service account (when Raydeck runs inside the cluster): true or false.",
+    defaultValue: () => 'false',
+    parse: parseBoolean,
+  },
+  {
+    key: 'apiserverUrl',
+    flag: '--apiserver-url',
+    env: 'RAYDECK_APISERVER_URL',
+    description: 'KubeRay APIServer v2 URL to reach Kubernetes through (e.g. http://nodeip:31888).',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      if (!/^https?:\/\/[^\s]+$/.test(raw)) throw new Error('must be an http(s) URL');
+      return raw.replace(/\/$/, '');
+    },
+  },
+  {
+    key: 'apiserverToken',
+    flag: '--apiserver-token',
+    env: 'RAYDECK_APISERVER_TOKEN',
+    description: 'Bearer token for the KubeRay APIServer (never logged).',
+    defaultValue: () => undefined,
+    parse: (raw) => raw,
+  },
+  {
+    key: 'namespaces',
+    flag: '--namespaces',
+    env: 'RAYDECK_NAMESPACES',
+    description:
+      'Comma-separated namespaces to watch. Unset: every namespace the identity can list.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      const names = raw
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      const bad = names.find((name) => !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name));
+      if (bad !== undefined || names.length === 0)
+        throw new Error(`"${bad ?? raw}" is not a namespace name`);
+      return names;
+    },
+  },
+  {
+    key: 'templatesNamespace',
+    flag: '--templates-namespace',
+    env: 'RAYDECK_TEMPLATES_NAMESPACE',
+    description: "Namespace of Raydeck's compute-template ConfigMaps.",
+    defaultValue: () => 'raydeck',
+    parse: (raw) => {
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(raw)) throw new Error('must be a namespace name');
+      return raw;
+    },
+  },
+  {
+    key: 'sandboxWorld',
+    flag: '--sandbox-world',
+    env: 'RAYDECK_SANDBOX_WORLD',
+    description: 'World file (YAML) of the embedded sandbox; default the built-in GPU lab.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      if (!existsSync(raw)) throw new Error(`no file at ${raw}`);
+      return raw;
+    },
+  },
+  {
+    key: 'sandboxSpeed',
+    flag: '--sandbox-speed',
+    env: 'RAYDECK_SANDBOX_SPEED',
+    description: 'How many times faster than real time the sandbox runs.',
+    defaultValue: () => '1',
+    parse: (raw) => {
+      const speed = Number(raw);
+      if (!Number.isFinite(speed) || speed <= 0 || speed > 10_000)
+        throw new Error('must be a number above 0 and at most 10000');
+      return speed;
+    },
+  },
+  {
+    key: 'trustedProxies',
+    flag: '--trusted-proxies',
+    env: 'RAYDECK_TRUSTED_PROXIES',
+    description:
+      'Enables trusted-header sign-in (oauth2-proxy): comma-separated proxy addresses or CIDRs.',
+    defaultValue: () => undefined,
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+  },
 ];
+
+function parseBoolean(raw: string): boolean {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error('must be true or false');
+}
 
 /** A setting failed validation; the message names the flag and the environment variable. */
 export class ConfigError extends Error {
@@ -121,6 +273,10 @@ export function loadServerConfig(sources: ServerConfigSources = {}): ServerConfi
         : fromEnv !== undefined && fromEnv !== ''
           ? [fromEnv, setting.env]
           : [setting.defaultValue(), `default of ${setting.flag}`];
+    if (raw === undefined) {
+      config[setting.key] = undefined;
+      continue;
+    }
     try {
       config[setting.key] = setting.parse(raw);
     } catch (error) {

@@ -1,32 +1,147 @@
+import { join } from 'node:path';
+
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 
+import { ensureAdminUser } from './auth/ensureAdminUser.ts';
 import { buildServer } from './buildServer.ts';
+import { createMetricsRegistry } from './httpMetrics.ts';
+import { informerMetrics } from './informerMetrics.ts';
+import { KubeCache } from './k8s/KubeCache.ts';
+import { KubeClient } from './k8s/KubeClient.ts';
+import { connectKube, type KubeConnectionSource } from './k8s/kubeConnection.ts';
 import { packageVersion } from './packageRoot.ts';
 import type { ServerConfig } from './serverConfig.ts';
+import { ClusterIndex } from './services/ClusterIndex.ts';
+import { ClusterService } from './services/ClusterService.ts';
+import { GpuService } from './services/GpuService.ts';
+import { sandboxTemplates, TemplateService } from './services/TemplateService.ts';
+import { IdempotencyStore } from './store/IdempotencyStore.ts';
+import { openDatabase } from './store/openDatabase.ts';
 
 /** Milliseconds a graceful shutdown may take before the process exits anyway. Default 10 s. */
 const shutdownGraceMs = 10_000;
 
+/** Where the portal's Kubernetes connection comes from, given its settings. */
+export function connectionSourceOf(
+  config: ServerConfig,
+  sandboxKubeconfig?: string,
+): KubeConnectionSource {
+  if (config.apiserverUrl) {
+    return {
+      kind: 'apiserver-v2',
+      url: config.apiserverUrl,
+      ...(config.apiserverToken ? { token: config.apiserverToken } : {}),
+    };
+  }
+  if (config.inCluster) return { kind: 'in-cluster' };
+  if (config.kubeconfig)
+    return {
+      kind: 'kubeconfig',
+      path: config.kubeconfig,
+      ...(config.context ? { context: config.context } : {}),
+    };
+  if (sandboxKubeconfig) return { kind: 'sandbox', kubeconfigPath: sandboxKubeconfig };
+  throw new Error('no cluster configured and no sandbox started');
+}
+
+/** True when no cluster is configured, so the entry point should start the embedded sandbox. */
+export function needsSandbox(config: ServerConfig): boolean {
+  return !config.apiserverUrl && !config.inCluster && !config.kubeconfig;
+}
+
 /**
- * Builds and starts the portal, prints its URL, and closes it cleanly on SIGTERM/SIGINT:
- * in-flight requests finish, then the process exits.
+ * Builds and starts the portal: opens the store (creating the first admin), connects to
+ * Kubernetes, starts the watch-fed cache, serves the API and web app, prints the URL, and closes
+ * everything cleanly on SIGTERM/SIGINT.
  * @returns the listening app and its URL
  */
 export async function startServer(
   config: ServerConfig,
+  options: { sandboxKubeconfig?: string; onClose?: () => Promise<void> } = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
-  const app = await buildServer({ config, version: packageVersion });
+  const sandbox = options.sandboxKubeconfig !== undefined && needsSandbox(config);
+  const connection = connectKube(connectionSourceOf(config, options.sandboxKubeconfig));
+  const db = await openDatabase({ file: join(config.dataDir, 'raydeck.sqlite') });
+  await ensureAdminUser(db, {
+    env: process.env,
+    print: (line) => process.stdout.write(`${line}\n`),
+  });
+
+  const registry = createMetricsRegistry();
+  const metrics = informerMetrics(registry);
+  const cache = new KubeCache({
+    kubeConfig: connection.kubeConfig,
+    ...(config.namespaces ? { namespaces: config.namespaces } : {}),
+    observer: metrics.observer,
+  });
+  metrics.track(cache);
+  const client = new KubeClient(connection.kubeConfig);
+  const index = new ClusterIndex(cache);
+  const templates = new TemplateService({ cache, client, namespace: config.templatesNamespace });
+  const gpus = new GpuService(cache);
+  const clusters = new ClusterService({ cache, client, index, templates });
+  cache.start();
+
+  const app = await buildServer({
+    config,
+    version: packageVersion,
+    metricsRegistry: registry,
+    readinessChecks: [
+      {
+        name: 'kubernetes-informers',
+        check: () => {
+          const lagging = cache.status().filter((informer) => !informer.synced);
+          return lagging.length === 0
+            ? { ready: true }
+            : {
+                ready: false,
+                reason: `not synced: ${lagging.map((informer) => `${informer.name}${informer.lastError ? ` (${informer.lastError})` : ''}`).join(', ')}`,
+              };
+        },
+      },
+    ],
+    portal: {
+      db,
+      connection,
+      cache,
+      client,
+      index,
+      clusters,
+      templates,
+      gpus,
+      idempotency: new IdempotencyStore(db),
+      sandbox,
+      ...(config.trustedProxies
+        ? { trustedHeaders: { enabled: true, trustedProxies: config.trustedProxies } }
+        : {}),
+    },
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
+  if (sandbox) {
+    // A fresh sandbox gets starter templates once the cache shows what exists already.
+    cache
+      .waitForSync(60_000)
+      .then(() => templates.seed(sandboxTemplates))
+      .catch((error: unknown) =>
+        app.log.error({ err: error }, 'could not seed the sandbox templates'),
+      );
+  }
+
   closeWithGrace({ delay: shutdownGraceMs }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    await cache.stop();
+    await db.destroy();
+    await options.onClose?.();
   });
-  process.stdout.write(`Raydeck portal listening on ${url}\n`);
+  process.stdout.write(
+    `Raydeck portal listening on ${url} (cluster: ${sandbox ? 'embedded sandbox' : connection.server})\n`,
+  );
   return { app, url };
 }

@@ -127,7 +127,8 @@ async function handle(
     return proxyToService(context, request, response, {
       namespace: namespace ?? '',
       name,
-      rest: subresource.slice(1),
+      // The path after `/proxy` exactly as sent: a trailing slash matters to Ray (`/api/jobs/`).
+      subpath: proxySubpath(url.pathname),
       search: url.search,
     });
   }
@@ -514,11 +515,18 @@ function sendPodLog(
   response.writeHead(200, { 'content-type': 'text/plain' }).end(text);
 }
 
+/** What follows `/services/{name}/proxy` in a raw path (the name segment may contain "proxy"). */
+function proxySubpath(pathname: string): string {
+  const nameStart = pathname.indexOf('/services/') + '/services/'.length;
+  const proxyStart = pathname.indexOf('/', nameStart) + '/proxy'.length;
+  return pathname.slice(proxyStart) || '/';
+}
+
 function proxyToService(
   context: ApiRequestContext,
   request: IncomingMessage,
   response: ServerResponse,
-  target: { namespace: string; name: string; rest: string[]; search: string },
+  target: { namespace: string; name: string; subpath: string; search: string },
 ): void {
   const [serviceName, portPart] = target.name.split(':') as [string, string | undefined];
   const serviceType = context.api.registry.lookup('', 'v1', 'services') as ResourceType;
@@ -549,7 +557,7 @@ function proxyToService(
   const handler = context.proxies.find(target.namespace, serviceName, identifiers);
   if (!handler || !ready)
     throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
-  handler(request, response, `/${target.rest.map(encodeURIComponent).join('/')}${target.search}`);
+  handler(request, response, `${target.subpath}${target.search}`);
 }
 
 function sendList(

@@ -1,6 +1,8 @@
 import type { ApiErrorBody } from '../api/apiErrorBody.ts';
 import type { VersionInfo } from '../api/versionInfo.ts';
 import { ApiError } from './ApiError.ts';
+import { type AuthEndpoints, authEndpoints } from './authEndpoints.ts';
+import { type PortalEndpoints, portalEndpoints } from './portalEndpoints.ts';
 
 /** Options for {@link createApiClient}. */
 export interface ApiClientOptions {
@@ -26,7 +28,7 @@ export interface ApiRequestInit {
 export type ApiRequest = <T>(path: string, init?: ApiRequestInit) => Promise<T>;
 
 /** The typed Raydeck REST client shared by the web app and the CLI. */
-export interface ApiClient {
+export interface ApiClient extends AuthEndpoints, PortalEndpoints {
   request: ApiRequest;
   getVersion(): Promise<VersionInfo>;
 }
@@ -68,6 +70,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   return {
     request,
     getVersion: () => request<VersionInfo>('/api/v1/version'),
+    ...authEndpoints(request),
+    ...portalEndpoints(request),
   };
 }
 

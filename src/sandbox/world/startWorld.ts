@@ -1,0 +1,37 @@
+import type { SandboxApiServer } from '../apiserver/createSandboxApiServer.ts';
+import { startCoreControllers } from '../controllers/core/startCoreControllers.ts';
+import { EventRecorder } from '../controllers/EventRecorder.ts';
+import { startKubeRayOperator } from '../controllers/kuberay/startKubeRayOperator.ts';
+import { bootstrapWorld } from './bootstrapWorld.ts';
+import type { SimClock } from './simClock.ts';
+import type { WorldConfig } from './worldConfig.ts';
+import type { RunningController, WorldContext } from './worldContext.ts';
+
+/**
+ * Brings a sandbox API server to life: creates the world's nodes, namespaces and quotas, then
+ * starts the simulated cluster components (scheduler, kubelet, quota, workload controllers) and
+ * the KubeRay operator with its simulated Ray heads. All of them act through the same API and
+ * watch feed that HTTP clients use.
+ */
+export function startWorld(input: {
+  apiServer: SandboxApiServer;
+  world: WorldConfig;
+  clock: SimClock;
+}): RunningController & { context: WorldContext } {
+  const { apiServer, world, clock } = input;
+  bootstrapWorld(apiServer.api, world);
+  const context: WorldContext = {
+    apiServer,
+    api: apiServer.api,
+    clock,
+    world,
+    events: new EventRecorder(apiServer.api, clock),
+  };
+  const running = [startCoreControllers(context), startKubeRayOperator(context)];
+  return {
+    context,
+    stop: () => {
+      for (const controller of running) controller.stop();
+    },
+  };
+}

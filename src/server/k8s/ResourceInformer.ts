@@ -1,0 +1,318 @@
+import { type KubeConfig, type KubernetesObject, Watch } from '@kubernetes/client-node';
+
+/** A page of a list call, as client-node returns it. */
+export interface ListResponse<T> {
+  items: T[];
+  metadata?: { resourceVersion?: string };
+}
+
+/** Timing hooks, injectable so tests need not sleep. */
+export interface InformerTiming {
+  now: () => number;
+  /** Waits `ms` milliseconds (or until the informer stops). */
+  sleep: (ms: number) => Promise<void>;
+  setTimer: (ms: number, callback: () => void) => () => void;
+}
+
+/** Counters and gauges an informer reports; wired to prom-client by the caller. */
+export interface InformerObserver {
+  onRestart?: (informer: string, reason: 'error' | 'stale' | 'expired' | 'closed') => void;
+  onEvent?: (informer: string, type: string) => void;
+  onRelist?: (informer: string, items: number, milliseconds: number) => void;
+  onError?: (informer: string, error: unknown) => void;
+}
+
+/** Options for {@link ResourceInformer}. */
+export interface ResourceInformerOptions<T> {
+  /** Short name for logs and metrics, e.g. `rayclusters`. */
+  name: string;
+  kubeConfig: KubeConfig;
+  /** Collection path to watch, e.g. `/apis/ray.io/v1/rayclusters`. */
+  watchPath: string;
+  /** Lists the collection (same selectors as the watch). */
+  list: () => Promise<ListResponse<T>>;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /**
+   * Shrinks each object before it is cached (as client-go's SetTransform), e.g. keeping only the
+   * resource requests of pods that are not Ray pods. Default: keep the object as received.
+   */
+  transform?: (object: T) => T;
+  /** First retry delay after an error, in ms. Default 1,000. */
+  initialBackoffMs?: number;
+  /** Cap of the retry delay, in ms. Default 30,000. */
+  maxBackoffMs?: number;
+  /**
+   * A watch that delivers no event and no bookmark for this long is presumed dead and
+   * restarted. Default 120,000 ms (API servers send bookmarks about once a minute).
+   */
+  staleAfterMs?: number;
+  timing?: Partial<InformerTiming>;
+  observer?: InformerObserver;
+}
+
+type Listener<T> = {
+  upsert: (object: T, previous: T | undefined) => void;
+  delete: (object: T) => void;
+  synced: () => void;
+};
+
+const realTiming: InformerTiming = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+  setTimer: (ms, callback) => {
+    const timer = setTimeout(callback, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
+function keyOf(object: KubernetesObject): string {
+  const meta = object.metadata ?? {};
+  return meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? '');
+}
+
+function isExpired(error: unknown): boolean {
+  const status = error as { statusCode?: number; code?: number } | undefined;
+  return status?.statusCode === 410 || status?.code === 410;
+}
+
+/**
+ * A supervised list-and-watch cache of one collection. client-node 1.4's own ListWatch stops
+ * on the first error and has no backoff or staleness detection, so this supplies them:
+ * - lists, then watches from the list's resourceVersion with bookmarks;
+ * - on a closed watch, resumes from the last resourceVersion seen;
+ * - on 410 Gone (a `ERROR` event or status), relists and emits the differences;
+ * - on errors, retries with capped exponential backoff (1 s → 30 s by default);
+ * - restarts a watch that has gone quiet for `staleAfterMs`.
+ * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
+ */
+export class ResourceInformer<T extends KubernetesObject> {
+  readonly name: string;
+  private readonly options: ResourceInformerOptions<T>;
+  private readonly timing: InformerTiming;
+  private readonly cache = new Map<string, T>();
+  private readonly listeners: { [K in keyof Listener<T>]: Listener<T>[K][] } = {
+    upsert: [],
+    delete: [],
+    synced: [],
+  };
+  private resourceVersion = '';
+  private stopped = true;
+  private abort: AbortController | undefined;
+  private hasSynced = false;
+  private lastActivity = 0;
+  private lastErrorText: string | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(options: ResourceInformerOptions<T>) {
+    this.name = options.name;
+    this.options = options;
+    this.timing = { ...realTiming, ...options.timing };
+  }
+
+  on<K extends keyof Listener<T>>(event: K, listener: Listener<T>[K]): () => void {
+    (this.listeners[event] as Listener<T>[K][]).push(listener);
+    return () => {
+      const list = this.listeners[event] as Listener<T>[K][];
+      list.splice(list.indexOf(listener), 1);
+    };
+  }
+
+  /** True once the first list has been loaded; stays true across restarts. */
+  get synced(): boolean {
+    return this.hasSynced;
+  }
+
+  /** Milliseconds since the last list, event or bookmark (for staleness readiness and metrics). */
+  get idleMs(): number {
+    return this.lastActivity === 0
+      ? Number.POSITIVE_INFINITY
+      : this.timing.now() - this.lastActivity;
+  }
+
+  /** The last error, while the informer is retrying; cleared by the next success. */
+  get lastError(): string | undefined {
+    return this.lastErrorText;
+  }
+
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.cache.get(namespace ? `${namespace}/${name}` : name);
+  }
+
+  list(): T[] {
+    return [...this.cache.values()];
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort?.abort();
+    await this.loop;
+  }
+
+  /** Resolves when synced (or rejects after `timeoutMs`). */
+  waitForSync(timeoutMs = 30_000): Promise<void> {
+    if (this.hasSynced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const cancel = this.timing.setTimer(timeoutMs, () =>
+        reject(
+          new Error(
+            `${this.name} informer did not sync within ${timeoutMs} ms: ${this.lastErrorText ?? 'no answer'}`,
+          ),
+        ),
+      );
+      const off = this.on('synced', () => {
+        cancel();
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        if (!this.resourceVersion) await this.relist();
+        const outcome = await this.watchOnce();
+        failures = 0;
+        this.lastErrorText = undefined;
+        this.options.observer?.onRestart?.(this.name, outcome);
+      } catch (error) {
+        if (this.stopped) return;
+        if (isExpired(error)) {
+          this.resourceVersion = '';
+          this.options.observer?.onRestart?.(this.name, 'expired');
+          continue;
+        }
+        failures++;
+        this.lastErrorText = (error as Error).message ?? String(error);
+        this.options.observer?.onError?.(this.name, error);
+        this.options.observer?.onRestart?.(this.name, 'error');
+        const initial = this.options.initialBackoffMs ?? 1000;
+        const delay = Math.min(this.options.maxBackoffMs ?? 30_000, initial * 2 ** (failures - 1));
+        // Jitter of ±20% keeps many replicas from retrying in lockstep.
+        await this.timing.sleep(delay * (0.8 + Math.random() * 0.4));
+      }
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const started = this.timing.now();
+    const response = await this.options.list();
+    const seen = new Set<string>();
+    for (const received of response.items) {
+      const item = this.options.transform ? this.options.transform(received) : received;
+      const key = keyOf(item);
+      seen.add(key);
+      const previous = this.cache.get(key);
+      if (previous?.metadata?.resourceVersion === item.metadata?.resourceVersion) continue;
+      this.cache.set(key, item);
+      for (const listener of this.listeners.upsert) listener(item, previous);
+    }
+    for (const [key, object] of this.cache) {
+      if (seen.has(key)) continue;
+      this.cache.delete(key);
+      for (const listener of this.listeners.delete) listener(object);
+    }
+    this.resourceVersion = response.metadata?.resourceVersion ?? '';
+    this.lastActivity = this.timing.now();
+    this.options.observer?.onRelist?.(
+      this.name,
+      response.items.length,
+      this.timing.now() - started,
+    );
+    if (!this.hasSynced) {
+      this.hasSynced = true;
+      for (const listener of this.listeners.synced) listener();
+    }
+  }
+
+  /** One watch connection; resolves with why it ended, rejects on errors (410 included). */
+  private watchOnce(): Promise<'stale' | 'closed'> {
+    return new Promise((resolve, reject) => {
+      let stale = false;
+      let expiredError: Error | undefined;
+      let cancelStaleTimer = () => {};
+      const staleAfterMs = this.options.staleAfterMs ?? 120_000;
+      const armStaleTimer = () => {
+        cancelStaleTimer();
+        cancelStaleTimer = this.timing.setTimer(staleAfterMs, () => {
+          stale = true;
+          this.abort?.abort();
+        });
+      };
+      const onEvent = (type: string, received: T & { code?: number }) => {
+        const object =
+          type === 'ERROR' || type === 'BOOKMARK' || !this.options.transform
+            ? received
+            : this.options.transform(received);
+        this.lastActivity = this.timing.now();
+        armStaleTimer();
+        this.options.observer?.onEvent?.(this.name, type);
+        if (type === 'ERROR') {
+          if (received.code === 410) {
+            expiredError = Object.assign(new Error('watch expired (410 Gone)'), {
+              statusCode: 410,
+            });
+          } else {
+            expiredError = Object.assign(new Error(`watch error: ${JSON.stringify(received)}`), {
+              statusCode: received.code,
+            });
+          }
+          this.abort?.abort();
+          return;
+        }
+        const version = object.metadata?.resourceVersion;
+        if (version) this.resourceVersion = version;
+        if (type === 'BOOKMARK') return;
+        const key = keyOf(object);
+        if (type === 'DELETED') {
+          const previous = this.cache.get(key) ?? object;
+          this.cache.delete(key);
+          for (const listener of this.listeners.delete) listener(previous);
+          return;
+        }
+        const previous = this.cache.get(key);
+        this.cache.set(key, object);
+        for (const listener of this.listeners.upsert) listener(object, previous);
+      };
+      const onDone = (error: unknown) => {
+        cancelStaleTimer();
+        if (expiredError) return reject(expiredError);
+        if (stale) return resolve('stale');
+        if (this.stopped) return resolve('closed');
+        const aborted = (error as { name?: string } | null)?.name === 'AbortError';
+        if (error && !aborted) return reject(error);
+        resolve('closed');
+      };
+      armStaleTimer();
+      new Watch(this.options.kubeConfig)
+        .watch(
+          this.options.watchPath,
+          {
+            resourceVersion: this.resourceVersion,
+            allowWatchBookmarks: true,
+            ...(this.options.labelSelector ? { labelSelector: this.options.labelSelector } : {}),
+            ...(this.options.fieldSelector ? { fieldSelector: this.options.fieldSelector } : {}),
+          },
+          onEvent,
+          onDone,
+        )
+        .then((controller) => {
+          this.abort = controller;
+          if (this.stopped) controller.abort();
+        }, reject);
+    });
+  }
+}

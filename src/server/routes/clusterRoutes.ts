@@ -1,0 +1,222 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+
+import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
+import {
+  ClusterDetail,
+  ClusterList,
+  ClusterListQuery,
+  ClusterManifestResponse,
+  CreateClusterRequest,
+  ScaleRequest,
+} from '../../shared/api/clusterSchemas.ts';
+import { auditFromRequest } from '../audit/auditFromRequest.ts';
+import type { AuthenticatedUser } from '../auth/authorize.ts';
+import { sendApiError } from '../sendApiError.ts';
+import type { ClusterService } from '../services/ClusterService.ts';
+import { ServiceError } from '../services/serviceErrors.ts';
+import {
+  idempotencyError,
+  idempotencyKeyHeader,
+  idempotencyKeyPattern,
+  idempotencyRequestHash,
+  type IdempotencyStore,
+} from '../store/IdempotencyStore.ts';
+
+const ClusterParams = Type.Object({ team: Type.String(), name: Type.String() });
+const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
+
+function userOf(request: FastifyRequest): AuthenticatedUser {
+  if (!request.user) throw new ServiceError(401, 'Unauthenticated', 'Sign in first.');
+  return request.user;
+}
+
+/**
+ * `/api/v1/clusters`: list and detail from the cache; create (idempotent with `Idempotency-Key`),
+ * YAML preview, scale, suspend, resume and delete through the Kubernetes API. Every mutation is
+ * audited with its outcome.
+ */
+export const clusterRoutes: FastifyPluginAsync<{
+  clusters: ClusterService;
+  idempotency: IdempotencyStore;
+}> = async (app, { clusters, idempotency }) => {
+  /** Runs a mutation and records it in the audit log, success or not. */
+  async function audited<T>(
+    request: FastifyRequest,
+    action: string,
+    target: { namespace: string; name: string },
+    run: () => Promise<T>,
+    details?: Record<string, unknown>,
+  ): Promise<T> {
+    try {
+      const result = await run();
+      await app.auditLog.record({
+        ...auditFromRequest(request),
+        action,
+        targetKind: 'raycluster',
+        targetNamespace: target.namespace,
+        targetName: target.name,
+        result: 'success',
+        statusCode: 200,
+        ...(details ? { details } : {}),
+      });
+      return result;
+    } catch (error) {
+      const status = error instanceof ServiceError ? error.statusCode : 500;
+      await app.auditLog.record({
+        ...auditFromRequest(request),
+        action,
+        targetKind: 'raycluster',
+        targetNamespace: target.namespace,
+        targetName: target.name,
+        result: status === 403 ? 'denied' : 'failure',
+        statusCode: status,
+        details: { ...details, error: (error as Error).message },
+      });
+      throw error;
+    }
+  }
+
+  app.get(
+    '/api/v1/clusters',
+    { schema: { querystring: ClusterListQuery, response: { 200: ClusterList } } },
+    async (request) => clusters.list(userOf(request), request.query as ClusterListQuery),
+  );
+
+  app.get(
+    '/api/v1/clusters/:team/:name',
+    { schema: { params: ClusterParams, response: { 200: ClusterDetail, ...errors } } },
+    async (request) => {
+      const { team, name } = request.params as { team: string; name: string };
+      return clusters.detail(userOf(request), team, name);
+    },
+  );
+
+  app.post(
+    '/api/v1/clusters/preview',
+    {
+      schema: { body: CreateClusterRequest, response: { 200: ClusterManifestResponse, ...errors } },
+    },
+    async (request) => clusters.preview(userOf(request), request.body as CreateClusterRequest),
+  );
+
+  app.post(
+    '/api/v1/clusters',
+    {
+      schema: {
+        body: CreateClusterRequest,
+        response: { 201: ClusterManifestResponse, ...errors, 422: ApiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request);
+      const body = request.body as CreateClusterRequest;
+      const key = request.headers[idempotencyKeyHeader];
+      if (typeof key === 'string') return createOnce(request, reply, user, body, key);
+      const created = await audited(
+        request,
+        'cluster.create',
+        { namespace: body.team, name: body.name },
+        () => clusters.create(user, body),
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  /** A create with an Idempotency-Key: replayed, never repeated. */
+  async function createOnce(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: AuthenticatedUser,
+    body: CreateClusterRequest,
+    key: string,
+  ): Promise<FastifyReply> {
+    if (!idempotencyKeyPattern.test(key)) {
+      return sendApiError(reply, {
+        status: 400,
+        reason: 'ValidationFailed',
+        message: 'headers.idempotency-key: must be 1-255 printable ASCII characters',
+        fields: [
+          { path: 'headers.idempotency-key', message: 'must be 1-255 printable ASCII characters' },
+        ],
+      });
+    }
+    const hash = idempotencyRequestHash('POST', '/api/v1/clusters', body);
+    const outcome = await idempotency.begin(user.id, key, 'POST', '/api/v1/clusters', hash);
+    if (outcome.kind === 'replay')
+      return reply
+        .code(outcome.statusCode)
+        .header('idempotent-replayed', 'true')
+        .send(outcome.body);
+    const failure = idempotencyError(outcome);
+    if (failure) return sendApiError(reply, failure);
+    try {
+      const created = await audited(
+        request,
+        'cluster.create',
+        { namespace: body.team, name: body.name },
+        () => clusters.create(user, body),
+      );
+      await idempotency.complete(user.id, key, 201, created);
+      return reply.code(201).send(created);
+    } catch (error) {
+      await idempotency.release(user.id, key);
+      throw error;
+    }
+  }
+
+  app.post(
+    '/api/v1/clusters/:team/:name/scale',
+    {
+      schema: {
+        params: ClusterParams,
+        body: ScaleRequest,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { team, name } = request.params as { team: string; name: string };
+      const body = request.body as ScaleRequest;
+      await audited(
+        request,
+        'cluster.scale',
+        { namespace: team, name },
+        () => clusters.scale(userOf(request), team, name, body),
+        {
+          group: body.group,
+          replicas: body.replicas,
+        },
+      );
+      return reply.code(204).send();
+    },
+  );
+
+  for (const [verb, suspend] of [
+    ['suspend', true],
+    ['resume', false],
+  ] as const) {
+    app.post(
+      `/api/v1/clusters/:team/:name/${verb}`,
+      { schema: { params: ClusterParams, response: { 204: Type.Null(), ...errors } } },
+      async (request, reply) => {
+        const { team, name } = request.params as { team: string; name: string };
+        await audited(request, `cluster.${verb}`, { namespace: team, name }, () =>
+          clusters.setSuspended(userOf(request), team, name, suspend),
+        );
+        return reply.code(204).send();
+      },
+    );
+  }
+
+  app.delete(
+    '/api/v1/clusters/:team/:name',
+    { schema: { params: ClusterParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      const { team, name } = request.params as { team: string; name: string };
+      await audited(request, 'cluster.delete', { namespace: team, name }, () =>
+        clusters.delete(userOf(request), team, name),
+      );
+      return reply.code(204).send();
+    },
+  );
+};

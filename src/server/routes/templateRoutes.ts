@@ -1,0 +1,165 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+
+import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
+import { Template, TemplateAvailability, TemplateInput } from '../../shared/api/templateSchemas.ts';
+import { auditFromRequest } from '../audit/auditFromRequest.ts';
+import { authorize } from '../auth/authorize.ts';
+import { requireRole } from '../auth/authPlugin.ts';
+import type { GpuService } from '../services/GpuService.ts';
+import { forbidden, notFound, ServiceError } from '../services/serviceErrors.ts';
+import type { TemplateService } from '../services/TemplateService.ts';
+
+const NameParams = Type.Object({ name: Type.String() });
+const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
+
+/**
+ * `/api/v1/templates`: everyone signed in reads templates and whether each fits now for a team;
+ * admins create, update (bumping the version), retire and delete them. Mutations are audited.
+ */
+export const templateRoutes: FastifyPluginAsync<{
+  templates: TemplateService;
+  gpus: GpuService;
+}> = async (app, { templates, gpus }) => {
+  async function audited<T>(
+    request: FastifyRequest,
+    action: string,
+    name: string,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      const result = await run();
+      await app.auditLog.record({
+        ...auditFromRequest(request),
+        action,
+        targetKind: 'template',
+        targetNamespace: templates.namespace,
+        targetName: name,
+        result: 'success',
+        statusCode: 200,
+      });
+      return result;
+    } catch (error) {
+      const status = error instanceof ServiceError ? error.statusCode : 500;
+      await app.auditLog.record({
+        ...auditFromRequest(request),
+        action,
+        targetKind: 'template',
+        targetNamespace: templates.namespace,
+        targetName: name,
+        result: 'failure',
+        statusCode: status,
+        details: { error: (error as Error).message },
+      });
+      throw error;
+    }
+  }
+
+  app.get(
+    '/api/v1/templates',
+    {
+      schema: {
+        querystring: Type.Object(
+          { includeRetired: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(Template) }) },
+      },
+    },
+    async (request) => ({
+      items: templates.list(
+        (request.query as { includeRetired?: boolean }).includeRetired === true,
+      ),
+    }),
+  );
+
+  app.get(
+    '/api/v1/templates/availability',
+    {
+      schema: {
+        querystring: Type.Object(
+          { team: Type.String({ minLength: 1 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(TemplateAvailability) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { team } = request.query as { team: string };
+      if (!authorize(request.user, 'read', team))
+        throw forbidden(`you are not a member of team "${team}"`);
+      return { items: templates.list().map((template) => gpus.availability(template, team)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/templates',
+    {
+      preHandler: requireRole('admin'),
+      schema: { body: TemplateInput, response: { 201: Template, ...errors } },
+    },
+    async (request, reply) => {
+      const body = request.body as TemplateInput;
+      const created = await audited(request, 'template.create', body.name, () =>
+        templates.create(body),
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.put(
+    '/api/v1/templates/:name',
+    {
+      preHandler: requireRole('admin'),
+      schema: { params: NameParams, body: TemplateInput, response: { 200: Template, ...errors } },
+    },
+    async (request) => {
+      const { name } = request.params as { name: string };
+      return audited(request, 'template.update', name, () =>
+        templates.update(name, request.body as TemplateInput),
+      );
+    },
+  );
+
+  for (const [verb, retired] of [
+    ['retire', true],
+    ['restore', false],
+  ] as const) {
+    app.post(
+      `/api/v1/templates/:name/${verb}`,
+      {
+        preHandler: requireRole('admin'),
+        schema: { params: NameParams, response: { 200: Template, ...errors } },
+      },
+      async (request) => {
+        const { name } = request.params as { name: string };
+        const current = templates.find(name);
+        if (!current) throw notFound(`template "${name}"`);
+        const {
+          namespace: _n,
+          version: _v,
+          retired: _r,
+          updatedAt: _u,
+          origin: _o,
+          ...input
+        } = current;
+        return audited(request, `template.${verb}`, name, () =>
+          templates.update(name, input, retired),
+        );
+      },
+    );
+  }
+
+  app.delete(
+    '/api/v1/templates/:name',
+    {
+      preHandler: requireRole('admin'),
+      schema: { params: NameParams, response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      const { name } = request.params as { name: string };
+      await audited(request, 'template.delete', name, () => templates.delete(name));
+      return reply.code(204).send();
+    },
+  );
+};

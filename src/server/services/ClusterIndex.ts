@@ -1,0 +1,202 @@
+import type {
+  ClusterList,
+  ClusterListQuery,
+  ClusterSummary,
+} from '../../shared/api/clusterSchemas.ts';
+import type { PodResource } from '../../shared/k8s/kubeTypes.ts';
+import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
+import { deriveClusterPhase } from '../../shared/ray/deriveClusterPhase.ts';
+import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts';
+import type { CacheChange, CachedObject, KubeCache } from '../k8s/KubeCache.ts';
+import { RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
+
+/** Which namespaces a caller may see: every namespace, or a set. */
+export type NamespaceScope = '*' | ReadonlySet<string>;
+
+/** A summary that changed, for the live stream. */
+export interface SummaryChange {
+  type: 'upsert' | 'delete';
+  summary: ClusterSummary;
+}
+
+/** Builds the list row of a RayCluster from the CR and its pods. Pure apart from its inputs. */
+export function summarizeCluster(
+  cluster: RayClusterResource,
+  pods: readonly PodResource[],
+): ClusterSummary {
+  const meta = cluster.metadata;
+  const labels = meta.labels ?? {};
+  const { phase, reason } = deriveClusterPhase(cluster, pods);
+  const workers = pods.filter(
+    (pod) =>
+      pod.metadata.labels?.[RayLabel.nodeType] === 'worker' && !pod.metadata.deletionTimestamp,
+  );
+  const readyWorkers = workers.filter((pod) =>
+    (pod.status?.conditions ?? []).some(
+      (condition) => condition.type === 'Ready' && condition.status === 'True',
+    ),
+  ).length;
+  const desired =
+    cluster.status?.desiredWorkerReplicas ??
+    (cluster.spec.workerGroupSpecs ?? []).reduce(
+      (sum, group) =>
+        sum +
+        Math.min(
+          Math.max(group.replicas ?? 0, group.minReplicas ?? 0),
+          group.maxReplicas ?? Number.MAX_SAFE_INTEGER,
+        ) *
+          (group.numOfHosts ?? 1),
+      0,
+    );
+  const demand = clusterGpuDemand(cluster);
+  const products = [...new Set(demand.byProduct.flatMap((entry) => entry.products))];
+  const exposure = cluster.spec.headGroupSpec.enableIngress
+    ? 'Ingress'
+    : cluster.spec.headGroupSpec.serviceType;
+  return {
+    namespace: meta.namespace ?? '',
+    name: meta.name ?? '',
+    uid: meta.uid ?? '',
+    origin: labels[RaydeckLabel.managedBy] === raydeckManager ? 'raydeck' : 'external',
+    ...(labels[RaydeckLabel.owner] ? { owner: labels[RaydeckLabel.owner] } : {}),
+    ...(labels[RaydeckLabel.template] ? { template: labels[RaydeckLabel.template] } : {}),
+    phase,
+    reason,
+    workers: { ready: readyWorkers, desired },
+    gpus: { count: demand.total, products },
+    ...(cluster.spec.rayVersion ? { rayVersion: cluster.spec.rayVersion } : {}),
+    ...(exposure ? { exposure } : {}),
+    createdAt: meta.creationTimestamp ?? '',
+    resourceVersion: meta.resourceVersion ?? '',
+  };
+}
+
+function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+/**
+ * Cluster list rows kept current from the watch-fed cache: a cluster's row is recomputed when
+ * its RayCluster or one of its pods changes, so a list request only filters and pages rows
+ * already built (the 10,000-cluster list goal), and the live stream gets only real changes.
+ */
+export class ClusterIndex {
+  private readonly cache: KubeCache;
+  private readonly summaries = new Map<string, ClusterSummary>();
+  private sorted: ClusterSummary[] | undefined;
+  private readonly listeners = new Set<(change: SummaryChange) => void>();
+
+  constructor(cache: KubeCache) {
+    this.cache = cache;
+    for (const cluster of cache.list<CachedObject>('RayCluster')) this.refresh(cluster as never);
+    cache.subscribe((change) => this.onCacheChange(change));
+  }
+
+  /** Subscribes to row changes; returns the unsubscribe function. */
+  subscribe(listener: (change: SummaryChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(namespace: string, name: string): ClusterSummary | undefined {
+    return this.summaries.get(keyOf(namespace, name));
+  }
+
+  get size(): number {
+    return this.summaries.size;
+  }
+
+  /** Filters, searches and pages the rows a caller may see, newest first. */
+  list(query: ClusterListQuery, scope: NamespaceScope): ClusterList {
+    const text = query.q?.trim().toLowerCase();
+    const matches = this.sortedRows().filter(
+      (row) =>
+        (scope === '*' || scope.has(row.namespace)) &&
+        (!query.team || row.namespace === query.team) &&
+        (!query.phase || row.phase === query.phase) &&
+        (!query.gpuType || row.gpus.products.includes(query.gpuType)) &&
+        (!text ||
+          row.name.includes(text) ||
+          row.namespace.includes(text) ||
+          (row.owner ?? '').toLowerCase().includes(text) ||
+          (row.template ?? '').toLowerCase().includes(text)),
+    );
+    const offset = query.cursor ? decodeCursor(query.cursor) : 0;
+    const limit = query.limit ?? 50;
+    const items = matches.slice(offset, offset + limit);
+    const next = offset + limit;
+    return {
+      items,
+      total: matches.length,
+      ...(next < matches.length ? { nextCursor: encodeCursor(next) } : {}),
+    };
+  }
+
+  private sortedRows(): ClusterSummary[] {
+    if (!this.sorted) {
+      this.sorted = [...this.summaries.values()].sort(
+        (left, right) =>
+          right.createdAt.localeCompare(left.createdAt) ||
+          left.namespace.localeCompare(right.namespace) ||
+          left.name.localeCompare(right.name),
+      );
+    }
+    return this.sorted;
+  }
+
+  private onCacheChange(change: CacheChange): void {
+    if (change.kind === 'RayCluster') {
+      if (change.type === 'delete') {
+        const meta = change.object.metadata ?? {};
+        const key = keyOf(meta.namespace ?? '', meta.name ?? '');
+        const previous = this.summaries.get(key);
+        if (previous) {
+          this.summaries.delete(key);
+          this.sorted = undefined;
+          this.emit({ type: 'delete', summary: previous });
+        }
+        return;
+      }
+      this.refresh(change.object as never);
+      return;
+    }
+    if (change.kind === 'Pod') {
+      const labels = change.object.metadata?.labels ?? {};
+      const clusterName = labels[RayLabel.cluster];
+      if (!clusterName) return;
+      const cluster = this.cache.get('RayCluster', change.object.metadata?.namespace, clusterName);
+      if (cluster) this.refresh(cluster as never);
+    }
+  }
+
+  private refresh(cluster: RayClusterResource): void {
+    const namespace = cluster.metadata.namespace ?? '';
+    const name = cluster.metadata.name ?? '';
+    const key = keyOf(namespace, name);
+    const pods = this.cache.podsOfCluster<never>(namespace, name) as PodResource[];
+    const summary = summarizeCluster(cluster, pods);
+    const previous = this.summaries.get(key);
+    if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return;
+    this.summaries.set(key, summary);
+    if (!previous || previous.createdAt !== summary.createdAt) this.sorted = undefined;
+    else if (this.sorted) {
+      const index = this.sorted.indexOf(previous);
+      if (index >= 0) this.sorted[index] = summary;
+      else this.sorted = undefined;
+    }
+    this.emit({ type: 'upsert', summary });
+  }
+
+  private emit(change: SummaryChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : 0;
+}

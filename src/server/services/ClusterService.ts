@@ -1,0 +1,336 @@
+import { stringify } from 'yaml';
+
+import type { FieldError } from '../../shared/api/apiErrorBody.ts';
+import type {
+  ClusterDetail,
+  ClusterList,
+  ClusterListQuery,
+  ClusterManifestResponse,
+  CreateClusterRequest,
+  ScaleRequest,
+} from '../../shared/api/clusterSchemas.ts';
+import type { Template } from '../../shared/api/templateSchemas.ts';
+import type {
+  KubeEventResource,
+  NodeResource,
+  PodResource,
+  ResourceQuotaResource,
+} from '../../shared/k8s/kubeTypes.ts';
+import { explainCluster } from '../../shared/ray/explainCluster.ts';
+import { gpuRequestOfPodSpec } from '../../shared/ray/gpuRequestOfPodSpec.ts';
+import { normalizeEvent } from '../../shared/ray/normalizeEvent.ts';
+import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts';
+import { type AuthenticatedUser, authorize, visibleNamespaces } from '../auth/authorize.ts';
+import type { CachedObject, KubeCache } from '../k8s/KubeCache.ts';
+import type { KubeClient } from '../k8s/KubeClient.ts';
+import { buildRayCluster } from './buildRayCluster.ts';
+import { type ClusterIndex, type NamespaceScope, summarizeCluster } from './ClusterIndex.ts';
+import {
+  forbidden,
+  kubeOperation,
+  notFound,
+  ServiceError,
+  validationFailed,
+} from './serviceErrors.ts';
+import type { TemplateService } from './TemplateService.ts';
+
+/** Ray's default image repository; templates may allow more. */
+const defaultImageRepository = 'rayproject/ray';
+
+/** The scope a user's lists are filtered by. */
+export function scopeOf(user: AuthenticatedUser): NamespaceScope {
+  const visible = visibleNamespaces(user);
+  return visible === '*' ? '*' : new Set(visible);
+}
+
+/**
+ * Cluster use cases with no HTTP in them: list and detail from the cache, and create (from a
+ * template, validated before anything reaches Kubernetes, because the operator silently accepts
+ * bad specs), preview, scale, suspend, resume and delete through the Kubernetes API.
+ */
+export class ClusterService {
+  private readonly cache: KubeCache;
+  private readonly client: KubeClient;
+  private readonly index: ClusterIndex;
+  private readonly templates: TemplateService;
+  /** Base path of the portal's authenticated Ray dashboard proxy. */
+  private readonly proxyBase: string;
+
+  constructor(options: {
+    cache: KubeCache;
+    client: KubeClient;
+    index: ClusterIndex;
+    templates: TemplateService;
+    proxyBase?: string;
+  }) {
+    this.cache = options.cache;
+    this.client = options.client;
+    this.index = options.index;
+    this.templates = options.templates;
+    this.proxyBase = options.proxyBase ?? '/api/v1/clusters';
+  }
+
+  list(user: AuthenticatedUser, query: ClusterListQuery): ClusterList {
+    return this.index.list(query, scopeOf(user));
+  }
+
+  /** Everything the detail page shows; 404 (not 403) for clusters of other teams. */
+  detail(user: AuthenticatedUser, namespace: string, name: string): ClusterDetail {
+    const cluster = this.readable(user, namespace, name);
+    const pods = this.cache.podsOfCluster<never>(namespace, name) as PodResource[];
+    const allPods = this.cache.list<never>('Pod') as PodResource[];
+    const namespacePods = allPods.filter((pod) => pod.metadata.namespace === namespace);
+    const events = (this.cache.list<never>('Event') as KubeEventResource[]).filter(
+      (event) => (event.metadata.namespace ?? '') === namespace,
+    );
+    const quotas = (this.cache.list<never>('ResourceQuota') as ResourceQuotaResource[]).filter(
+      (quota) => quota.metadata.namespace === namespace,
+    );
+    const nodes = this.cache.list<never>('Node') as NodeResource[];
+    const explanation = explainCluster({
+      cluster,
+      pods: namespacePods,
+      events,
+      quotas,
+      nodes,
+      allPods,
+    });
+    const relevant = new Set([cluster.metadata.uid, ...pods.map((pod) => pod.metadata.uid)]);
+    const clusterEvents = events
+      .map(normalizeEvent)
+      .filter((event) => relevant.has(event.regarding.uid))
+      .sort((left, right) => (right.lastTime ?? '').localeCompare(left.lastTime ?? ''))
+      .slice(0, 100);
+    const headService = `${name}-head-svc`;
+    const dashboardPath = `${this.proxyBase}/${namespace}/${name}/dashboard/`;
+    return {
+      summary: summarizeCluster(cluster, pods),
+      resource: cluster,
+      explanation,
+      pods: pods.map((pod) => {
+        const statuses = pod.status?.containerStatuses ?? [];
+        const waiting = statuses.map((status) => status.state?.waiting?.reason).find(Boolean);
+        return {
+          name: pod.metadata.name ?? '',
+          group: pod.metadata.labels?.[RayLabel.group] ?? '',
+          ...(pod.spec.nodeName ? { node: pod.spec.nodeName } : {}),
+          phase: pod.status?.phase ?? 'Pending',
+          ready: (pod.status?.conditions ?? []).some(
+            (condition) => condition.type === 'Ready' && condition.status === 'True',
+          ),
+          gpus: gpuRequestOfPodSpec(pod.spec).total,
+          restarts: statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0),
+          ...(waiting ? { reason: waiting } : {}),
+        };
+      }),
+      events: clusterEvents.map((event) => ({
+        type: event.type,
+        reason: event.reason,
+        message: event.message,
+        object: `${event.regarding.kind ?? ''}/${event.regarding.name ?? ''}`,
+        count: event.count,
+        ...(event.lastTime ? { lastSeen: event.lastTime } : {}),
+      })),
+      endpoints: {
+        dashboardUrl: dashboardPath,
+        proxyPath: dashboardPath,
+        clientAddress: `ray://${headService}.${namespace}.svc.cluster.local:10001`,
+        jobsApiAddress: `http://${headService}.${namespace}.svc.cluster.local:8265`,
+        jobSubmitExample: `ray job submit --address http://${headService}.${namespace}.svc.cluster.local:8265 --working-dir . -- python workloads/gpu_check.py`,
+      },
+    };
+  }
+
+  /** Validates a create request and builds its manifest, without touching Kubernetes. */
+  async plan(user: AuthenticatedUser, request: CreateClusterRequest): Promise<RayClusterResource> {
+    if (!authorize(user, 'write', request.team)) {
+      throw new ServiceError(
+        403,
+        'Forbidden',
+        `you cannot create clusters in team "${request.team}"`,
+        [{ path: 'body.team', message: 'is not one of your teams' }],
+      );
+    }
+    const fields: FieldError[] = [];
+    const template = this.templates.find(request.template, request.team);
+    if (!template || template.retired) {
+      fields.push({ path: 'body.template', message: template ? 'is retired' : 'does not exist' });
+    }
+    if (this.cache.get('RayCluster', request.team, request.name)) {
+      throw new ServiceError(
+        409,
+        'AlreadyExists',
+        `cluster "${request.team}/${request.name}" already exists`,
+        [{ path: 'body.name', message: 'is already used in this team' }],
+      );
+    }
+    if (template) fields.push(...this.checkAgainstTemplate(request, template));
+    for (const [index, volume] of (request.volumes ?? []).entries()) {
+      if (!(await this.client.hasPersistentVolumeClaim(request.team, volume.claimName))) {
+        fields.push({
+          path: `body.volumes[${index}].claimName`,
+          message: `no PersistentVolumeClaim "${volume.claimName}" in ${request.team}`,
+        });
+      }
+    }
+    if (fields.length > 0 || !template) throw validationFailed(fields);
+    return buildRayCluster(request, template, user.username);
+  }
+
+  /** The manifest as Kubernetes would store it (server dry run), as JSON and YAML. */
+  async preview(
+    user: AuthenticatedUser,
+    request: CreateClusterRequest,
+  ): Promise<ClusterManifestResponse> {
+    const manifest = await this.plan(user, request);
+    const defaulted = await kubeOperation(() =>
+      this.client.createRayObject('rayclusters', request.team, manifest as CachedObject, true),
+    );
+    return { manifest: defaulted, yaml: stringify(defaulted) };
+  }
+
+  async create(
+    user: AuthenticatedUser,
+    request: CreateClusterRequest,
+  ): Promise<ClusterManifestResponse> {
+    const manifest = await this.plan(user, request);
+    const created = await kubeOperation(() =>
+      this.client.createRayObject('rayclusters', request.team, manifest as CachedObject),
+    );
+    return {
+      summary: summarizeCluster(created as RayClusterResource, []),
+      manifest: created,
+      yaml: stringify(created),
+    };
+  }
+
+  /** Sets a worker group's replicas (and bounds), guarded against concurrent reordering. */
+  async scale(
+    user: AuthenticatedUser,
+    namespace: string,
+    name: string,
+    request: ScaleRequest,
+  ): Promise<void> {
+    const cluster = this.writable(user, namespace, name);
+    const groups = cluster.spec.workerGroupSpecs ?? [];
+    const index = groups.findIndex((group) => group.groupName === request.group);
+    const group = groups[index];
+    if (!group) {
+      throw validationFailed([
+        {
+          path: 'body.group',
+          message: `no worker group "${request.group}" (groups: ${groups.map((g) => g.groupName).join(', ') || 'none'})`,
+        },
+      ]);
+    }
+    const min = request.minReplicas ?? group.minReplicas ?? 0;
+    const max = request.maxReplicas ?? group.maxReplicas ?? 2147483647;
+    const fields: FieldError[] = [];
+    if (min > max)
+      fields.push({ path: 'body.minReplicas', message: `must not exceed maxReplicas (${max})` });
+    if (request.replicas < min)
+      fields.push({ path: 'body.replicas', message: `must be at least minReplicas (${min})` });
+    if (request.replicas > max)
+      fields.push({ path: 'body.replicas', message: `must not exceed maxReplicas (${max})` });
+    if (fields.length > 0) throw validationFailed(fields);
+    const base = `/spec/workerGroupSpecs/${index}`;
+    await kubeOperation(() =>
+      this.client.jsonPatchRayObject('rayclusters', namespace, name, [
+        { op: 'test', path: `${base}/groupName`, value: request.group },
+        { op: 'replace', path: `${base}/replicas`, value: request.replicas },
+        { op: 'replace', path: `${base}/minReplicas`, value: min },
+        { op: 'replace', path: `${base}/maxReplicas`, value: max },
+      ]),
+    );
+  }
+
+  async setSuspended(
+    user: AuthenticatedUser,
+    namespace: string,
+    name: string,
+    suspend: boolean,
+  ): Promise<void> {
+    this.writable(user, namespace, name);
+    await kubeOperation(() =>
+      this.client.mergePatchRayObject('rayclusters', namespace, name, { spec: { suspend } }),
+    );
+  }
+
+  async delete(user: AuthenticatedUser, namespace: string, name: string): Promise<void> {
+    this.writable(user, namespace, name);
+    await kubeOperation(() => this.client.deleteRayObject('rayclusters', namespace, name));
+  }
+
+  private checkAgainstTemplate(request: CreateClusterRequest, template: Template): FieldError[] {
+    const fields: FieldError[] = [];
+    if (request.rayVersion && !template.allowedRayVersions.includes(request.rayVersion)) {
+      fields.push({
+        path: 'body.rayVersion',
+        message: `must be one of ${template.allowedRayVersions.join(', ')} for template ${template.name}`,
+      });
+    }
+    if (request.image) {
+      const repository = request.image.split(':')[0] ?? '';
+      const allowed = [defaultImageRepository, ...template.allowedImages];
+      if (!allowed.includes(repository)) {
+        fields.push({
+          path: 'body.image',
+          message: `repository must be one of ${allowed.join(', ')}`,
+        });
+      }
+    }
+    const groups = request.workerGroups ?? [];
+    const names = new Set<string>();
+    let total = 0;
+    groups.forEach((group, index) => {
+      const path = `body.workerGroups[${index}]`;
+      if (names.has(group.name))
+        fields.push({ path: `${path}.name`, message: 'is used by another group' });
+      names.add(group.name);
+      const min = group.minReplicas ?? 0;
+      const max = group.maxReplicas ?? template.maxWorkers;
+      if (min > max)
+        fields.push({
+          path: `${path}.minReplicas`,
+          message: `must not exceed maxReplicas (${max})`,
+        });
+      if (group.replicas < min)
+        fields.push({ path: `${path}.replicas`, message: `must be at least minReplicas (${min})` });
+      if (group.replicas > max)
+        fields.push({ path: `${path}.replicas`, message: `must not exceed maxReplicas (${max})` });
+      if (max > template.maxWorkers) {
+        fields.push({
+          path: `${path}.maxReplicas`,
+          message: `must not exceed the template's maximum of ${template.maxWorkers} workers`,
+        });
+      }
+      total += group.replicas;
+    });
+    if (total > template.maxWorkers) {
+      fields.push({
+        path: 'body.workerGroups',
+        message: `asks for ${total} workers; template ${template.name} allows ${template.maxWorkers}`,
+      });
+    }
+    if (request.exposure === 'Ingress' && !request.ingressHost) {
+      fields.push({ path: 'body.ingressHost', message: 'is required when exposure is Ingress' });
+    }
+    return fields;
+  }
+
+  private readable(user: AuthenticatedUser, namespace: string, name: string): RayClusterResource {
+    const cluster = this.cache.get<CachedObject>('RayCluster', namespace, name) as
+      RayClusterResource | undefined;
+    // Other teams' clusters are indistinguishable from missing ones.
+    if (!cluster || !authorize(user, 'read', namespace))
+      throw notFound(`cluster "${namespace}/${name}"`);
+    return cluster;
+  }
+
+  private writable(user: AuthenticatedUser, namespace: string, name: string): RayClusterResource {
+    const cluster = this.readable(user, namespace, name);
+    if (!authorize(user, 'write', namespace))
+      throw forbidden(`you may not change clusters in team "${namespace}"`);
+    return cluster;
+  }
+}

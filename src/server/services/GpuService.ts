@@ -1,0 +1,66 @@
+import type { CreateClusterRequest } from '../../shared/api/clusterSchemas.ts';
+import type { Template, TemplateAvailability } from '../../shared/api/templateSchemas.ts';
+import type {
+  NodeResource,
+  PodResource,
+  ResourceQuotaResource,
+} from '../../shared/k8s/kubeTypes.ts';
+import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
+import { fitsNow } from '../../shared/ray/fitsNow.ts';
+import { type GpuInventory, gpuInventory } from '../../shared/ray/gpuInventory.ts';
+import { gpuQuotaHeadroom } from '../../shared/ray/gpuQuotaHeadroom.ts';
+import type { KubeCache } from '../k8s/KubeCache.ts';
+import { buildRayCluster } from './buildRayCluster.ts';
+
+/**
+ * "Can I get it, and when": the GPU inventory by node and product (who holds what), and for a
+ * template and team whether its GPUs fit now, counting free GPUs and the team's quota headroom.
+ */
+export class GpuService {
+  private readonly cache: KubeCache;
+
+  constructor(cache: KubeCache) {
+    this.cache = cache;
+  }
+
+  inventory(): GpuInventory {
+    return gpuInventory({
+      nodes: this.cache.list<never>('Node') as NodeResource[],
+      pods: this.cache.list<never>('Pod') as PodResource[],
+    });
+  }
+
+  /** Whether a cluster of `template` with its default shape would get its GPUs in `team` now. */
+  availability(template: Template, team: string): TemplateAvailability {
+    const request: CreateClusterRequest = { name: 'probe', team, template: template.name };
+    const demand = clusterGpuDemand(buildRayCluster(request, template, 'probe'));
+    const inventory = this.inventory();
+    const quotas = (this.cache.list<never>('ResourceQuota') as ResourceQuotaResource[]).filter(
+      (quota) => quota.metadata.namespace === team,
+    );
+    const headroom = gpuQuotaHeadroom(quotas);
+    const result = fitsNow({ demand, inventory, quotaHeadroom: headroom.free });
+    const resource = template.worker.gpuResource ?? 'nvidia.com/gpu';
+    const freeGpus = inventory.nodes
+      .filter(
+        (node) =>
+          node.resource === resource &&
+          (!template.worker.gpuProduct || node.product === template.worker.gpuProduct),
+      )
+      .reduce((sum, node) => sum + node.free, 0);
+    const quota = headroom.free[resource];
+    return {
+      template: template.name,
+      team,
+      fits: result.fits,
+      freeGpus,
+      ...(quota !== undefined ? { quotaHeadroom: quota } : {}),
+      message:
+        demand.total === 0
+          ? 'CPU only: no GPUs needed.'
+          : result.fits
+            ? `Fits now: ${demand.total} GPU${demand.total === 1 ? '' : 's'} wanted, ${freeGpus} free.`
+            : result.reasons.join(' '),
+    };
+  }
+}

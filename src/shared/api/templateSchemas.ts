@@ -1,0 +1,89 @@
+import { type Static, Type } from 'typebox';
+
+const quantityPattern = '^([0-9]+(\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$';
+
+/** A governed compute template: what users pick from when they create a cluster. */
+export const TemplateInput = Type.Object(
+  {
+    name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', minLength: 1, maxLength: 63 }),
+    description: Type.String({ maxLength: 500 }),
+    head: Type.Object(
+      {
+        cpu: Type.Number({ minimum: 0.5, maximum: 256 }),
+        memory: Type.String({ pattern: quantityPattern }),
+      },
+      { additionalProperties: false },
+    ),
+    worker: Type.Object(
+      {
+        cpu: Type.Number({ minimum: 0.5, maximum: 256 }),
+        memory: Type.String({ pattern: quantityPattern }),
+        gpu: Type.Integer({ minimum: 0, maximum: 16 }),
+        /** Extended resource, `nvidia.com/gpu` by default (KubeRay's `gpu_accelerator`). */
+        gpuResource: Type.Optional(Type.String({ minLength: 1 })),
+        /** `nvidia.com/gpu.product` the workers must land on, e.g. `NVIDIA-A100-SXM4-80GB`. */
+        gpuProduct: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+    tolerations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            key: Type.String(),
+            operator: Type.Union([Type.Literal('Equal'), Type.Literal('Exists')]),
+            value: Type.Optional(Type.String()),
+            effect: Type.Union([
+              Type.Literal('NoSchedule'),
+              Type.Literal('PreferNoSchedule'),
+              Type.Literal('NoExecute'),
+            ]),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    allowedRayVersions: Type.Array(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' }), {
+      minItems: 1,
+    }),
+    /** Image repositories users may pick (the tag follows the Ray version); empty: `rayproject/ray` only. */
+    allowedImages: Type.Array(Type.String({ minLength: 1 })),
+    maxWorkers: Type.Integer({ minimum: 0, maximum: 1000 }),
+    defaultWorkers: Type.Integer({ minimum: 0, maximum: 1000 }),
+    /** Seconds an idle cluster may live before the idle policy suspends it. */
+    defaultIdleTimeoutSeconds: Type.Integer({ minimum: 60, maximum: 604800 }),
+    /** Seconds before a cluster is deleted regardless of use; absent: no TTL. */
+    defaultTtlSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 31536000 })),
+  },
+  { additionalProperties: false },
+);
+export type TemplateInput = Static<typeof TemplateInput>;
+
+/** A stored template, with its version (bumped on every update) and state. */
+export const Template = Type.Object(
+  {
+    ...TemplateInput.properties,
+    namespace: Type.String(),
+    version: Type.Integer(),
+    retired: Type.Boolean(),
+    updatedAt: Type.Optional(Type.String()),
+    /** Whether Raydeck created it; KubeRay APIServer templates show up too, read-only. */
+    origin: Type.Union([Type.Literal('raydeck'), Type.Literal('kuberay-apiserver')]),
+  },
+  { additionalProperties: false },
+);
+export type Template = Static<typeof Template>;
+
+/** Whether a template fits now: free GPUs of its type and the team's quota headroom. */
+export const TemplateAvailability = Type.Object(
+  {
+    template: Type.String(),
+    team: Type.String(),
+    fits: Type.Boolean(),
+    freeGpus: Type.Number(),
+    quotaHeadroom: Type.Optional(Type.Number()),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type TemplateAvailability = Static<typeof TemplateAvailability>;
