@@ -1,20 +1,50 @@
 import { createBrowserRouter, Navigate, type RouteObject, RouterProvider } from 'react-router-dom';
 
 import { AppFrame } from './components/AppFrame.tsx';
+import { SignedIn } from './components/SignedIn.tsx';
 import { navigationEntries } from './navigation.ts';
+import { AboutPage } from './pages/AboutPage.tsx';
+import { AdminPage } from './pages/AdminPage.tsx';
+import { ClusterDetailPage } from './pages/ClusterDetailPage.tsx';
+import { ClustersPage } from './pages/ClustersPage.tsx';
+import { CreateClusterPage } from './pages/CreateClusterPage.tsx';
+import { GpusPage } from './pages/GpusPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SectionPage } from './pages/SectionPage.tsx';
+import { TemplatesPage } from './pages/TemplatesPage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
+import { StreamProvider } from './stream/StreamProvider.tsx';
 
-/** The route tree: the frame around every page, `/` going to the clusters list. */
+function entry(path: string) {
+  const found = navigationEntries.find((candidate) => candidate.path === path);
+  if (!found) throw new Error(`no navigation entry ${path}`);
+  return found;
+}
+
+/** The route tree: the login page, and the signed-in frame around every other page. */
 export const appRoutes: RouteObject[] = [
+  { path: '/login', element: <LoginPage /> },
   {
-    element: <AppFrame />,
+    element: (
+      <SignedIn>
+        <StreamProvider enabled>
+          <AppFrame />
+        </StreamProvider>
+      </SignedIn>
+    ),
     children: [
       { index: true, element: <Navigate to="/clusters" replace /> },
-      ...navigationEntries.map((entry) => ({
-        path: entry.path,
-        element: <SectionPage entry={entry} />,
-      })),
+      { path: '/clusters', element: <ClustersPage /> },
+      { path: '/clusters/new', element: <CreateClusterPage /> },
+      { path: '/clusters/:team/:name', element: <ClusterDetailPage /> },
+      { path: '/jobs', element: <SectionPage entry={entry('/jobs')} /> },
+      { path: '/services', element: <SectionPage entry={entry('/services')} /> },
+      { path: '/gpus', element: <GpusPage /> },
+      { path: '/templates', element: <TemplatesPage /> },
+      { path: '/admin', element: <AdminPage /> },
+      { path: '/tokens', element: <TokensPage /> },
+      { path: '/about', element: <AboutPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -1,0 +1,99 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+
+import type { CurrentUser, LoginRequest } from '../../shared/api/authSchemas.ts';
+import { ApiError } from '../../shared/client/ApiError.ts';
+import { type ApiClient, createApiClient } from '../../shared/client/apiClient.ts';
+import { ApiClientContext } from '../hooks/useApiClient.ts';
+
+/** The signed-in user, their current team, and how to sign in and out. */
+export interface Session {
+  /** Undefined while loading; null when signed out. */
+  user: CurrentUser | null | undefined;
+  /** The team (namespace) the user works in now; admins may pick any known team. */
+  team: string | undefined;
+  setTeam: (team: string) => void;
+  login: (credentials: LoginRequest) => Promise<void>;
+  logout: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session | undefined>(undefined);
+
+/** The current session; only inside {@link SessionProvider}. */
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession needs a SessionProvider');
+  return session;
+}
+
+const teamStorageKey = 'raydeck.team';
+
+/**
+ * Owns the browser session: loads `/api/v1/auth/me`, keeps the CSRF token every mutation sends,
+ * remembers the chosen team, and provides the API client that uses them.
+ */
+export function SessionProvider({ children, client }: { children: ReactNode; client?: ApiClient }) {
+  const csrf = useRef<string | undefined>(undefined);
+  const [apiClient] = useState(() => client ?? createApiClient({ csrfToken: () => csrf.current }));
+  const queryClient = useQueryClient();
+  const [chosenTeam, setChosenTeam] = useState<string | undefined>(
+    () => localStorage.getItem(teamStorageKey) ?? undefined,
+  );
+
+  const me = useQuery({
+    queryKey: ['session'],
+    queryFn: async () => {
+      try {
+        const info = await apiClient.me();
+        csrf.current = info.csrfToken ?? undefined;
+        return info.user;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+  });
+
+  const login = useCallback(
+    async (credentials: LoginRequest) => {
+      const info = await apiClient.login(credentials);
+      csrf.current = info.csrfToken ?? undefined;
+      queryClient.setQueryData(['session'], info.user);
+    },
+    [apiClient, queryClient],
+  );
+  const logout = useCallback(async () => {
+    await apiClient.logout();
+    csrf.current = undefined;
+    queryClient.clear();
+    queryClient.setQueryData(['session'], null);
+  }, [apiClient, queryClient]);
+
+  const user = me.isError ? null : me.data;
+  const teams = user?.teams ?? [];
+  const team =
+    chosenTeam && (teams.includes(chosenTeam) || user?.role === 'admin') ? chosenTeam : teams[0];
+  const setTeam = useCallback((next: string) => {
+    localStorage.setItem(teamStorageKey, next);
+    setChosenTeam(next);
+  }, []);
+
+  const session = useMemo<Session>(
+    () => ({ user, team, setTeam, login, logout }),
+    [user, team, setTeam, login, logout],
+  );
+  return (
+    <ApiClientContext.Provider value={apiClient}>
+      <SessionContext.Provider value={session}>{children}</SessionContext.Provider>
+    </ApiClientContext.Provider>
+  );
+}
