@@ -197,12 +197,3 @@ function replicasOf(group: WorkerGroupSpec): number {
 function hostsOf(group: WorkerGroupSpec): number {
   return Math.max(1, group.numOfHosts ?? 1);
 }
-
-/** The pods of a cluster the autoscaler may remove, for tests and the portal's explanations. */
-export function idleWorkersOf(pods: readonly Pod[]): string[] {
-  return pods
-    .filter(
-      (pod) => pod.metadata.labels?.[labelKeys.nodeType] === 'worker' && isRunningAndReady(pod),
-    )
-    .map((pod) => pod.metadata.name ?? '');
-}

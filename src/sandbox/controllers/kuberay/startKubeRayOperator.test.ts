@@ -127,6 +127,25 @@ describe('KubeRay operator in the simulated world', () => {
     }
   });
 
+  it('reports the head container’s waiting reason, such as ImagePullBackOff, as HeadPodReady’s reason', async () => {
+    world = startKubeRayTestWorld({ core: true });
+    const broken = rayCluster('bad-image', 'team-a', []);
+    const head = broken.spec.headGroupSpec.template.spec.containers[0];
+    if (head) head.image = 'rayproject/ray:bad';
+    world.apply(broken);
+    await advanceUntil(
+      () =>
+        conditionOf(cluster('team-a', 'bad-image'), 'HeadPodReady')?.reason === 'ImagePullBackOff',
+      60_000,
+    );
+    const condition = conditionOf(cluster('team-a', 'bad-image'), 'HeadPodReady');
+    expect(condition).toMatchObject({ status: 'False', reason: 'ImagePullBackOff' });
+    expect(condition?.message).toMatch(
+      /^containers with unready status: \[ray-head\]; ray-head: Back-off pulling image "rayproject\/ray:bad"/,
+    );
+    expect(cluster('team-a', 'bad-image')?.status?.state ?? '').toBe('');
+  });
+
   it('records a quota rejection as ReplicaFailure and FailedToCreateWorkerPod', async () => {
     world = startKubeRayTestWorld({ core: true });
     world.apply(
