@@ -5,7 +5,7 @@ import { isRunningAndReady } from './computeRayClusterStatus.ts';
 import { kubeRayConstants, kubeRayTimings } from './kubeRayConstants.ts';
 import { splitKey } from './KubeRayIndex.ts';
 import { errorMessage, type KubeRayRuntime } from './KubeRayRuntime.ts';
-import type { Pod, RayCluster, WorkerGroupSpec } from './RayCluster.ts';
+import type { RayCluster, WorkerGroupSpec } from './RayCluster.ts';
 
 const { labels: labelKeys } = kubeRayConstants;
 
