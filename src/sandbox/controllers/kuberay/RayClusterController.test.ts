@@ -279,6 +279,64 @@ describe('RayCluster controller', () => {
     expect(podsOf('scaler')).toHaveLength(2);
   });
 
+  it('creates multi-host replicas whole, with the headless worker Service', async () => {
+    world = startKubeRayTestWorld();
+    const base = sampleCluster('multi');
+    const group = base.spec.workerGroupSpecs?.[0];
+    if (group) Object.assign(group, { groupName: 'tpu', replicas: 2, numOfHosts: 2 });
+    world.apply(base);
+    await world.settle();
+    const workers = podsOf('multi').filter(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'worker',
+    );
+    expect(workers).toHaveLength(4);
+    const replicas = new Map<string, string[]>();
+    for (const pod of workers) {
+      const name = pod.metadata.labels?.['ray.io/worker-group-replica-name'] ?? '';
+      replicas.set(name, [
+        ...(replicas.get(name) ?? []),
+        pod.metadata.labels?.['ray.io/replica-host-index'] ?? '',
+      ]);
+    }
+    expect([...replicas.keys()].every((name) => /^tpu-[a-z0-9]{5}$/.test(name))).toBe(true);
+    expect([...replicas.values()].map((hosts) => hosts.sort())).toEqual([
+      ['0', '1'],
+      ['0', '1'],
+    ]);
+    expect(world.get<Service>('', 'services', 'default', 'multi-headless')?.spec.selector).toEqual({
+      'ray.io/cluster': 'multi',
+      'ray.io/node-type': 'worker',
+    });
+    expect(clusterOf('multi').status?.desiredWorkerReplicas).toBe(4);
+  });
+
+  it('stops the Ray head when its pod goes and starts a new one for the next head pod', async () => {
+    world = startKubeRayTestWorld();
+    world.apply(sampleCluster('phoenix'));
+    await world.settle();
+    await runAll('phoenix');
+    const first = world.operator.runtime.heads.get('default/phoenix');
+    expect(first).toBeDefined();
+    const head = podsOf('phoenix').find(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head',
+    ) as Pod;
+    world.api.delete(
+      world.api.registry.lookup('', 'v1', 'pods') as ReturnType<typeof clusterType>,
+      'default',
+      head.metadata.name ?? '',
+    );
+    await world.settle();
+    expect(world.operator.runtime.heads.get('default/phoenix')).toBeUndefined();
+    const replacement = podsOf('phoenix').find(
+      (pod) => pod.metadata.labels?.['ray.io/node-type'] === 'head',
+    );
+    expect(replacement?.metadata.name).not.toBe(head.metadata.name);
+    await runAll('phoenix');
+    const second = world.operator.runtime.heads.get('default/phoenix');
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+  });
+
   it('only records an InvalidRayClusterSpec event for a spec KubeRay rejects', async () => {
     world = startKubeRayTestWorld();
     world.apply(
