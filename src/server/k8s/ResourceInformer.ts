@@ -104,6 +104,8 @@ export class ResourceInformer<T extends KubernetesObject> {
   private lastActivity = 0;
   private lastErrorText: string | undefined;
   private loop: Promise<void> | undefined;
+  /** Consecutive failures; reset once a list or watch succeeds. */
+  private failures = 0;
 
   constructor(options: ResourceInformerOptions<T>) {
     this.name = options.name;
@@ -180,13 +182,10 @@ export class ResourceInformer<T extends KubernetesObject> {
   }
 
   private async run(): Promise<void> {
-    let failures = 0;
     while (!this.stopped) {
       try {
         if (!this.resourceVersion) await this.relist();
         const outcome = await this.watchOnce();
-        failures = 0;
-        this.lastErrorText = undefined;
         this.options.observer?.onRestart?.(this.name, outcome);
       } catch (error) {
         if (this.stopped) return;
@@ -195,12 +194,15 @@ export class ResourceInformer<T extends KubernetesObject> {
           this.options.observer?.onRestart?.(this.name, 'expired');
           continue;
         }
-        failures++;
+        this.failures++;
         this.lastErrorText = (error as Error).message ?? String(error);
         this.options.observer?.onError?.(this.name, error);
         this.options.observer?.onRestart?.(this.name, 'error');
         const initial = this.options.initialBackoffMs ?? 1000;
-        const delay = Math.min(this.options.maxBackoffMs ?? 30_000, initial * 2 ** (failures - 1));
+        const delay = Math.min(
+          this.options.maxBackoffMs ?? 30_000,
+          initial * 2 ** (this.failures - 1),
+        );
         // Jitter of ±20% keeps many replicas from retrying in lockstep.
         await this.timing.sleep(delay * (0.8 + Math.random() * 0.4));
       }
@@ -227,6 +229,7 @@ export class ResourceInformer<T extends KubernetesObject> {
     }
     this.resourceVersion = response.metadata?.resourceVersion ?? '';
     this.lastActivity = this.timing.now();
+    this.recovered();
     this.options.observer?.onRelist?.(
       this.name,
       response.items.length,
@@ -236,6 +239,12 @@ export class ResourceInformer<T extends KubernetesObject> {
       this.hasSynced = true;
       for (const listener of this.listeners.synced) listener();
     }
+  }
+
+  /** A list or watch succeeded: the backoff starts over and the last error is cleared. */
+  private recovered(): void {
+    this.failures = 0;
+    this.lastErrorText = undefined;
   }
 
   /** One watch connection; resolves with why it ended, rejects on errors (410 included). */
@@ -311,6 +320,7 @@ export class ResourceInformer<T extends KubernetesObject> {
         )
         .then((controller) => {
           this.abort = controller;
+          if (!controller.signal.aborted) this.recovered();
           if (this.stopped) controller.abort();
         }, reject);
     });
