@@ -62,6 +62,8 @@ export function validateRayCronJob(
 export class RayCronJobController {
   readonly queue: WorkQueue;
   private readonly runtime: KubeRayRuntime;
+  /** `namespace/name/uid` → simulated time the controller first saw the RayCronJob. */
+  private readonly firstSeen = new Map<string, number>();
 
   constructor(runtime: KubeRayRuntime) {
     this.runtime = runtime;
@@ -74,12 +76,21 @@ export class RayCronJobController {
     });
   }
 
+  private forget(namespace: string, name: string): void {
+    const prefix = `${namespace}/${name}/`;
+    for (const seen of [...this.firstSeen.keys()])
+      if (seen.startsWith(prefix)) this.firstSeen.delete(seen);
+  }
+
   /** Reconciles the RayCronJob `namespace/name`. */
   reconcile(key: string): ReconcileResult {
     const { namespace, name } = splitKey(key);
     const runtime = this.runtime;
     const cronJob = runtime.find<RayCronJob>('rayCronJobs', namespace, name);
-    if (!cronJob || cronJob.metadata.deletionTimestamp) return;
+    if (!cronJob || cronJob.metadata.deletionTimestamp) {
+      if (!cronJob) this.forget(namespace, name);
+      return;
+    }
     const invalid = validateRayCronJob(cronJob, runtime.gates);
     if (invalid) {
       runtime.event(
