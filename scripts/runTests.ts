@@ -1,8 +1,9 @@
 /**
- * `npm test`: typecheck, lint, format check, build, then every Vitest project (node, web, e2e),
- * ending with one plain summary line `N passed, N failed` that CI reads. Each static check counts
- * as one test; every Vitest test counts as one. All steps run even when an earlier one fails, so
- * one run shows everything that is broken. Extra arguments go to Vitest (e.g. `--project node`).
+ * `npm test`: typecheck, lint, format check, build, the initial JS budget (checkBundleSize.ts),
+ * then every Vitest project (node, web, e2e), ending with one plain summary line
+ * `N passed, N failed` that CI reads. Each static check counts as one test; every Vitest test
+ * counts as one. All steps run even when an earlier one fails, so one run shows everything that is
+ * broken. Extra arguments go to Vitest (e.g. `--project node`).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -34,6 +35,7 @@ const steps: StepResult[] = [
   run('lint', bin('eslint'), ['.', '--max-warnings', '0']),
   run('format', bin('prettier'), ['--check', '.']),
   run('build', 'npm', ['run', '--silent', 'build']),
+  run('bundle size', bin('tsx'), ['scripts/checkBundleSize.ts']),
 ];
 
 mkdirSync(`${root}test-results`, { recursive: true });
