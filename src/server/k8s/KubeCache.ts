@@ -6,6 +6,7 @@ import {
 } from '@kubernetes/client-node';
 
 import { type InformerObserver, type ListResponse, ResourceInformer } from './ResourceInformer.ts';
+import { slimPod, slimRayCluster } from './slimObjects.ts';
 
 /** Any object in the cache: apiVersion, kind and metadata, the rest by kind. */
 export type CachedObject = KubernetesObject;
@@ -30,7 +31,7 @@ interface KindSpec {
   namespaced: boolean;
   /** Collection path without the namespace part, e.g. `/apis/ray.io/v1/rayclusters`. */
   path: (namespace?: string) => string;
-  list: (namespace: string | undefined) => Promise<ListResponse<KubernetesObject>>;
+  list: (namespace: string | undefined, page: PageQuery) => Promise<ListResponse<KubernetesObject>>;
   labelSelector?: string;
   transform?: (object: KubernetesObject) => KubernetesObject;
 }
@@ -47,11 +48,12 @@ export interface KubeCacheOptions {
 
 /**
  * Pods that are not Ray pods are kept only as far as GPU accounting needs (node, phase and
- * resource requests), so the cache stays small on a large fleet.
+ * resource requests); Ray pods keep what status and explanations read (see slimObjects.ts), so
+ * the cache stays small on a large fleet.
  */
 export function slimNonRayPod(object: KubernetesObject): KubernetesObject {
   const labels = object.metadata?.labels ?? {};
-  if (labels['ray.io/is-ray-node'] === 'yes') return object;
+  if (labels['ray.io/is-ray-node'] === 'yes') return slimPod(object);
   const pod = object as KubernetesObject & {
     spec?: { nodeName?: string; containers?: { name: string; resources?: unknown }[] };
     status?: { phase?: string };
@@ -77,6 +79,38 @@ export function slimNonRayPod(object: KubernetesObject): KubernetesObject {
   } as KubernetesObject;
 }
 
+/** Objects per page of an initial list, as client-go's pager uses (500). */
+const listPageSize = 500;
+
+type PageQuery = { limit: number; _continue?: string };
+
+/**
+ * Lists a collection page by page, shrinking each page with `transform` before asking for the
+ * next, so the portal never holds a whole fleet's full objects at once (memory stays flat while
+ * 40,000 pods are listed). The list's resourceVersion is the first page's, as Kubernetes keeps
+ * every page of a paginated list at that version.
+ */
+async function listAllPages(
+  listPage: (
+    page: PageQuery,
+  ) => Promise<ListResponse<KubernetesObject> & { metadata?: { continue?: string } }>,
+  transform: ((object: KubernetesObject) => KubernetesObject) | undefined,
+): Promise<ListResponse<KubernetesObject>> {
+  const items: KubernetesObject[] = [];
+  let resourceVersion: string | undefined;
+  let continueToken: string | undefined;
+  do {
+    const page = await listPage({
+      limit: listPageSize,
+      ...(continueToken ? { _continue: continueToken } : {}),
+    });
+    resourceVersion ??= page.metadata?.resourceVersion;
+    for (const item of page.items) items.push(transform ? transform(item) : item);
+    continueToken = page.metadata?.continue || undefined;
+  } while (continueToken);
+  return { items, metadata: { ...(resourceVersion ? { resourceVersion } : {}) } };
+}
+
 /**
  * Raydeck's watch-fed view of the cluster: one supervised informer per kind (and per namespace
  * when a namespace list is configured). Lists are served from here, never by a LIST per page
@@ -90,12 +124,21 @@ export class KubeCache {
   constructor(options: KubeCacheOptions) {
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
-    const rayList = (plural: string) => (namespace: string | undefined) =>
+    const rayList = (plural: string) => (namespace: string | undefined, page: PageQuery) =>
       (namespace
-        ? custom.listNamespacedCustomObject({ group: 'ray.io', version: 'v1', namespace, plural })
-        : custom.listClusterCustomObject({ group: 'ray.io', version: 'v1', plural })) as Promise<
-        ListResponse<KubernetesObject>
-      >;
+        ? custom.listNamespacedCustomObject({
+            group: 'ray.io',
+            version: 'v1',
+            namespace,
+            plural,
+            ...page,
+          })
+        : custom.listClusterCustomObject({
+            group: 'ray.io',
+            version: 'v1',
+            plural,
+            ...page,
+          })) as Promise<ListResponse<KubernetesObject>>;
     const collection = (prefix: string, plural: string) => (namespace?: string) =>
       namespace ? `${prefix}/namespaces/${namespace}/${plural}` : `${prefix}/${plural}`;
     const specs: KindSpec[] = [
@@ -104,6 +147,7 @@ export class KubeCache {
         namespaced: true,
         path: collection('/apis/ray.io/v1', 'rayclusters'),
         list: rayList('rayclusters'),
+        transform: slimRayCluster,
       },
       {
         kind: 'RayJob',
@@ -121,35 +165,39 @@ export class KubeCache {
         kind: 'Pod',
         namespaced: true,
         path: collection('/api/v1', 'pods'),
-        list: (namespace) =>
+        list: (namespace, page) =>
           (namespace
-            ? core.listNamespacedPod({ namespace })
-            : core.listPodForAllNamespaces()) as Promise<ListResponse<KubernetesObject>>,
+            ? core.listNamespacedPod({ namespace, ...page })
+            : core.listPodForAllNamespaces(page)) as Promise<ListResponse<KubernetesObject>>,
         transform: slimNonRayPod,
       },
       {
         kind: 'Node',
         namespaced: false,
         path: () => '/api/v1/nodes',
-        list: () => core.listNode() as Promise<ListResponse<KubernetesObject>>,
+        list: (_namespace, page) => core.listNode(page) as Promise<ListResponse<KubernetesObject>>,
       },
       {
         kind: 'Event',
         namespaced: true,
         path: collection('/api/v1', 'events'),
-        list: (namespace) =>
+        list: (namespace, page) =>
           (namespace
-            ? core.listNamespacedEvent({ namespace })
-            : core.listEventForAllNamespaces()) as Promise<ListResponse<KubernetesObject>>,
+            ? core.listNamespacedEvent({ namespace, ...page })
+            : core.listEventForAllNamespaces(page)) as Promise<ListResponse<KubernetesObject>>,
       },
       {
         kind: 'ConfigMap',
         namespaced: true,
         path: collection('/api/v1', 'configmaps'),
         labelSelector: templateLabelSelector,
-        list: (namespace) =>
+        list: (namespace, page) =>
           (namespace
-            ? core.listNamespacedConfigMap({ namespace, labelSelector: templateLabelSelector })
+            ? core.listNamespacedConfigMap({
+                namespace,
+                labelSelector: templateLabelSelector,
+                ...page,
+              })
             : core.listConfigMapForAllNamespaces({
                 labelSelector: templateLabelSelector,
               })) as Promise<ListResponse<KubernetesObject>>,
@@ -158,10 +206,12 @@ export class KubeCache {
         kind: 'ResourceQuota',
         namespaced: true,
         path: collection('/api/v1', 'resourcequotas'),
-        list: (namespace) =>
+        list: (namespace, page) =>
           (namespace
-            ? core.listNamespacedResourceQuota({ namespace })
-            : core.listResourceQuotaForAllNamespaces()) as Promise<ListResponse<KubernetesObject>>,
+            ? core.listNamespacedResourceQuota({ namespace, ...page })
+            : core.listResourceQuotaForAllNamespaces(page)) as Promise<
+            ListResponse<KubernetesObject>
+          >,
       },
     ];
     for (const spec of specs) {
@@ -174,7 +224,7 @@ export class KubeCache {
               : `${spec.kind.toLowerCase()}s`,
             kubeConfig: options.kubeConfig,
             watchPath: spec.path(namespace),
-            list: () => spec.list(namespace),
+            list: () => listAllPages((page) => spec.list(namespace, page), spec.transform),
             ...(spec.labelSelector ? { labelSelector: spec.labelSelector } : {}),
             ...(spec.transform ? { transform: spec.transform } : {}),
             ...(options.observer ? { observer: options.observer } : {}),

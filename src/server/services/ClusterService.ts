@@ -74,8 +74,11 @@ export class ClusterService {
     return this.index.list(query, scopeOf(user));
   }
 
-  /** Everything the detail page shows; 404 (not 403) for clusters of other teams. */
-  detail(user: AuthenticatedUser, namespace: string, name: string): ClusterDetail {
+  /**
+   * Everything the detail page shows; 404 (not 403) for clusters of other teams. One GET of the
+   * full object (for its YAML); everything else comes from the cache.
+   */
+  async detail(user: AuthenticatedUser, namespace: string, name: string): Promise<ClusterDetail> {
     const cluster = this.readable(user, namespace, name);
     const pods = this.cache.podsOfCluster<never>(namespace, name) as PodResource[];
     const allPods = this.cache.list<never>('Pod') as PodResource[];
@@ -105,7 +108,10 @@ export class ClusterService {
     const dashboardPath = `${this.proxyBase}/${namespace}/${name}/dashboard/`;
     return {
       summary: summarizeCluster(cluster, pods),
-      resource: cluster,
+      // The cache holds a slim copy; the YAML view shows the object exactly as stored.
+      resource: await kubeOperation(() =>
+        this.client.getRayObject('rayclusters', namespace, name),
+      ).catch(() => cluster),
       explanation,
       pods: pods.map((pod) => {
         const statuses = pod.status?.containerStatuses ?? [];
