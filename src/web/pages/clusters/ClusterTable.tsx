@@ -1,0 +1,209 @@
+import { Anchor, Box, Skeleton, Table, Text, UnstyledButton } from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import { Link } from 'react-router-dom';
+
+import type { ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
+import { StatusChip } from '../../components/StatusChip.tsx';
+import { clusterRowKey } from '../../hooks/useClusterList.ts';
+import type { ClusterSort, ClusterSortColumn } from './filterClusters.ts';
+import { formatGpus } from './filterClusters.ts';
+import { formatAge, formatTimestamp } from './formatAge.ts';
+
+/** Height of one row in pixels; fixed, so 10,000 rows need no measuring. */
+export const clusterRowHeight = 48;
+
+/** Rows rendered beyond the visible window on each side. */
+const overscan = 10;
+
+const columns: readonly { id: ClusterSortColumn; label: string; width?: number }[] = [
+  { id: 'name', label: 'Name' },
+  { id: 'phase', label: 'Status', width: 150 },
+  { id: 'team', label: 'Team', width: 120 },
+  { id: 'owner', label: 'Owner', width: 120 },
+  { id: 'template', label: 'Template', width: 130 },
+  { id: 'workers', label: 'Workers', width: 96 },
+  { id: 'gpus', label: 'GPUs', width: 200 },
+  { id: 'age', label: 'Age', width: 76 },
+];
+
+/** Cell style: one line, cut with an ellipsis, so every row has the same height. */
+const oneLine = { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } as const;
+
+/** The link to a cluster's detail page. */
+export function clusterPath(row: Pick<ClusterSummary, 'namespace' | 'name'>): string {
+  return `/clusters/${encodeURIComponent(row.namespace)}/${encodeURIComponent(row.name)}`;
+}
+
+function SortHeader({
+  column,
+  sort,
+  onSort,
+}: {
+  column: (typeof columns)[number];
+  sort: ClusterSort;
+  onSort: (column: ClusterSortColumn) => void;
+}) {
+  const active = sort.column === column.id;
+  const Icon = !active
+    ? IconSelector
+    : sort.direction === 'ascending'
+      ? IconArrowUp
+      : IconArrowDown;
+  return (
+    <Table.Th
+      style={column.width ? { width: column.width } : undefined}
+      aria-sort={active ? sort.direction : 'none'}
+    >
+      <UnstyledButton
+        onClick={() => onSort(column.id)}
+        fw={600}
+        fz="sm"
+        style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}
+      >
+        {column.label}
+        <Icon size={14} aria-hidden style={{ opacity: active ? 1 : 0.4 }} />
+      </UnstyledButton>
+    </Table.Th>
+  );
+}
+
+function ClusterRow({ row, index, now }: { row: ClusterSummary; index: number; now: number }) {
+  const behind = row.workers.ready < row.workers.desired;
+  return (
+    <Table.Tr aria-rowindex={index + 2} style={{ height: clusterRowHeight }}>
+      <Table.Td style={oneLine}>
+        <Anchor component={Link} to={clusterPath(row)} fw={600} title={row.name}>
+          {row.name}
+        </Anchor>
+      </Table.Td>
+      <Table.Td style={oneLine}>
+        <StatusChip phase={row.phase} title={row.reason || row.phase} />
+      </Table.Td>
+      <Table.Td style={oneLine}>{row.namespace}</Table.Td>
+      <Table.Td style={oneLine}>
+        {row.owner ??
+          (row.origin === 'external' ? (
+            <Text span c="dimmed" size="sm" title="Created outside Raydeck">
+              external
+            </Text>
+          ) : (
+            '—'
+          ))}
+      </Table.Td>
+      <Table.Td style={oneLine}>{row.template ?? '—'}</Table.Td>
+      <Table.Td
+        style={oneLine}
+        title={`${row.workers.ready} of ${row.workers.desired} workers ready`}
+      >
+        <Text span size="sm" c={behind ? 'orange' : undefined} fw={behind ? 600 : undefined}>
+          {row.workers.ready}/{row.workers.desired}
+        </Text>
+      </Table.Td>
+      <Table.Td style={oneLine} title={row.gpus.products.join(', ') || undefined}>
+        {formatGpus(row.gpus)}
+      </Table.Td>
+      <Table.Td style={oneLine} title={formatTimestamp(row.createdAt)}>
+        {formatAge(row.createdAt, now)}
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** Props of {@link ClusterTable}. */
+export interface ClusterTableProps {
+  /** Rows already filtered and sorted. */
+  rows: readonly ClusterSummary[];
+  sort: ClusterSort;
+  onSort: (column: ClusterSortColumn) => void;
+  /** Current time in epoch milliseconds, for the age column. */
+  now: number;
+  /** Shows skeleton rows instead of data. */
+  loading?: boolean;
+}
+
+/**
+ * The clusters as a table whose rows are virtualised (`@tanstack/react-virtual`): only the
+ * rows in view plus a few either side are in the DOM, so 10,000 clusters scroll smoothly.
+ * It is a real `<table>` (spacer rows stand for the rows not rendered; `aria-rowcount` and
+ * `aria-rowindex` tell assistive technology the true size). Column headers are buttons that
+ * sort, with `aria-sort` on the header cell.
+ */
+export function ClusterTable({ rows, sort, onSort, now, loading = false }: ClusterTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // The app is not built with React Compiler, and nothing memoized receives the virtualizer's
+  // functions, so the compiler's "incompatible library" notice does not apply here.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: loading ? 0 : rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => clusterRowHeight,
+    getItemKey: (index) => {
+      const row = rows[index];
+      return row ? clusterRowKey(row) : index;
+    },
+    overscan,
+  });
+  const items = virtualizer.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+
+  return (
+    <Box
+      ref={scrollRef}
+      style={{ maxHeight: 'calc(100dvh - 260px)', minHeight: 200, overflow: 'auto' }}
+      data-testid="cluster-table-scroll"
+    >
+      <Table
+        stickyHeader
+        highlightOnHover
+        layout="fixed"
+        miw={980}
+        aria-label="Clusters"
+        aria-rowcount={loading ? -1 : rows.length + 1}
+        aria-busy={loading}
+      >
+        <Table.Thead>
+          <Table.Tr aria-rowindex={1}>
+            {columns.map((column) => (
+              <SortHeader key={column.id} column={column} sort={sort} onSort={onSort} />
+            ))}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {loading &&
+            Array.from({ length: 8 }, (_, index) => (
+              <Table.Tr key={index} style={{ height: clusterRowHeight }} data-testid="skeleton-row">
+                {columns.map((column) => (
+                  <Table.Td key={column.id}>
+                    <Skeleton
+                      height={12}
+                      radius="sm"
+                      width={column.id === 'name' ? '70%' : '60%'}
+                    />
+                  </Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          {padTop > 0 && (
+            <tr aria-hidden>
+              <td colSpan={columns.length} style={{ height: padTop, padding: 0, border: 0 }} />
+            </tr>
+          )}
+          {items.map((item) => {
+            const row = rows[item.index];
+            return row ? (
+              <ClusterRow key={item.key} row={row} index={item.index} now={now} />
+            ) : null;
+          })}
+          {padBottom > 0 && (
+            <tr aria-hidden>
+              <td colSpan={columns.length} style={{ height: padBottom, padding: 0, border: 0 }} />
+            </tr>
+          )}
+        </Table.Tbody>
+      </Table>
+    </Box>
+  );
+}
