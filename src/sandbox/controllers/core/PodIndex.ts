@@ -126,10 +126,46 @@ export class PodIndex {
   private observe(event: StoreEvent): void {
     const pod = event.record.object;
     const previous = event.previous?.object;
-    if (previous) this.unindex(previous);
-    if (event.type !== 'DELETED') this.index(pod);
+    if (event.type === 'MODIFIED' && previous) {
+      // Most writes are status writes: update only the indexes whose inputs changed.
+      const key = keyOf(pod);
+      this.pods.set(key, pod);
+      if (previous.metadata?.labels !== pod.metadata?.labels) {
+        this.unindexLabels(key, previous);
+        this.indexLabels(key, pod);
+      }
+      const ownerBefore = controllerUidOf(previous);
+      const ownerAfter = controllerUidOf(pod);
+      if (ownerBefore !== ownerAfter) {
+        if (ownerBefore) removeFrom(this.byOwner, ownerBefore, key);
+        if (ownerAfter) addTo(this.byOwner, ownerAfter, key);
+      }
+      const nodeBefore = nodeNameOf(previous);
+      const nodeAfter = nodeNameOf(pod);
+      if (nodeBefore !== nodeAfter) {
+        if (nodeBefore) removeFrom(this.byNode, nodeBefore, key);
+        if (nodeAfter) addTo(this.byNode, nodeAfter, key);
+      }
+    } else {
+      if (previous) this.unindex(previous);
+      if (event.type !== 'DELETED') this.index(pod);
+    }
     const change: PodChange = { type: event.type, pod, previous };
     for (const listener of this.listeners) listener(change);
+  }
+
+  private indexLabels(key: string, pod: KubeObject): void {
+    const namespace = pod.metadata?.namespace ?? '';
+    for (const [label, value] of Object.entries(pod.metadata?.labels ?? {})) {
+      addTo(this.byLabel, labelKey(namespace, label, value), key);
+    }
+  }
+
+  private unindexLabels(key: string, pod: KubeObject): void {
+    const namespace = pod.metadata?.namespace ?? '';
+    for (const [label, value] of Object.entries(pod.metadata?.labels ?? {})) {
+      removeFrom(this.byLabel, labelKey(namespace, label, value), key);
+    }
   }
 
   private index(pod: KubeObject): void {
@@ -139,10 +175,7 @@ export class PodIndex {
     if (owner) addTo(this.byOwner, owner, key);
     const node = nodeNameOf(pod);
     if (node) addTo(this.byNode, node, key);
-    const namespace = pod.metadata?.namespace ?? '';
-    for (const [label, value] of Object.entries(pod.metadata?.labels ?? {})) {
-      addTo(this.byLabel, labelKey(namespace, label, value), key);
-    }
+    this.indexLabels(key, pod);
   }
 
   private unindex(pod: KubeObject): void {
@@ -152,9 +185,6 @@ export class PodIndex {
     if (owner) removeFrom(this.byOwner, owner, key);
     const node = nodeNameOf(pod);
     if (node) removeFrom(this.byNode, node, key);
-    const namespace = pod.metadata?.namespace ?? '';
-    for (const [label, value] of Object.entries(pod.metadata?.labels ?? {})) {
-      removeFrom(this.byLabel, labelKey(namespace, label, value), key);
-    }
+    this.unindexLabels(key, pod);
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /** An image reference split and normalised as containerd reports it. */
 export interface ImageReference {
@@ -60,7 +60,16 @@ export function parseImageReference(image: string): ImageReference {
   };
 }
 
-/** A new `containerd://<64 hex>` container ID. */
+const pool = Buffer.alloc(32 * 256);
+let poolOffset = pool.length;
+
+/** A new `containerd://<64 hex>` container ID (random bytes drawn from a pooled buffer). */
 export function newContainerId(): string {
-  return `containerd://${randomBytes(32).toString('hex')}`;
+  if (poolOffset >= pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const id = pool.toString('hex', poolOffset, poolOffset + 32);
+  poolOffset += 32;
+  return `containerd://${id}`;
 }

@@ -72,8 +72,18 @@ export function writeStatus(
 
 /** RFC 3339 with second precision, as `metav1.Time` serialises, for a simulated instant. */
 export function timeString(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(epochMs / 1000);
+  let text = timeStrings.get(second);
+  if (text === undefined) {
+    if (timeStrings.size >= 4096) timeStrings.clear();
+    text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    timeStrings.set(second, text);
+  }
+  return text;
 }
+
+/** Recently formatted seconds: status builders format the same few instants over and over. */
+const timeStrings = new Map<number, string>();
 
 /** A pod condition as the kubelet and scheduler write it. */
 export interface PodCondition {

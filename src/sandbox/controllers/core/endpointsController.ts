@@ -163,8 +163,11 @@ export function startEndpointsController(
   pods: PodIndex,
 ): RunningController {
   const { api, clock } = context;
-  /** namespace → selector key set → projected label values → service keys. */
-  const index = new Map<string, Map<string, Map<string, Set<string>>>>();
+  /** namespace → selector key set → (its keys, projected label values → service keys). */
+  const index = new Map<
+    string,
+    Map<string, { keys: string[]; byValues: Map<string, Set<string>> }>
+  >();
   const indexed = new Map<string, { namespace: string; keys: string; values: string }>();
 
   const project = (labels: Readonly<Record<string, string>>, keys: readonly string[]) => {
@@ -182,7 +185,7 @@ export function startEndpointsController(
     if (!entry) return;
     indexed.delete(serviceKey);
     const byKeys = index.get(entry.namespace);
-    const byValues = byKeys?.get(entry.keys);
+    const byValues = byKeys?.get(entry.keys)?.byValues;
     const set = byValues?.get(entry.values);
     set?.delete(serviceKey);
     if (set?.size === 0) byValues?.delete(entry.values);
@@ -203,11 +206,12 @@ export function startEndpointsController(
       byKeys = new Map();
       index.set(namespace, byKeys);
     }
-    let byValues = byKeys.get(keysJson);
-    if (!byValues) {
-      byValues = new Map();
-      byKeys.set(keysJson, byValues);
+    let entry = byKeys.get(keysJson);
+    if (!entry) {
+      entry = { keys, byValues: new Map() };
+      byKeys.set(keysJson, entry);
     }
+    const byValues = entry.byValues;
     let set = byValues.get(values);
     if (!set) {
       set = new Set();
@@ -221,8 +225,8 @@ export function startEndpointsController(
     const byKeys = index.get(pod.metadata?.namespace ?? '');
     if (!byKeys) return;
     const labels = pod.metadata?.labels ?? {};
-    for (const [keysJson, byValues] of byKeys) {
-      const values = project(labels, JSON.parse(keysJson) as string[]);
+    for (const { keys, byValues } of byKeys.values()) {
+      const values = project(labels, keys);
       if (values === undefined) continue;
       for (const serviceKey of byValues.get(values) ?? []) add(serviceKey);
     }
@@ -286,8 +290,22 @@ export function startEndpointsController(
     else indexService(service);
     queue.add(serviceKey);
   });
+  const add = (serviceKey: string) => queue.add(serviceKey);
   const unsubscribePods = pods.onChange((change) => {
-    const add = (serviceKey: string) => queue.add(serviceKey);
+    const { pod, previous } = change;
+    // Writes that change nothing an Endpoints object shows.
+    if (
+      change.type === 'MODIFIED' &&
+      previous &&
+      previous['spec'] === pod['spec'] &&
+      previous.metadata?.labels === pod.metadata?.labels &&
+      previous.metadata?.deletionTimestamp === pod.metadata?.deletionTimestamp &&
+      podStatusOf(previous).podIP === podStatusOf(pod).podIP &&
+      isPodReady(previous) === isPodReady(pod) &&
+      isPodTerminal(previous) === isPodTerminal(pod)
+    ) {
+      return;
+    }
     servicesFor(change.pod, add);
     if (change.previous && change.previous.metadata?.labels !== change.pod.metadata?.labels) {
       servicesFor(change.previous, add);

@@ -15,9 +15,26 @@ export const noNodesAvailableMessage = 'no nodes available to schedule pods';
 /** PostFilter text of the DynamicResources plugin for a pod without resource claims (1.34+). */
 const dynamicResourcesNote = 'no new claims to deallocate';
 
-function histogram(reasons: Iterable<string>): string {
-  const counts = new Map<string, number>();
-  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+/** Reasons counted over the rejected nodes, as the scheduler's diagnosis keeps them. */
+export interface FitDiagnosis {
+  /** Filter reason → number of nodes that reported it. */
+  reasons: Map<string, number>;
+  /** Nodes where preemption cannot help (unresolvable rejections). */
+  notHelpful: number;
+  /** Nodes where preemption could help but finds no lower-priority victims. */
+  noVictims: number;
+}
+
+/** Adds one node's rejection to a diagnosis. */
+export function addRejection(diagnosis: FitDiagnosis, rejection: NodeRejection): void {
+  for (const reason of rejection.reasons) {
+    diagnosis.reasons.set(reason, (diagnosis.reasons.get(reason) ?? 0) + 1);
+  }
+  if (rejection.unresolvable) diagnosis.notHelpful++;
+  else diagnosis.noVictims++;
+}
+
+function histogram(counts: Map<string, number>): string {
   // sort.Strings on "<count> <reason>", as FitError.Error() does: byte order, counts included.
   return [...counts]
     .map(([reason, count]) => `${count} ${reason}`)
@@ -35,34 +52,35 @@ function histogram(reasons: Iterable<string>): string {
  * Reasons are counted per node and sorted as strings. The PostFilter part follows 1.35's
  * default plugins: DynamicResources (no claims) then DefaultPreemption, where nodes rejected
  * for unresolvable reasons are "not helpful" and the rest find no victims, because every pod in
- * the sandbox has the same priority (PriorityClasses are not served).
+ * the sandbox has the same priority (PriorityClasses are not served). Pass either the
+ * per-node `rejections` or an accumulated `diagnosis`.
  * @see https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/types.go
  */
 export function fitErrorMessage(input: {
   nodeCount: number;
-  rejections: Iterable<NodeRejection>;
+  rejections?: Iterable<NodeRejection>;
+  diagnosis?: FitDiagnosis;
   /** `spec.preemptionPolicy`; `Never` makes the pod ineligible to preempt. */
   preemptionPolicy?: string;
 }): string {
   const { nodeCount } = input;
   if (nodeCount === 0) return noNodesAvailableMessage;
+  const diagnosis = input.diagnosis ?? { reasons: new Map(), notHelpful: 0, noVictims: 0 };
+  for (const rejection of input.rejections ?? []) addRejection(diagnosis, rejection);
   const head = `0/${nodeCount} nodes are available`;
-  const filterReasons: string[] = [];
-  const preemptionReasons: string[] = [];
-  for (const rejection of input.rejections) {
-    filterReasons.push(...rejection.reasons);
-    preemptionReasons.push(
-      rejection.unresolvable
-        ? 'Preemption is not helpful for scheduling'
-        : 'No preemption victims found for incoming pod',
-    );
-  }
   let message = `${head}:`;
-  const filters = histogram(filterReasons);
+  const filters = histogram(diagnosis.reasons);
   if (filters) message += ` ${filters}.`;
+  const preemptionCounts = new Map<string, number>();
+  if (diagnosis.noVictims > 0) {
+    preemptionCounts.set('No preemption victims found for incoming pod', diagnosis.noVictims);
+  }
+  if (diagnosis.notHelpful > 0) {
+    preemptionCounts.set('Preemption is not helpful for scheduling', diagnosis.notHelpful);
+  }
   const preemption =
     input.preemptionPolicy === 'Never'
       ? 'not eligible due to preemptionPolicy=Never.'
-      : `${head}: ${histogram(preemptionReasons)}.`;
+      : `${head}: ${histogram(preemptionCounts)}.`;
   return `${message} ${dynamicResourcesNote}, preemption: ${preemption}`;
 }

@@ -96,20 +96,48 @@ export function podQuotaUsage(pod: KubeObject): ResourceAmounts {
 
 /**
  * Quota usage of pods per namespace, kept incrementally from the pod index so admission and
- * the quota controller never rescan a namespace.
+ * the quota controller never rescan a namespace. Only namespaces with a ResourceQuota are
+ * tracked; a namespace's pods are counted once when its first quota appears.
  */
 export class PodQuotaUsage {
-  private readonly perPod = new Map<string, { namespace: string; usage: ResourceAmounts }>();
+  private readonly perPod = new Map<
+    string,
+    { namespace: string; usage: ResourceAmounts; spec: unknown; terminal: boolean }
+  >();
   private readonly perNamespace = new Map<string, ResourceAmounts>();
-  private readonly unsubscribe: () => void;
+  private readonly tracked = new Set<string>();
+  private readonly unsubscribes: (() => void)[];
 
-  constructor(pods: PodIndex, onChange: (namespace: string) => void) {
-    for (const pod of pods.all()) this.apply(keyOf(pod), pod);
-    this.unsubscribe = pods.onChange((change) => {
-      const key = keyOf(change.pod);
-      this.apply(key, change.type === 'DELETED' ? undefined : change.pod);
-      onChange(change.pod.metadata?.namespace ?? '');
-    });
+  constructor(api: ObjectApi, pods: PodIndex, onChange: (namespace: string) => void) {
+    const track = (namespace: string) => {
+      if (this.tracked.has(namespace)) return;
+      this.tracked.add(namespace);
+      for (const record of api.store.list('/pods', namespace)) {
+        this.apply(keyOf(record.object), record.object);
+      }
+    };
+    for (const record of api.store.list('/resourcequotas')) {
+      track(record.object.metadata?.namespace ?? '');
+    }
+    this.unsubscribes = [
+      api.store.subscribe('/resourcequotas', (event) => {
+        const namespace = event.record.object.metadata?.namespace ?? '';
+        if (event.type !== 'DELETED') track(namespace);
+        else if (api.store.list('/resourcequotas', namespace).length === 0) {
+          this.tracked.delete(namespace);
+          this.perNamespace.delete(namespace);
+          for (const [key, entry] of this.perPod) {
+            if (entry.namespace === namespace) this.perPod.delete(key);
+          }
+        }
+      }),
+      pods.onChange((change) => {
+        const namespace = change.pod.metadata?.namespace ?? '';
+        if (!this.tracked.has(namespace)) return;
+        this.apply(keyOf(change.pod), change.type === 'DELETED' ? undefined : change.pod);
+        onChange(namespace);
+      }),
+    ];
   }
 
   /** Current totals of a namespace (do not modify). */
@@ -118,17 +146,25 @@ export class PodQuotaUsage {
   }
 
   stop(): void {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
   }
 
   private apply(key: string, pod: KubeObject | undefined): void {
     const before = this.perPod.get(key);
+    // Status writes that keep the spec and the terminal state change no usage.
+    if (before && pod && before.spec === pod['spec'] && before.terminal === isPodTerminal(pod))
+      return;
     if (before) this.add(before.namespace, before.usage, -1);
     if (!pod) {
       this.perPod.delete(key);
       return;
     }
-    const entry = { namespace: pod.metadata?.namespace ?? '', usage: podQuotaUsage(pod) };
+    const entry = {
+      namespace: pod.metadata?.namespace ?? '',
+      usage: podQuotaUsage(pod),
+      spec: pod['spec'],
+      terminal: isPodTerminal(pod),
+    };
     this.perPod.set(key, entry);
     this.add(entry.namespace, entry.usage, 1);
   }

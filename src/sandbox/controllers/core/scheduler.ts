@@ -11,7 +11,12 @@ import {
   withCondition,
   writeStatus,
 } from './coreApi.ts';
-import { fitErrorMessage, type NodeRejection } from './fitErrorMessage.ts';
+import {
+  addRejection,
+  type FitDiagnosis,
+  fitErrorMessage,
+  type NodeRejection,
+} from './fitErrorMessage.ts';
 import {
   countIntolerablePreferNoSchedule,
   findUntoleratedTaint,
@@ -65,7 +70,13 @@ interface NodeInfo {
   taints: Taint[];
   unschedulable: boolean;
   allocatable: ResourceAmounts;
-  requested: ResourceAmounts;
+  /** Allocatable and requested amounts by interned resource id (see Scheduler.resourceId). */
+  alloc: Float64Array;
+  used: Float64Array;
+  allocatablePods: number;
+  cpuCapacity: number;
+  memoryCapacity: number;
+  hasPreferNoSchedule: boolean;
   nonZeroCpu: number;
   nonZeroMemory: number;
   podCount: number;
@@ -73,7 +84,7 @@ interface NodeInfo {
 
 interface Assignment {
   node: string;
-  requests: ResourceAmounts;
+  requests: RequestList;
   cpu: number;
   memory: number;
 }
@@ -92,6 +103,27 @@ interface QueuedPod {
   spec: unknown;
   state: 'active' | 'backoff' | 'unschedulable' | 'gated';
   cancelBackoff?: () => void;
+}
+
+interface StaticFilter {
+  /** Per node index: '' when the node passes, else the first failing static reason. */
+  reasons: string[];
+  /** Indexes of the nodes that pass, ascending. */
+  passing: number[];
+  counts: Map<string, number>;
+  rejected: number;
+}
+
+/** First position in a sorted array whose value is at least `value`. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 interface Failure {
@@ -141,6 +173,18 @@ function effectiveTaints(node: KubeObject): Taint[] {
   return taints;
 }
 
+/** Least-allocated score of one resource (0–100), as NodeResourcesFit computes it. */
+function leastScore(requested: number, capacity: number): number {
+  return capacity === 0 || requested > capacity ? 0 : div((capacity - requested) * 100, capacity);
+}
+
+/** A pod's positive requests as parallel arrays (interned ids), for allocation-free fit checks. */
+interface RequestList {
+  names: string[];
+  ids: number[];
+  amounts: number[];
+}
+
 /** Go's integer division on non-negative numbers. */
 function div(a: number, b: number): number {
   return Math.floor(a / b);
@@ -169,13 +213,23 @@ export class Scheduler {
   private readonly unschedulable = new Set<QueuedPod>();
   /** Bumped on every change of a node's requested totals; guards the per-pass failure cache. */
   private capacityEpoch = 0;
-  /** signature → per node index: undefined (not computed), '' (passes) or the reason. */
-  private staticCache = new Map<string, (string | undefined)[]>();
+  /** Static filter results per constraint signature (cleared when nodes change). */
+  private staticCache = new Map<string, StaticFilter>();
+  /**
+   * Per signature and requested extended resources: the statically passing nodes that have
+   * those resources at all (others can never fit). Cleared with {@link staticCache}.
+   */
+  private candidateCache = new Map<string, number[]>();
   private nextStartNodeIndex = 0;
   private sequence = 0;
   private scheduled = false;
   private stopped = false;
   private readonly cleanups: (() => void)[] = [];
+  private readonly resourceIds = new Map<string, number>();
+  /** Length of the nodes' alloc/used arrays; doubles when more resource names appear. */
+  private resourceSlots = 16;
+  /** Active pods with a priority other than 0 (when none, the queue is plain FIFO). */
+  private prioritizedActive = 0;
 
   constructor(context: WorldContext, types: CoreTypes, pods: PodIndex) {
     this.context = context;
@@ -200,6 +254,41 @@ export class Scheduler {
 
   // ---- cluster state ---------------------------------------------------------------------
 
+  /** A small integer per resource name, so fit checks index arrays instead of hashing names. */
+  private resourceId(resource: string): number {
+    let id = this.resourceIds.get(resource);
+    if (id === undefined) {
+      id = this.resourceIds.size;
+      this.resourceIds.set(resource, id);
+      if (id >= this.resourceSlots) {
+        // Grow every node's typed arrays (a new extended resource; rare).
+        this.resourceSlots *= 2;
+        for (const node of this.nodeList) {
+          const alloc = new Float64Array(this.resourceSlots);
+          alloc.set(node.alloc);
+          node.alloc = alloc;
+          const used = new Float64Array(this.resourceSlots);
+          used.set(node.used);
+          node.used = used;
+        }
+      }
+    }
+    return id;
+  }
+
+  private requestListOf(requests: ResourceAmounts): RequestList {
+    const names: string[] = [];
+    const ids: number[] = [];
+    const amounts: number[] = [];
+    for (const [resource, amount] of Object.entries(requests)) {
+      if (amount <= 0 || resource === 'pods') continue;
+      names.push(resource);
+      ids.push(this.resourceId(resource));
+      amounts.push(amount);
+    }
+    return { names, ids, amounts };
+  }
+
   private observeNode(event: StoreEvent): void {
     const name = event.record.object.metadata?.name ?? '';
     if (event.type === 'DELETED') {
@@ -212,6 +301,7 @@ export class Scheduler {
       return; // a heartbeat or another change no filter reads
     }
     this.staticCache.clear();
+    this.candidateCache.clear();
     this.moveAllUnschedulable();
   }
 
@@ -235,7 +325,12 @@ export class Scheduler {
       taints: [],
       unschedulable: false,
       allocatable: {},
-      requested: {},
+      alloc: new Float64Array(this.resourceSlots),
+      used: new Float64Array(this.resourceSlots),
+      allocatablePods: 0,
+      cpuCapacity: 0,
+      memoryCapacity: 0,
+      hasPreferNoSchedule: false,
       nonZeroCpu: 0,
       nonZeroMemory: 0,
       podCount: 0,
@@ -245,6 +340,20 @@ export class Scheduler {
     info.taints = taints;
     info.unschedulable = unschedulable;
     info.allocatable = allocatable;
+    for (const resource of Object.keys(allocatable)) this.resourceId(resource);
+    info.alloc = new Float64Array(this.resourceSlots);
+    for (const [resource, amount] of Object.entries(allocatable)) {
+      info.alloc[this.resourceId(resource)] = amount;
+    }
+    if (info.used.length < this.resourceSlots) {
+      const used = new Float64Array(this.resourceSlots);
+      used.set(info.used);
+      info.used = used;
+    }
+    info.allocatablePods = allocatable['pods'] ?? 0;
+    info.cpuCapacity = allocatable['cpu'] ?? 0;
+    info.memoryCapacity = allocatable['memory'] ?? 0;
+    info.hasPreferNoSchedule = taints.some((taint) => taint.effect === 'PreferNoSchedule');
     if (!existing) {
       this.nodes.set(name, info);
       this.nodeList.push(info);
@@ -259,8 +368,10 @@ export class Scheduler {
   }
 
   private addToNode(node: NodeInfo, assignment: Assignment, sign: 1 | -1): void {
-    for (const [resource, amount] of Object.entries(assignment.requests)) {
-      node.requested[resource] = (node.requested[resource] ?? 0) + sign * amount;
+    const { ids, amounts } = assignment.requests;
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index] as number;
+      node.used[id] = (node.used[id] as number) + sign * (amounts[index] as number);
     }
     node.nonZeroCpu += sign * assignment.cpu;
     node.nonZeroMemory += sign * assignment.memory;
@@ -268,12 +379,17 @@ export class Scheduler {
     this.capacityEpoch++;
   }
 
-  private assume(uid: string, nodeName: string, spec: PodSpec): void {
+  private assume(
+    uid: string,
+    nodeName: string,
+    spec: PodSpec,
+    computed?: { requests: RequestList; nonZero: { cpu: number; memory: number } },
+  ): void {
     if (this.assignments.has(uid)) return;
-    const nonZero = podNonZeroRequests(spec);
+    const nonZero = computed?.nonZero ?? podNonZeroRequests(spec);
     const assignment: Assignment = {
       node: nodeName,
-      requests: podRequests(spec),
+      requests: computed?.requests ?? this.requestListOf(podRequests(spec)),
       cpu: nonZero.cpu,
       memory: nonZero.memory,
     };
@@ -293,7 +409,19 @@ export class Scheduler {
   }
 
   private observePod(change: PodChange): void {
-    const { pod } = change;
+    const { pod, previous } = change;
+    // Status writes of a bound pod matter only when it turns terminal.
+    if (
+      change.type === 'MODIFIED' &&
+      previous &&
+      previous['spec'] === pod['spec'] &&
+      previous.metadata?.labels === pod.metadata?.labels &&
+      previous.metadata?.deletionTimestamp === pod.metadata?.deletionTimestamp &&
+      specOf(pod).nodeName &&
+      isPodTerminal(previous) === isPodTerminal(pod)
+    ) {
+      return;
+    }
     const uid = pod.metadata?.uid ?? '';
     const key = `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
     const spec = specOf(pod);
@@ -303,7 +431,7 @@ export class Scheduler {
       return;
     }
     if (spec.nodeName) {
-      this.dequeue(key);
+      if (this.queue.has(key)) this.dequeue(key);
       // Terminal pods free their resources, as the scheduler cache drops them.
       if (isPodTerminal(pod)) this.forget(uid);
       else this.assume(uid, spec.nodeName, spec);
@@ -327,6 +455,10 @@ export class Scheduler {
     if (queued.spec !== pod['spec'] || change.previous?.metadata?.labels !== pod.metadata?.labels) {
       queued.spec = pod['spec'];
       queued.signature = signatureOf(spec);
+      if (this.active.has(queued.key)) {
+        this.prioritizedActive +=
+          Number((spec.priority ?? 0) !== 0) - Number(queued.priority !== 0);
+      }
       queued.priority = spec.priority ?? 0;
       if (queued.state === 'unschedulable' || queued.state === 'gated') this.moveToActive(queued);
     }
@@ -358,8 +490,12 @@ export class Scheduler {
     if (!queued) return;
     queued.cancelBackoff?.();
     this.queue.delete(key);
-    this.active.delete(key);
+    this.deactivate(queued);
     this.unschedulable.delete(queued);
+  }
+
+  private deactivate(queued: QueuedPod): void {
+    if (this.active.delete(queued.key) && queued.priority !== 0) this.prioritizedActive--;
   }
 
   private markUnschedulable(queued: QueuedPod, now: number): void {
@@ -371,7 +507,10 @@ export class Scheduler {
   private activate(queued: QueuedPod): void {
     this.unschedulable.delete(queued);
     queued.state = 'active';
-    this.active.add(queued.key);
+    if (!this.active.has(queued.key)) {
+      this.active.add(queued.key);
+      if (queued.priority !== 0) this.prioritizedActive++;
+    }
     this.scheduleDrain();
   }
 
@@ -407,7 +546,7 @@ export class Scheduler {
     for (const queued of [...this.unschedulable]) {
       if (!queued.resourceRejected) continue;
       const statics = this.staticCache.get(queued.signature);
-      if (index >= 0 && statics && statics[index] !== undefined && statics[index] !== '') continue;
+      if (index >= 0 && statics && statics.reasons[index] !== '') continue;
       this.moveToActive(queued);
     }
   }
@@ -434,16 +573,25 @@ export class Scheduler {
   private drain(): void {
     this.scheduled = false;
     if (this.stopped) return;
-    const batch: QueuedPod[] = [];
-    for (const key of this.active) {
-      const queued = this.queue.get(key);
-      if (queued) batch.push(queued);
+    let batch: QueuedPod[] = [];
+    if (this.prioritizedActive === 0) {
+      // All priorities equal: the active set's insertion order is the queue order.
+      for (const key of this.active) {
+        const queued = this.queue.get(key);
+        if (queued) batch.push(queued);
+        if (batch.length >= batchSize) break;
+      }
+    } else {
+      for (const key of this.active) {
+        const queued = this.queue.get(key);
+        if (queued) batch.push(queued);
+      }
+      batch.sort((a, b) => b.priority - a.priority || a.sequence - b.sequence);
+      batch = batch.slice(0, batchSize);
     }
-    batch.sort((a, b) => b.priority - a.priority || a.sequence - b.sequence);
-    const now = batch.slice(0, batchSize);
-    for (const queued of now) this.active.delete(queued.key);
+    for (const queued of batch) this.deactivate(queued);
     const failed = new Map<string, Failure>();
-    for (const queued of now) {
+    for (const queued of batch) {
       if (this.stopped) return;
       if (this.queue.get(queued.key) !== queued) continue;
       this.scheduleOne(queued, failed);
@@ -477,6 +625,7 @@ export class Scheduler {
     queued.lastAttemptAt = now;
 
     const requests = podRequests(spec);
+    const requestList = this.requestListOf(requests);
     const nonZero = podNonZeroRequests(spec);
     // Pods with the same constraints and requests fail alike until capacity changes.
     const requestKey = `${queued.signature}|${spec.preemptionPolicy ?? ''}|${JSON.stringify(requests)}`;
@@ -484,10 +633,10 @@ export class Scheduler {
     const result =
       known && known.epoch === this.capacityEpoch
         ? { node: undefined, ...known }
-        : this.findNode(queued, spec, requests, nonZero);
+        : this.findNode(queued, spec, requestList, nonZero);
 
     if (result.node) {
-      if (this.bind(pod, result.node, spec)) {
+      if (this.bind(pod, result.node, spec, { requests: requestList, nonZero })) {
         this.dequeue(queued.key);
         return;
       }
@@ -504,13 +653,47 @@ export class Scheduler {
     this.setUnschedulableCondition(pod, 'Unschedulable', result.message, true);
   }
 
-  private staticsFor(signature: string): (string | undefined)[] {
-    let statics = this.staticCache.get(signature);
-    if (!statics) {
-      statics = new Array<string | undefined>(this.nodeList.length);
-      this.staticCache.set(signature, statics);
-    }
+  /**
+   * The static filter results of a constraint signature over all nodes: which nodes pass (in
+   * node order) and how many each static reason rejected. Recomputed after node changes.
+   */
+  private staticsFor(signature: string, spec: PodSpec): StaticFilter {
+    const cached = this.staticCache.get(signature);
+    if (cached) return cached;
+    const statics: StaticFilter = { reasons: [], passing: [], counts: new Map(), rejected: 0 };
+    this.nodeList.forEach((node, index) => {
+      const reason = this.staticReason(spec, node);
+      statics.reasons[index] = reason;
+      if (reason === '') {
+        statics.passing.push(index);
+      } else {
+        statics.counts.set(reason, (statics.counts.get(reason) ?? 0) + 1);
+        statics.rejected++;
+      }
+    });
+    this.staticCache.set(signature, statics);
     return statics;
+  }
+
+  /** The passing nodes that offer every extended resource the pod requests. */
+  private candidatesFor(signature: string, statics: StaticFilter, requests: RequestList): number[] {
+    const extended: number[] = [];
+    for (let index = 0; index < requests.names.length; index++) {
+      const name = requests.names[index] as string;
+      if (name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage') {
+        extended.push(requests.ids[index] as number);
+      }
+    }
+    if (extended.length === 0) return statics.passing;
+    const key = `${signature}|${extended.join(',')}`;
+    let candidates = this.candidateCache.get(key);
+    if (!candidates) {
+      candidates = statics.passing.filter((index) =>
+        extended.every((id) => ((this.nodeList[index] as NodeInfo).alloc[id] as number) > 0),
+      );
+      this.candidateCache.set(key, candidates);
+    }
+    return candidates;
   }
 
   /** The first failing static filter on a node, or '' when the node passes them all. */
@@ -528,19 +711,33 @@ export class Scheduler {
   }
 
   /** NodeResourcesFit's filter: every insufficient resource, and whether preemption could help. */
-  private resourceRejection(node: NodeInfo, requests: ResourceAmounts): NodeRejection | undefined {
+  private resourceRejection(node: NodeInfo, requests: RequestList): NodeRejection | undefined {
     const reasons: string[] = [];
     let unresolvable = false;
-    if (node.podCount + 1 > (node.allocatable['pods'] ?? 0)) reasons.push('Too many pods');
-    for (const [resource, amount] of Object.entries(requests)) {
-      if (amount <= 0 || resource === 'pods') continue;
-      const allocatable = node.allocatable[resource] ?? 0;
-      if (amount > allocatable - (node.requested[resource] ?? 0)) {
+    if (node.podCount + 1 > node.allocatablePods) reasons.push('Too many pods');
+    for (let index = 0; index < requests.names.length; index++) {
+      const resource = requests.names[index] as string;
+      const id = requests.ids[index] as number;
+      const amount = requests.amounts[index] as number;
+      const allocatable = node.alloc[id] as number;
+      if (amount > allocatable - (node.used[id] as number)) {
         reasons.push(`Insufficient ${resource}`);
         if (amount > allocatable) unresolvable = true;
       }
     }
     return reasons.length > 0 ? { reasons, unresolvable } : undefined;
+  }
+
+  /** The same filter without diagnostics, allocation-free for the common case. */
+  private fits(node: NodeInfo, requests: RequestList): boolean {
+    if (node.podCount + 1 > node.allocatablePods) return false;
+    const { ids, amounts } = requests;
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index] as number;
+      if ((amounts[index] as number) > (node.alloc[id] as number) - (node.used[id] as number))
+        return false;
+    }
+    return true;
   }
 
   private numFeasibleNodesToFind(total: number): number {
@@ -552,51 +749,57 @@ export class Scheduler {
   private findNode(
     queued: QueuedPod,
     spec: PodSpec,
-    requests: ResourceAmounts,
+    requests: RequestList,
     nonZero: { cpu: number; memory: number },
   ): { node: string | undefined; message: string; resourceRejected: boolean } {
     const nodes = this.nodeList;
     const total = nodes.length;
     const wanted = this.numFeasibleNodesToFind(total);
-    const statics = this.staticsFor(queued.signature);
+    const statics = this.staticsFor(queued.signature, spec);
+    const passing = this.candidatesFor(queued.signature, statics, requests);
+    const start = this.nextStartNodeIndex;
     const feasible: NodeInfo[] = [];
-    const rejections: NodeRejection[] = [];
-    let resourceRejected = false;
-    let processed = 0;
-    for (let offset = 0; offset < total && feasible.length < wanted; offset++) {
-      const index = (this.nextStartNodeIndex + offset) % total;
+    // Walk the nodes from the rotating start index, as findNodesThatPassFilters does; nodes
+    // the static filters reject are skipped without work.
+    let position = lowerBound(passing, start);
+    if (position >= passing.length) position = 0;
+    let last = -1;
+    for (let step = 0; step < passing.length && feasible.length < wanted; step++) {
+      const index = passing[position] as number;
+      position = position + 1 === passing.length ? 0 : position + 1;
       const node = nodes[index] as NodeInfo;
-      processed++;
-      let reason = statics[index];
-      if (reason === undefined) {
-        reason = this.staticReason(spec, node);
-        statics[index] = reason;
-      }
-      if (reason !== '') {
-        rejections.push({ reasons: [reason], unresolvable: true });
-        continue;
-      }
-      const rejection = this.resourceRejection(node, requests);
-      if (rejection) {
-        resourceRejected = true;
-        rejections.push(rejection);
-        continue;
-      }
-      feasible.push(node);
+      if (this.fits(node, requests)) feasible.push(node);
+      last = index;
     }
-    if (total > 0) this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % total;
-    if (feasible.length === 0) {
+    const processed =
+      feasible.length >= wanted && last >= 0 ? ((last - start + total) % total) + 1 : total;
+    if (total > 0) this.nextStartNodeIndex = (start + processed) % total;
+    if (feasible.length > 0) {
       return {
-        node: undefined,
-        resourceRejected,
-        message: fitErrorMessage({
-          nodeCount: total,
-          rejections,
-          ...(spec.preemptionPolicy ? { preemptionPolicy: spec.preemptionPolicy } : {}),
-        }),
+        node: this.pickBest(feasible, spec, nonZero).name,
+        message: '',
+        resourceRejected: false,
       };
     }
-    return { node: this.pickBest(feasible, spec, nonZero).name, message: '', resourceRejected };
+    // No node fits: say why for each node, the static reasons counted once per signature.
+    const diagnosis: FitDiagnosis = {
+      reasons: new Map(statics.counts),
+      notHelpful: statics.rejected,
+      noVictims: 0,
+    };
+    for (const index of statics.passing) {
+      const rejection = this.resourceRejection(nodes[index] as NodeInfo, requests);
+      if (rejection) addRejection(diagnosis, rejection);
+    }
+    return {
+      node: undefined,
+      resourceRejected: statics.passing.length > 0,
+      message: fitErrorMessage({
+        nodeCount: total,
+        diagnosis,
+        ...(spec.preemptionPolicy ? { preemptionPolicy: spec.preemptionPolicy } : {}),
+      }),
+    };
   }
 
   /**
@@ -610,53 +813,60 @@ export class Scheduler {
     nonZero: { cpu: number; memory: number },
   ): NodeInfo {
     const tolerations = spec.tolerations ?? [];
-    const taintCounts = feasible.map((node) =>
-      node.taints.length > 0 ? countIntolerablePreferNoSchedule(node.taints, tolerations) : 0,
-    );
-    const maxTaint = Math.max(0, ...taintCounts);
-    const hasPreferred = Boolean(
-      spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length,
-    );
-    const affinity = hasPreferred
-      ? feasible.map((node) => preferredAffinityScore(spec, node.labels, node.name))
-      : [];
-    const maxAffinity = Math.max(0, ...affinity);
+    let taintCounts: number[] | undefined;
+    let maxTaint = 0;
+    if (feasible.some((node) => node.hasPreferNoSchedule)) {
+      taintCounts = feasible.map((node) =>
+        node.hasPreferNoSchedule ? countIntolerablePreferNoSchedule(node.taints, tolerations) : 0,
+      );
+      maxTaint = Math.max(0, ...taintCounts);
+    }
+    let affinity: number[] | undefined;
+    let maxAffinity = 0;
+    if (spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length) {
+      affinity = feasible.map((node) => preferredAffinityScore(spec, node.labels, node.name));
+      maxAffinity = Math.max(0, ...affinity);
+    }
     let best = feasible[0] as NodeInfo;
     let bestScore = -1;
-    feasible.forEach((node, index) => {
-      const cpuCapacity = node.allocatable['cpu'] ?? 0;
-      const memoryCapacity = node.allocatable['memory'] ?? 0;
+    for (let index = 0; index < feasible.length; index++) {
+      const node = feasible[index] as NodeInfo;
       const cpuRequested = node.nonZeroCpu + nonZero.cpu;
       const memoryRequested = node.nonZeroMemory + nonZero.memory;
-      const least = (requested: number, capacity: number): number =>
-        capacity === 0 || requested > capacity ? 0 : div((capacity - requested) * 100, capacity);
       const leastAllocated = div(
-        least(cpuRequested, cpuCapacity) + least(memoryRequested, memoryCapacity),
+        leastScore(cpuRequested, node.cpuCapacity) +
+          leastScore(memoryRequested, node.memoryCapacity),
         2,
       );
-      const cpuFraction = cpuCapacity > 0 ? Math.min(1, cpuRequested / cpuCapacity) : 1;
-      const memoryFraction = memoryCapacity > 0 ? Math.min(1, memoryRequested / memoryCapacity) : 1;
+      const cpuFraction = node.cpuCapacity > 0 ? Math.min(1, cpuRequested / node.cpuCapacity) : 1;
+      const memoryFraction =
+        node.memoryCapacity > 0 ? Math.min(1, memoryRequested / node.memoryCapacity) : 1;
       const balanced = Math.trunc((1 - Math.abs(cpuFraction - memoryFraction) / 2) * 100);
-      const taint = maxTaint === 0 ? 100 : 100 - div(100 * (taintCounts[index] ?? 0), maxTaint);
-      const preferred = maxAffinity === 0 ? 0 : div(100 * (affinity[index] ?? 0), maxAffinity);
+      const taint = maxTaint === 0 ? 100 : 100 - div(100 * (taintCounts?.[index] ?? 0), maxTaint);
+      const preferred = maxAffinity === 0 ? 0 : div(100 * (affinity?.[index] ?? 0), maxAffinity);
       const score = leastAllocated + balanced + 3 * taint + 2 * preferred;
       if (score > bestScore) {
         bestScore = score;
         best = node;
       }
-    });
+    }
     return best;
   }
 
   // ---- writes ----------------------------------------------------------------------------
 
   /** Binds as the binding subresource does, then reports PodScheduled=True and the event. */
-  private bind(pod: KubeObject, nodeName: string, spec: PodSpec): boolean {
+  private bind(
+    pod: KubeObject,
+    nodeName: string,
+    spec: PodSpec,
+    computed: { requests: RequestList; nonZero: { cpu: number; memory: number } },
+  ): boolean {
     const { api } = this.context;
     const namespace = pod.metadata?.namespace ?? '';
     const name = pod.metadata?.name ?? '';
     const uid = pod.metadata?.uid ?? '';
-    this.assume(uid, nodeName, spec);
+    this.assume(uid, nodeName, spec, computed);
     let bound: KubeObject;
     try {
       bound = api.update(this.types.pods, namespace, name, {

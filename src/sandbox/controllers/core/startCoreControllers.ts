@@ -33,7 +33,7 @@ export function startCoreControllers(context: WorldContext): RunningController {
   const pods = new PodIndex(api);
 
   const quotaQueue: { enqueue?: (namespace: string) => void } = {};
-  const usage = new PodQuotaUsage(pods, (namespace) => quotaQueue.enqueue?.(namespace));
+  const usage = new PodQuotaUsage(api, pods, (namespace) => quotaQueue.enqueue?.(namespace));
   let admission = admissionUsage.get(api);
   if (!admission) {
     const slot: { usage: PodQuotaUsage | undefined } = { usage: undefined };
