@@ -420,6 +420,20 @@ describe('simulated kubelet', () => {
     expect(seen).toEqual(['MODIFIED:Failed', 'DELETED:Failed']);
   });
 
+  it('fails and removes a pod bound to a node that does not exist after 40 s (PodGC)', async () => {
+    world = await startManualWorld();
+    const pods = world.type('', 'pods');
+    world.api.create(
+      pods,
+      'team-a',
+      simplePod('lost', { image: 'nginx:1.27' }, { nodeName: 'no-such-node' }),
+    );
+    await world.advance(39_000);
+    expect(statusOf(world.api.get(pods, 'team-a', 'lost')).phase).toBe('Pending');
+    await world.advance(1_000);
+    expect(world.api.find(pods, 'team-a', 'lost')).toBeUndefined();
+  });
+
   it('lets another component decide when a container exits', async () => {
     world = await startManualWorld();
     const pods = world.type('', 'pods');

@@ -162,6 +162,38 @@ namespaces:
   });
 });
 
+describe('a quota created in a namespace that already has pods', () => {
+  it('counts those pods at once', async () => {
+    world = await startManualWorld();
+    const pods = world.type('', 'pods');
+    for (const name of ['a', 'b']) {
+      world.api.create(pods, 'team-a', {
+        metadata: { name },
+        spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+      });
+    }
+    world.api.create(world.type('', 'resourcequotas'), 'team-a', {
+      metadata: { name: 'pod-cap' },
+      spec: { hard: { pods: '2' } },
+    });
+    expect(
+      rejection(() =>
+        world?.api.create(pods, 'team-a', {
+          metadata: { name: 'c' },
+          spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+        }),
+      ).message,
+    ).toBe(
+      'pods "c" is forbidden: exceeded quota: pod-cap, requested: pods=1, used: pods=2, limited: pods=2',
+    );
+    await world.settle();
+    expect(world.api.get(world.type('', 'resourcequotas'), 'team-a', 'pod-cap')['status']).toEqual({
+      hard: { pods: '2' },
+      used: { pods: '2' },
+    });
+  });
+});
+
 describe('podQuotaUsage', () => {
   it('counts requests defaulted from limits, init containers by their peak, and only count/pods when terminal', () => {
     const pod: KubeObject = {
