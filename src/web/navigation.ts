@@ -1,8 +1,35 @@
+/** What a section that has not landed yet will hold, so its page can teach before it works. */
+export interface UpcomingSection {
+  /** The issue that brings the section, as people call it. */
+  issue: string;
+  /** What the section will let you do, one short sentence each. */
+  features: readonly string[];
+  /** A command line that already works today for the same need, with its caption. */
+  meanwhile: { caption: string; command: string };
+}
+
+/**
+ * A `ray job submit` line through Raydeck's dashboard proxy, with the API token taken from
+ * `$RAYDECK_TOKEN` (the same shape the cluster page's endpoints show for a real cluster).
+ */
+function rayJobSubmit(entrypoint: string): string {
+  return [
+    'ray job submit \\',
+    '  --address <portal>/api/v1/clusters/<team>/<cluster>/dashboard \\',
+    '  --headers "{\\"Authorization\\": \\"Bearer $RAYDECK_TOKEN\\"}" \\',
+    `  --working-dir . -- ${entrypoint}`,
+  ].join('\n');
+}
+
 /** One entry of the main navigation. `path` is the route; `summary` explains the page. */
 export interface NavigationEntry {
   label: string;
   path: string;
   summary: string;
+  /** Shown only to admins; the server refuses the page's calls for everyone else anyway. */
+  adminOnly?: boolean;
+  /** Set while the section is not built yet: its page describes what is coming. */
+  upcoming?: UpcomingSection;
 }
 
 /** The portal's sections, in the order the sidebar lists them. */
@@ -12,8 +39,42 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: '/clusters',
     summary: 'Your Ray clusters: status, why pending, workers, endpoints and the Ray dashboard.',
   },
-  { label: 'Jobs', path: '/jobs', summary: 'Ray jobs: submit, follow logs, keep history.' },
-  { label: 'Services', path: '/services', summary: 'Ray Serve applications and their health.' },
+  {
+    label: 'Jobs',
+    path: '/jobs',
+    summary: 'Ray jobs: submit, follow logs, keep history.',
+    upcoming: {
+      issue: 'Jobs: submit, follow and keep',
+      features: [
+        'Submit a Python entrypoint to one of your clusters, with its working directory and runtime environment.',
+        'Follow a job’s logs live, and read its final logs after the cluster is gone.',
+        'See every job of your team with its status, duration, cluster and who submitted it.',
+      ],
+      meanwhile: {
+        caption:
+          'Until then, submit jobs with Ray’s own CLI through Raydeck’s audited dashboard proxy (the cluster page shows the exact line):',
+        command: rayJobSubmit('python train.py'),
+      },
+    },
+  },
+  {
+    label: 'Services',
+    path: '/services',
+    summary: 'Ray Serve applications and their health.',
+    upcoming: {
+      issue: 'Services: Ray Serve applications',
+      features: [
+        'Deploy a Ray Serve application from a template, with its route prefix and replicas.',
+        'See each application’s health, deployments and replica counts, live.',
+        'Upgrade an application without downtime and roll back when the new version fails.',
+      ],
+      meanwhile: {
+        caption:
+          'Until then, deploy a Serve config by running serve deploy inside one of your clusters as a Ray job:',
+        command: rayJobSubmit('serve deploy config.yaml'),
+      },
+    },
+  },
   {
     label: 'GPUs',
     path: '/gpus',
@@ -23,6 +84,7 @@ export const navigationEntries: readonly NavigationEntry[] = [
   {
     label: 'Admin',
     path: '/admin',
-    summary: 'Teams, users, quotas, idle policy, usage and audit.',
+    summary: 'Users, teams and the audit log.',
+    adminOnly: true,
   },
 ];

@@ -1,0 +1,54 @@
+import { NativeSelect } from '@mantine/core';
+import { IconUsersGroup } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useMemo } from 'react';
+
+import { useApiClient } from '../hooks/useApiClient.ts';
+import { useSession } from '../session/SessionProvider.tsx';
+
+/** Query key of the admin team list; the Admin page's Teams tab shares it. */
+export const adminTeamsQueryKey = ['admin', 'teams'] as const;
+
+/**
+ * The header's team select (accessible name "Team"): which team (Kubernetes namespace) the pages
+ * show and create in. Members pick among their teams; admins among every team of the portal
+ * (`GET /api/v1/admin/teams`). It is a native `<select>`, so the keyboard and screen readers
+ * handle it as they handle every select. With no team chosen yet it picks the first one.
+ */
+export function TeamSwitcher() {
+  const { user, team, setTeam } = useSession();
+  const client = useApiClient();
+  const isAdmin = user?.role === 'admin';
+  const allTeams = useQuery({
+    queryKey: adminTeamsQueryKey,
+    queryFn: () => client.listTeams(),
+    enabled: isAdmin,
+  });
+
+  const teams = useMemo(() => {
+    const names = new Set(user?.teams ?? []);
+    for (const known of allTeams.data?.items ?? []) names.add(known.name);
+    if (team) names.add(team);
+    return [...names].sort();
+  }, [user?.teams, allTeams.data, team]);
+
+  useEffect(() => {
+    const first = teams[0];
+    if (!team && first) setTeam(first);
+  }, [team, teams, setTeam]);
+
+  return (
+    <NativeSelect
+      aria-label="Team"
+      value={team ?? ''}
+      onChange={(event) => setTeam(event.currentTarget.value)}
+      data={teams.length > 0 ? teams : [{ value: '', label: 'No team' }]}
+      disabled={teams.length === 0}
+      title={
+        teams.length === 0 ? 'You are in no team yet; an admin can add you to one.' : undefined
+      }
+      leftSection={<IconUsersGroup size={16} aria-hidden />}
+      w={180}
+    />
+  );
+}

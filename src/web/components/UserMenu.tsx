@@ -1,0 +1,84 @@
+import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconInfoCircle, IconKey, IconLogout } from '@tabler/icons-react';
+import { Link } from 'react-router-dom';
+
+import { notify } from '../pages/admin/notify.ts';
+import { useSession } from '../session/SessionProvider.tsx';
+
+/** Up to two initials of a display name, for the avatar: `Ana Lopez` → `AL`. */
+function initialsOf(name: string): string {
+  const words = name.split(/[\s._@-]+/).filter(Boolean);
+  return words
+    .slice(0, 2)
+    .map((word) => word[0]?.toUpperCase() ?? '')
+    .join('');
+}
+
+/**
+ * How sign-out leaves the app: a full page load of /login, so nothing of the previous user's
+ * session stays in memory (query cache, component state, the live stream). An object so tests
+ * can replace `assign`, which jsdom does not implement.
+ */
+export const signOutNavigation = {
+  assign: (path: string): void => window.location.assign(path),
+};
+
+/**
+ * The header's account menu (button "Account"): who is signed in with which role, the API tokens
+ * and About pages, and "Sign out", which ends the session on the server and reloads at /login.
+ * A failed sign-out keeps the user where they are and says why.
+ */
+export function UserMenu() {
+  const { user, logout } = useSession();
+  if (!user) return null;
+
+  const signOut = async () => {
+    try {
+      await logout();
+      signOutNavigation.assign('/login');
+    } catch (error) {
+      notify.failure('Could not sign out', error);
+    }
+  };
+
+  return (
+    <Menu position="bottom-end" width={240} shadow="md" hideDetached={false}>
+      <Menu.Target>
+        <UnstyledButton aria-label="Account" title={`Signed in as ${user.username}`}>
+          <Group gap={8} wrap="nowrap">
+            <Avatar size={30} radius="xl" color="indigo" aria-hidden>
+              {initialsOf(user.displayName || user.username)}
+            </Avatar>
+            <Text size="sm" fw={500} visibleFrom="md" maw={140} truncate>
+              {user.displayName || user.username}
+            </Text>
+            <IconChevronDown size={14} aria-hidden />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          Signed in as <b>{user.username}</b> ({user.role})
+        </Menu.Label>
+        <Menu.Item component={Link} to="/tokens" leftSection={<IconKey size={16} aria-hidden />}>
+          API tokens
+        </Menu.Item>
+        <Menu.Item
+          component={Link}
+          to="/about"
+          leftSection={<IconInfoCircle size={16} aria-hidden />}
+        >
+          About
+        </Menu.Item>
+        <Menu.Divider />
+        <Menu.Item
+          color="red"
+          leftSection={<IconLogout size={16} aria-hidden />}
+          onClick={() => void signOut()}
+        >
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
