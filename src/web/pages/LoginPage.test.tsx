@@ -1,0 +1,51 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import { apiErrorResponse, renderWithPortal, testUser } from './admin/renderWithPortal.tsx';
+import { LoginPage } from './LoginPage.tsx';
+
+function renderLogin(path: string, password: string) {
+  return renderWithPortal(<LoginPage />, {
+    path,
+    pattern: '/login',
+    signedIn: false,
+    user: null,
+    handlers: {
+      'POST /api/v1/auth/login': (call) =>
+        (call.body as { password: string }).password === password
+          ? { user: testUser({ username: 'ana', role: 'member' }), csrfToken: 'csrf-1' }
+          : apiErrorResponse(401, 'Unauthorized', 'Invalid username or password.'),
+    },
+  });
+}
+
+describe('LoginPage', () => {
+  it('signs in and goes to the page named by next', async () => {
+    const { user, calls } = renderLogin('/login?next=%2Fgpus', 'right-password');
+    await user.type(await screen.findByLabelText('Username'), 'ana');
+    await user.type(screen.getByLabelText('Password'), 'right-password');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByTestId('location')).toHaveTextContent('/gpus');
+    expect(calls.find((call) => call.path === '/api/v1/auth/login')?.body).toEqual({
+      username: 'ana',
+      password: 'right-password',
+    });
+  });
+
+  it('goes to the clusters list without next, and never to another site', async () => {
+    const { user } = renderLogin('/login?next=%2F%2Fevil.example', 'right-password');
+    await user.type(await screen.findByLabelText('Username'), 'ana');
+    await user.type(screen.getByLabelText('Password'), 'right-password{Enter}');
+    expect(await screen.findByTestId('location')).toHaveTextContent(/^\/clusters$/);
+  });
+
+  it('shows the server’s message for a wrong password and stays on the page', async () => {
+    const { user } = renderLogin('/login', 'right-password');
+    await user.type(await screen.findByLabelText('Username'), 'ana');
+    await user.type(screen.getByLabelText('Password'), 'wrong-password');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Invalid username or password.');
+    expect(screen.queryByTestId('location')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+});
