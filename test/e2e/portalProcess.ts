@@ -1,29 +1,69 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const executable = fileURLToPath(new URL('../../bin/raydeck.js', import.meta.url));
 
-/** A running `raydeck serve` process on a free loopback port. */
+/**
+ * The first admin of every e2e portal. The password reaches the server through
+ * `RAYDECK_ADMIN_PASSWORD` (at least 8 characters), so no test has to read it from the output.
+ */
+export const e2eAdmin = { username: 'admin', password: 'e2e-admin-password-1' } as const;
+
+/**
+ * Simulated-time factor of the embedded sandbox. The default world pulls images for 4 s, starts
+ * containers in 1 s and passes readiness after 3 s; at 8× a cluster is Ready about a second after
+ * its pods are scheduled, yet Pending and Provisioning still last long enough to be seen.
+ */
+export const e2eSandboxSpeed = 8;
+
+/** A running `raydeck serve` process on a free loopback port, with its own data directory. */
 export interface PortalProcess {
+  /** Origin of the portal, e.g. `http://127.0.0.1:40123`. */
   url: string;
+  /** The fresh temporary `--data-dir` (SQLite store, sandbox state); removed by `stop()`. */
+  dataDir: string;
   /** Everything the process wrote, for failure messages. */
   output: () => string;
+  /** Stops the process gracefully and removes its data directory. */
   stop: () => Promise<void>;
 }
 
+/** Options of {@link startPortalProcess}. */
+export interface PortalProcessOptions {
+  /** Sandbox speed factor; default {@link e2eSandboxSpeed}. */
+  sandboxSpeed?: number;
+  /** Further `raydeck serve` flags. */
+  extraArgs?: readonly string[];
+}
+
 /**
- * Starts the built `raydeck serve` exactly as a user would (bin/raydeck.js), on port 0 so the
- * OS picks a free port, and waits for the URL it prints.
+ * Starts the built `raydeck serve` exactly as a user would (bin/raydeck.js) against its embedded
+ * sandbox: a fresh temporary `--data-dir`, `RAYDECK_ADMIN_PASSWORD` set to {@link e2eAdmin}'s
+ * password, port 0 so the OS picks a free port. Resolves once the printed URL answers `/readyz`
+ * (every informer synced), so pages see the sandbox's objects from their first request.
+ * `KUBECONFIG` and other `RAYDECK_*` variables of the caller's environment are dropped: they
+ * would point the portal somewhere else than the sandbox.
  */
-export async function startPortalProcess(extraArgs: string[] = []): Promise<PortalProcess> {
+export async function startPortalProcess(
+  options: PortalProcessOptions = {},
+): Promise<PortalProcess> {
   if (
     !existsSync(`${packageRoot}/dist/node/main.js`) ||
     !existsSync(`${packageRoot}/dist/web/index.html`)
   ) {
     throw new Error('The portal is not built: run `npm run build` before the e2e tests.');
   }
+  const dataDir = mkdtempSync(join(tmpdir(), 'raydeck-e2e-'));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => name !== 'KUBECONFIG' && !name.startsWith('RAYDECK_'),
+    ),
+  );
   const child = spawn(
     process.execPath,
     [
@@ -35,20 +75,34 @@ export async function startPortalProcess(extraArgs: string[] = []): Promise<Port
       '0',
       '--log-level',
       'warn',
-      ...extraArgs,
+      '--data-dir',
+      dataDir,
+      '--sandbox-speed',
+      String(options.sandboxSpeed ?? e2eSandboxSpeed),
+      ...(options.extraArgs ?? []),
     ],
-    { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: packageRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, RAYDECK_ADMIN_PASSWORD: e2eAdmin.password },
+    },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
-  const url = await waitForUrl(child, () => output);
-  return {
-    url,
-    output: () => output,
-    stop: () => stopProcess(child),
+  const stop = async () => {
+    await stopProcess(child);
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    const url = await waitForUrl(child, () => output);
+    await waitForReady(url, child, () => output);
+    return { url, dataDir, output: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
@@ -70,9 +124,29 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
   });
 }
 
+/** Polls `/readyz` every 100 ms until it answers 200, for up to 30 s or until the process ends. */
+async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`portal exited with ${child.exitCode} before ready:\n${output()}`);
+    }
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.ok) return;
+      last = await response.text();
+    } catch (error) {
+      last = String(error);
+    }
+    await delay(100);
+  }
+  throw new Error(`portal at ${url} was not ready within 30 s (${last}):\n${output()}`);
+}
+
 /** Sends SIGTERM (the graceful path) and waits for the exit; SIGKILL after 10 s. */
 function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.once('exit', () => {

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+import type { AxeResults, ImpactValue, RunOptions } from 'axe-core';
+import type { Page } from 'playwright-core';
+
+/**
+ * axe-core's browser build, read from node_modules and injected with `page.addScriptTag`: no
+ * network, and no `@axe-core/playwright` (which needs Node 22).
+ */
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** Impacts that fail a page: axe's two worst of minor, moderate, serious, critical. */
+export const failingImpacts: readonly ImpactValue[] = ['serious', 'critical'];
+
+/** The page's global once axe.min.js ran. */
+interface BrowserWithAxe {
+  axe: { run: (options: RunOptions) => Promise<AxeResults> };
+}
+
+/** One axe rule a page breaks, with the elements that break it. */
+export interface AxeFinding {
+  /** axe rule id, e.g. `color-contrast`. */
+  id: string;
+  impact: ImpactValue;
+  /** axe's one-line description of the rule. */
+  help: string;
+  /** CSS selectors of the offending elements, as axe reports them. */
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (its default rules: WCAG 2.x A/AA plus best practices) on the page as it is now
+ * and returns the violations whose impact is serious or critical. Wait for the page to show its
+ * data before calling: skeletons and spinners are judged like any other markup.
+ */
+export async function findAxeViolations(page: Page): Promise<AxeFinding[]> {
+  // The Node side has no DOM types: the browser's global is reached through globalThis.
+  const hasAxe = await page.evaluate(() => 'axe' in globalThis);
+  if (!hasAxe) await page.addScriptTag({ content: axeSource });
+  const options: RunOptions = { resultTypes: ['violations'] };
+  // Only plain arrow functions go to the browser: the test transform may add helpers that exist
+  // in Node only. With options alone, axe checks the whole document.
+  const results = await page.evaluate(
+    (runOptions) => (globalThis as unknown as BrowserWithAxe).axe.run(runOptions),
+    options,
+  );
+  return results.violations
+    .filter((violation) => violation.impact && failingImpacts.includes(violation.impact))
+    .map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? 'serious',
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
+    }));
+}
+
+/** One line per finding: rule id, impact, description and the offending elements' selectors. */
+export function formatAxeFindings(findings: readonly AxeFinding[]): string[] {
+  return findings.map(
+    (finding) =>
+      `${finding.id} (${finding.impact}): ${finding.help} — ${finding.targets.join(', ')}`,
+  );
+}
