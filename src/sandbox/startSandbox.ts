@@ -71,15 +71,16 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const world = options.world === false ? undefined : loadWorld(options.world);
   const store =
     options.state && existsSync(options.state) ? loadSnapshot(options.state) : undefined;
+  // API timestamps follow the world's clock, so they agree with what controllers compute.
+  const clock = world ? new ScaledClock(options.speed ?? world.speed) : undefined;
   const apiServer = createSandboxApiServer({
+    ...(clock ? { now: () => new Date(clock.now()) } : {}),
     ...(store ? { store } : {}),
     ...(options.token ? { token: options.token } : {}),
     ...(options.rbac ? { rbac: true } : {}),
     ...(world ? { gracefulDeletion: podGracefulDeletion } : {}),
   });
-  const running = world
-    ? startWorld({ apiServer, world, clock: new ScaledClock(options.speed ?? world.speed) })
-    : undefined;
+  const running = world && clock ? startWorld({ apiServer, world, clock }) : undefined;
   const snapshots = options.state ? snapshotOnChange(apiServer.store, options.state) : undefined;
   snapshots?.flush();
   const url = await apiServer.listen(host, port);

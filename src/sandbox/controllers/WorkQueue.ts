@@ -26,7 +26,7 @@ const maxBackoffMs = 30_000;
 export class WorkQueue {
   private readonly options: WorkQueueOptions;
   private readonly pending = new Set<string>();
-  private readonly delayed = new Map<string, () => void>();
+  private readonly delayed = new Map<string, { at: number; cancel: () => void }>();
   private readonly failures = new Map<string, number>();
   private scheduled = false;
   private stopped = false;
@@ -38,7 +38,7 @@ export class WorkQueue {
   /** Queues `key` for the next tick. */
   add(key: string): void {
     if (this.stopped) return;
-    this.delayed.get(key)?.();
+    this.delayed.get(key)?.cancel();
     this.delayed.delete(key);
     this.pending.add(key);
     if (!this.scheduled) {
@@ -47,15 +47,18 @@ export class WorkQueue {
     }
   }
 
-  /** Queues `key` after `delayMs` simulated milliseconds (an earlier request wins). */
+  /** Queues `key` after `delayMs` simulated milliseconds; the earliest pending request wins. */
   addAfter(key: string, delayMs: number): void {
     if (this.stopped || this.pending.has(key)) return;
-    this.delayed.get(key)?.();
+    const at = this.options.clock.now() + delayMs;
+    const existing = this.delayed.get(key);
+    if (existing && existing.at <= at) return;
+    existing?.cancel();
     const cancel = this.options.clock.setTimer(delayMs, () => {
       this.delayed.delete(key);
       this.add(key);
     });
-    this.delayed.set(key, cancel);
+    this.delayed.set(key, { at, cancel });
   }
 
   /** Number of keys waiting to be processed now. */
@@ -65,7 +68,7 @@ export class WorkQueue {
 
   stop(): void {
     this.stopped = true;
-    for (const cancel of this.delayed.values()) cancel();
+    for (const entry of this.delayed.values()) entry.cancel();
     this.delayed.clear();
     this.pending.clear();
   }
