@@ -1,6 +1,201 @@
-import { Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Grid,
+  Paper,
+  Skeleton,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
+import { IconArrowLeft } from '@tabler/icons-react';
+import { useMemo } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 
-/** Placeholder until this page lands. */
+import { ApiError } from '../../shared/client/ApiError.ts';
+import type { GroupExplanation } from '../../shared/ray/explainCluster.ts';
+import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
+import { useCluster } from '../hooks/useCluster.ts';
+import { useSession } from '../session/SessionProvider.tsx';
+import { ClusterHeader } from './cluster-detail/ClusterHeader.tsx';
+import { clusterTimeline } from './cluster-detail/clusterTimeline.ts';
+import { ClusterYaml } from './cluster-detail/ClusterYaml.tsx';
+import { EndpointsSection } from './cluster-detail/EndpointsSection.tsx';
+import { EventsTable } from './cluster-detail/EventsTable.tsx';
+import { PodsTable } from './cluster-detail/PodsTable.tsx';
+import { StatusTimeline } from './cluster-detail/StatusTimeline.tsx';
+import { useClusterActions } from './cluster-detail/useClusterActions.ts';
+import { WhyPendingPanel } from './cluster-detail/WhyPendingPanel.tsx';
+import { workerGroupsOf } from './cluster-detail/workerGroupsOf.ts';
+import { WorkerGroupsSection } from './cluster-detail/WorkerGroupsSection.tsx';
+import { useNow } from './clusters/useNow.ts';
+
+function NotFound({ team, name }: { team: string; name: string }) {
+  return (
+    <Paper withBorder radius="md" p="xl">
+      <Stack gap="sm" align="flex-start">
+        <Title order={2}>Cluster not found</Title>
+        <Text>
+          There is no cluster{' '}
+          <Text span fw={600}>
+            {team}/{name}
+          </Text>{' '}
+          that you can see: it does not exist (perhaps it was deleted), or it is not in your teams.
+        </Text>
+        <Button component={Link} to="/clusters" leftSection={<IconArrowLeft size={16} />}>
+          Back to clusters
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
+
+function LoadingDetail({ name }: { name: string }) {
+  return (
+    <Stack gap="md" aria-busy="true">
+      <Title order={2}>{name}</Title>
+      <Skeleton height={16} width={320} />
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Stack gap="md">
+            <Skeleton height={140} radius="md" />
+            <Skeleton height={220} radius="md" />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Skeleton height={380} radius="md" />
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+/**
+ * `/clusters/:team/:name`: one cluster, live. Header with phase and actions; "Why pending"
+ * while not Ready; worker groups with scale controls; pods, events and YAML in tabs; endpoints
+ * with copy buttons; and the status timeline. A missing cluster (or another team's) shows a
+ * clear not-found state; after a delete the page returns to the list.
+ */
 export function ClusterDetailPage() {
-  return <Title order={2}>ClusterDetailPage</Title>;
+  const { team = '', name = '' } = useParams();
+  const { user } = useSession();
+  const navigate = useNavigate();
+  const cluster = useCluster(team, name);
+  const actions = useClusterActions(team, name);
+  const now = useNow();
+
+  const detail = cluster.data;
+  const resource = detail?.resource as RayClusterResource | undefined;
+  const explanation = detail?.explanation as GroupExplanation[] | undefined;
+  const groups = useMemo(
+    () => (resource ? workerGroupsOf(resource, explanation ?? []) : []),
+    [resource, explanation],
+  );
+  const timeline = useMemo(
+    () => (resource && detail ? clusterTimeline(resource, detail.events) : []),
+    [resource, detail],
+  );
+
+  if (cluster.error instanceof ApiError && cluster.error.status === 404) {
+    return <NotFound team={team} name={name} />;
+  }
+  if (!detail || !resource) {
+    if (cluster.isError) {
+      return (
+        <Stack gap="md">
+          <Title order={2}>{name}</Title>
+          <Alert color="red" variant="light" title="Could not load this cluster" role="alert">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">{cluster.error.message}</Text>
+              <Button size="xs" variant="light" color="red" onClick={() => void cluster.refetch()}>
+                Try again
+              </Button>
+            </Stack>
+          </Alert>
+        </Stack>
+      );
+    }
+    return <LoadingDetail name={name} />;
+  }
+
+  const { summary } = detail;
+  const canChange =
+    user?.role === 'admin' || (user?.role === 'member' && user.teams.includes(team));
+  const remove = async () => {
+    await actions.remove();
+    navigate('/clusters');
+  };
+
+  return (
+    <Stack gap="md">
+      <ClusterHeader
+        summary={summary}
+        suspended={resource.spec.suspend === true}
+        canChange={canChange}
+        now={now}
+        onSuspend={actions.suspend}
+        onResume={actions.resume}
+        onDelete={remove}
+      />
+      {cluster.isError && (
+        <Alert color="orange" variant="light" role="alert">
+          Showing the last known state: {cluster.error.message}
+        </Alert>
+      )}
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <Stack gap="md">
+            {summary.phase !== 'Ready' && (
+              <WhyPendingPanel explanation={explanation ?? []} reason={summary.reason} />
+            )}
+            <WorkerGroupsSection groups={groups} canChange={canChange} onScale={actions.scale} />
+            <Paper withBorder radius="md" p="md">
+              <Tabs defaultValue="pods" keepMounted={false}>
+                <Tabs.List>
+                  <Tabs.Tab
+                    value="pods"
+                    rightSection={
+                      <Badge size="xs" variant="light" aria-hidden>
+                        {detail.pods.length}
+                      </Badge>
+                    }
+                  >
+                    Pods
+                  </Tabs.Tab>
+                  <Tabs.Tab
+                    value="events"
+                    rightSection={
+                      <Badge size="xs" variant="light" aria-hidden>
+                        {detail.events.length}
+                      </Badge>
+                    }
+                  >
+                    Events
+                  </Tabs.Tab>
+                  <Tabs.Tab value="yaml">YAML</Tabs.Tab>
+                </Tabs.List>
+                <Tabs.Panel value="pods" pt="sm">
+                  <PodsTable pods={detail.pods} />
+                </Tabs.Panel>
+                <Tabs.Panel value="events" pt="sm">
+                  <EventsTable events={detail.events} now={now} />
+                </Tabs.Panel>
+                <Tabs.Panel value="yaml" pt="sm">
+                  <ClusterYaml resource={resource} />
+                </Tabs.Panel>
+              </Tabs>
+            </Paper>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 4 }}>
+          <Stack gap="md">
+            <EndpointsSection endpoints={detail.endpoints} />
+            <StatusTimeline entries={timeline} now={now} />
+          </Stack>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
 }

@@ -1,0 +1,128 @@
+import { Badge, Group, Paper, Stack, Text, ThemeIcon, Title, Tooltip } from '@mantine/core';
+import {
+  IconAlertTriangle,
+  IconBug,
+  IconCalendarX,
+  IconFileAlert,
+  IconGauge,
+  IconInfoCircle,
+  IconPhotoX,
+  IconSettings,
+  type TablerIcon,
+} from '@tabler/icons-react';
+import { useId } from 'react';
+
+import type {
+  CauseSource,
+  GroupExplanation,
+  GroupState,
+} from '../../../shared/ray/explainCluster.ts';
+
+/** Icon and name of each cause source: where the reason was read from. */
+const sourceLooks: Record<CauseSource, { icon: TablerIcon; label: string; color: string }> = {
+  scheduler: { icon: IconCalendarX, label: 'Scheduler', color: 'orange' },
+  quota: { icon: IconGauge, label: 'Quota', color: 'grape' },
+  image: { icon: IconPhotoX, label: 'Image', color: 'red' },
+  crash: { icon: IconBug, label: 'Crash', color: 'red' },
+  operator: { icon: IconSettings, label: 'KubeRay operator', color: 'blue' },
+  spec: { icon: IconFileAlert, label: 'Cluster spec', color: 'red' },
+  condition: { icon: IconInfoCircle, label: 'Condition', color: 'gray' },
+};
+
+const stateLooks: Record<GroupState, { label: string; color: string }> = {
+  ok: { label: 'Ready', color: 'green' },
+  waiting: { label: 'Starting', color: 'blue' },
+  blocked: { label: 'Blocked', color: 'orange' },
+  failing: { label: 'Failing', color: 'red' },
+};
+
+/** Makes a clause read as a sentence: capital first letter, final period. */
+function asSentence(clause: string): string {
+  const text = clause.trim();
+  if (!text) return text;
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+function GroupExplanationView({ group }: { group: GroupExplanation }) {
+  const state = stateLooks[group.state];
+  return (
+    <Stack gap={6}>
+      <Group gap="xs" wrap="wrap">
+        <Text fw={600}>{group.kind === 'head' ? 'Head' : group.group}</Text>
+        <Badge variant="light" color={state.color} tt="none">
+          {state.label}
+        </Badge>
+        <Text size="sm" c="dimmed">
+          {group.ready} of {group.desired} ready
+          {group.pending > 0 ? `, ${group.pending} pending` : ''}
+          {group.failing > 0 ? `, ${group.failing} failing` : ''}
+          {group.notCreated > 0 ? `, ${group.notCreated} not created` : ''}
+        </Text>
+      </Group>
+      <Text size="sm">{group.summary}</Text>
+      {group.causes.length > 0 && (
+        <Stack gap={6} component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+          {group.causes.map((cause, index) => {
+            const look = sourceLooks[cause.source] ?? sourceLooks.condition;
+            const Icon = look.icon;
+            return (
+              <Group key={index} component="li" gap="xs" wrap="nowrap" align="flex-start">
+                <Tooltip label={look.label} withArrow>
+                  <ThemeIcon variant="light" color={look.color} size="sm" radius="xl">
+                    <Icon size={14} aria-label={look.label} role="img" />
+                  </ThemeIcon>
+                </Tooltip>
+                <Stack gap={2} miw={0}>
+                  <Text size="sm">{asSentence(cause.message)}</Text>
+                  {cause.detail && cause.detail !== cause.message && (
+                    <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-word' }}>
+                      {cause.detail}
+                    </Text>
+                  )}
+                </Stack>
+              </Group>
+            );
+          })}
+        </Stack>
+      )}
+    </Stack>
+  );
+}
+
+/**
+ * The "Why pending" panel: for each group (head first) its state, ready count, the
+ * explanation's summary sentence, and each cause with an icon for where it was read (scheduler,
+ * quota, image, crash…), with Kubernetes' own words below. Groups that are fine are listed too,
+ * so the reader sees the whole cluster. Falls back to the phase's reason when nothing is
+ * explained.
+ */
+export function WhyPendingPanel({
+  explanation,
+  reason,
+}: {
+  explanation: readonly GroupExplanation[];
+  reason: string;
+}) {
+  const headingId = useId();
+  const groups = [...explanation].sort(
+    (left, right) => Number(right.kind === 'head') - Number(left.kind === 'head'),
+  );
+  return (
+    <Paper component="section" aria-labelledby={headingId} withBorder radius="md" p="md">
+      <Stack gap="md">
+        <Group gap="xs">
+          <IconAlertTriangle size={18} aria-hidden color="var(--mantine-color-orange-6)" />
+          <Title order={3} size="h4" id={headingId}>
+            Why pending
+          </Title>
+        </Group>
+        {groups.length === 0 ? (
+          <Text size="sm">{reason || 'The operator has not reported on this cluster yet.'}</Text>
+        ) : (
+          groups.map((group) => <GroupExplanationView key={group.group} group={group} />)
+        )}
+      </Stack>
+    </Paper>
+  );
+}
