@@ -6,128 +6,39 @@
  * - the server's RSS holding 50,000 objects (goal ≤ 500 MB).
  * Run: `npx tsx bench/sandbox-apiserver/run.ts` (about a minute on 2 cores).
  */
-import { fork } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { request } from 'node:http';
+
+import {
+  benchRayCluster,
+  benchRayPod,
+  call as callAt,
+  inParallel as runInParallel,
+  percentile,
+  startSandboxProcess,
+} from '../support/benchProcesses.ts';
 
 const clusterCount = Number(process.env['BENCH_CLUSTERS'] ?? 10_000);
 const podCount = Number(process.env['BENCH_PODS'] ?? 40_000);
-const concurrency = 32;
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
-const child = fork(fileURLToPath(new URL('./sandboxServerProcess.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx', '--expose-gc'],
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const url = await new Promise<string>((resolve) =>
-  child.once('message', (message: { url: string }) => resolve(message.url)),
-);
+const { url, child } = await startSandboxProcess();
 const base = new URL(url);
-
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const outgoing = request(
-      {
-        host: base.hostname,
-        port: base.port,
-        path,
-        method,
-        agent,
-        headers: payload
-          ? {
-              'content-type':
-                method === 'PATCH' ? 'application/merge-patch+json' : 'application/json',
-              'content-length': Buffer.byteLength(payload),
-            }
-          : {},
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(payload);
-  });
-}
-
+const call = (method: string, path: string, body?: unknown) => callAt(url, method, path, body);
+/** Runs `count` requests 32 at a time; resolves with the seconds it took. */
 async function inParallel(
   count: number,
   make: (index: number) => Promise<unknown>,
 ): Promise<number> {
   const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await make(next++);
-    }),
-  );
+  await runInParallel(count, make);
   return (performance.now() - started) / 1000;
 }
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
-}
-
 const rayCluster = (index: number) => ({
-  apiVersion: 'ray.io/v1',
-  kind: 'RayCluster',
-  metadata: { name: `bench-${index}`, labels: { team: `team-${index % 10}` } },
-  spec: {
-    rayVersion: '2.52.0',
-    headGroupSpec: {
-      rayStartParams: {},
-      template: {
-        spec: {
-          containers: [
-            {
-              name: 'ray-head',
-              image: 'rayproject/ray:2.52.0',
-              resources: { limits: { cpu: '2', memory: '8Gi' } },
-            },
-          ],
-        },
-      },
-    },
-    workerGroupSpecs: [
-      {
-        groupName: 'gpu',
-        replicas: 3,
-        minReplicas: 0,
-        maxReplicas: 8,
-        rayStartParams: {},
-        template: {
-          spec: {
-            containers: [
-              {
-                name: 'ray-worker',
-                image: 'rayproject/ray:2.52.0-gpu',
-                resources: { limits: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': '1' } },
-              },
-            ],
-          },
-        },
-      },
-    ],
-  },
+  ...benchRayCluster(index, 'default'),
+  metadata: { name: `bench-${index}` },
 });
 
 const clusters = '/apis/ray.io/v1/namespaces/default/rayclusters';
-process.stdout.write(
-  `Creating ${clusterCount} RayClusters with ${concurrency} concurrent requests…\n`,
-);
+process.stdout.write(`Creating ${clusterCount} RayClusters with 32 concurrent requests…\n`);
 let failures = 0;
 const createSeconds = await inParallel(clusterCount, async (index) => {
   const response = await call('POST', clusters, rayCluster(index));
@@ -214,21 +125,11 @@ for (const watch of watchers) watch.destroy();
 
 process.stdout.write(`Creating ${podCount} pods to reach ${clusterCount + podCount} objects…\n`);
 await inParallel(podCount, (index) =>
-  call('POST', '/api/v1/namespaces/default/pods', {
-    metadata: {
-      name: `bench-pod-${index}`,
-      labels: { 'ray.io/cluster': `bench-${index % clusterCount}`, 'ray.io/is-ray-node': 'yes' },
-    },
-    spec: {
-      containers: [
-        {
-          name: 'ray-worker',
-          image: 'rayproject/ray:2.52.0-gpu',
-          resources: { limits: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': '1' } },
-        },
-      ],
-    },
-  }),
+  call(
+    'POST',
+    '/api/v1/namespaces/default/pods',
+    benchRayPod(Math.floor(index / 4), index % 4, 'default'),
+  ).then(() => undefined),
 );
 child.send({ type: 'rss' });
 const memory = await new Promise<{ rss: number; heapUsed: number }>((resolve) =>
@@ -238,4 +139,3 @@ process.stdout.write(
   `memory: ${clusterCount + podCount} objects, sandbox RSS ${(memory.rss / 1e6).toFixed(0)} MB, heap ${(memory.heapUsed / 1e6).toFixed(0)} MB (goal ≤ 500 MB)\n`,
 );
 child.send({ type: 'exit' });
-agent.destroy();

@@ -10,6 +10,7 @@ import { podGracefulDeletion } from '../../src/sandbox/controllers/core/kubelet.
 import { ScaledClock } from '../../src/sandbox/world/simClock.ts';
 import { startWorld } from '../../src/sandbox/world/startWorld.ts';
 import { parseWorldConfig } from '../../src/sandbox/world/worldConfig.ts';
+import { benchRayCluster } from '../support/benchProcesses.ts';
 
 const clusters = Number(process.env['BENCH_CLUSTERS'] ?? 10_000);
 const nodes = Number(process.env['BENCH_NODES'] ?? 1000);
@@ -17,14 +18,14 @@ const nodes = Number(process.env['BENCH_NODES'] ?? 1000);
 const speed = Number(process.env['BENCH_SPEED'] ?? 200);
 
 // 1,000 nodes of 192 CPU / 1 TiB with 8 GPUs each: room for 10,000 × (1 head + 3 workers) =
-// 40,000 pods (140,000 CPU); a tenth of the clusters put one GPU on each worker (3,000 GPUs).
+// 40,000 pods (260,000 CPU); a tenth of the clusters put one GPU on each worker (3,000 GPUs).
 const world = parseWorldConfig(`
 speed: ${speed}
 nodePools:
   - name: gpu
     count: ${nodes}
-    cpu: 192
-    memory: 1Ti
+    cpu: 320
+    memory: 2Ti
     pods: 110
     gpu: { count: 8, product: NVIDIA-A100-SXM4-80GB, memoryMiB: 81920 }
 namespaces:
@@ -37,7 +38,7 @@ timings:
 
 const apiServer = createSandboxApiServer({
   gracefulDeletion: podGracefulDeletion,
-  eventWindow: 50_000,
+  eventWindow: 20_000,
 });
 const running = startWorld({ apiServer, world, clock: new ScaledClock(speed) });
 const rayClustersType = apiServer.registry.lookup('ray.io', 'v1', 'rayclusters');
@@ -51,52 +52,11 @@ const sampler = setInterval(() => {
 
 const started = performance.now();
 for (let index = 0; index < clusters; index++) {
-  apiServer.api.create(rayClusters, 'bench', {
-    metadata: { name: `c-${index}` },
-    spec: {
-      rayVersion: '2.52.0',
-      headGroupSpec: {
-        rayStartParams: {},
-        template: {
-          spec: {
-            containers: [
-              {
-                name: 'ray-head',
-                image: 'rayproject/ray:2.52.0',
-                resources: { limits: { cpu: '2', memory: '8Gi' } },
-              },
-            ],
-          },
-        },
-      },
-      workerGroupSpecs: [
-        {
-          groupName: 'gpu',
-          replicas: 3,
-          minReplicas: 0,
-          maxReplicas: 3,
-          rayStartParams: {},
-          template: {
-            spec: {
-              containers: [
-                {
-                  name: 'ray-worker',
-                  image: 'rayproject/ray:2.52.0-gpu',
-                  resources: {
-                    limits: {
-                      cpu: '4',
-                      memory: '16Gi',
-                      ...(index % 10 === 0 ? { 'nvidia.com/gpu': '1' } : {}),
-                    },
-                  },
-                },
-              ],
-            },
-          },
-        },
-      ],
-    },
-  });
+  apiServer.api.create(
+    rayClusters,
+    'bench',
+    benchRayCluster(index, 'bench', { gpuWorkers: index % 10 === 0 }),
+  );
   // Let controllers run while creating, as a real API server would interleave.
   if (index % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
 }

@@ -101,8 +101,16 @@ export async function startSandboxProcess(): Promise<{
   return { url, kubeconfig, child };
 }
 
-/** A RayCluster with 1 head and a 3-worker GPU group, labelled like Raydeck's. */
-export function benchRayCluster(index: number, team: string): object {
+/**
+ * A RayCluster with 1 head and a 3-worker group, labelled like Raydeck's; each worker holds one
+ * A100 unless `gpuWorkers` is false.
+ */
+export function benchRayCluster(
+  index: number,
+  team: string,
+  options: { gpuWorkers?: boolean } = {},
+): object {
+  const gpu = options.gpuWorkers ?? true;
   return {
     apiVersion: 'ray.io/v1',
     kind: 'RayCluster',
@@ -144,10 +152,14 @@ export function benchRayCluster(index: number, team: string): object {
                 {
                   name: 'ray-worker',
                   image: 'rayproject/ray:2.52.0-gpu',
-                  resources: { limits: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': '1' } },
+                  resources: {
+                    limits: { cpu: '8', memory: '32Gi', ...(gpu ? { 'nvidia.com/gpu': '1' } : {}) },
+                  },
                 },
               ],
-              nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' },
+              ...(gpu
+                ? { nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' } }
+                : {}),
             },
           },
         },
