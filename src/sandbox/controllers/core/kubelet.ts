@@ -359,7 +359,13 @@ export class SimulatedKubelet {
       try {
         this.sync(key);
       } catch (error) {
-        if (!(error instanceof StatusError)) throw error;
+        // A conflict or a vanished object is retried on the next change; a bug is reported,
+        // not allowed to stop every other pod's kubelet.
+        if (!(error instanceof StatusError)) {
+          process.emitWarning(
+            `simulated kubelet failed on ${key}: ${String((error as Error).stack ?? error)}`,
+          );
+        }
       }
     }
   }

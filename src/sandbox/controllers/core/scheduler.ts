@@ -594,7 +594,15 @@ export class Scheduler {
     for (const queued of batch) {
       if (this.stopped) return;
       if (this.queue.get(queued.key) !== queued) continue;
-      this.scheduleOne(queued, failed);
+      try {
+        this.scheduleOne(queued, failed);
+      } catch (error) {
+        // Retried like any failed attempt; a bug must not stop the scheduler.
+        process.emitWarning(
+          `default-scheduler failed on ${queued.key}: ${String((error as Error).stack ?? error)}`,
+        );
+        this.markUnschedulable(queued, this.context.clock.now());
+      }
     }
     if (this.active.size > 0) this.scheduleDrain();
   }
