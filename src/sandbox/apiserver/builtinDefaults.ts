@@ -50,6 +50,11 @@ export function defaultPodSpec(spec: Json): Json {
 
 function defaultContainer(container: ContainerLike): ContainerLike {
   const image = container.image ?? '';
+  // Requests default to limits for every resource with a limit and no request.
+  const limits = container.resources?.limits;
+  const resources = limits
+    ? { ...container.resources, requests: { ...limits, ...(container.resources?.requests ?? {}) } }
+    : container.resources;
   const tag = image.includes('@') ? 'digest' : (/:([^/:]+)$/.exec(image)?.[1] ?? 'latest');
   return {
     imagePullPolicy: tag === 'latest' ? 'Always' : 'IfNotPresent',
@@ -57,6 +62,7 @@ function defaultContainer(container: ContainerLike): ContainerLike {
     terminationMessagePolicy: 'File',
     resources: {},
     ...container,
+    ...(resources ? { resources } : {}),
     ...(container.ports
       ? { ports: container.ports.map((port) => ({ protocol: 'TCP', ...port })) }
       : {}),

@@ -409,7 +409,12 @@ export class ObjectApi {
         finalizers: finalizers.length > 0 ? finalizers : undefined,
         deletionTimestamp: meta.deletionTimestamp ?? this.timestamp(),
         deletionGracePeriodSeconds:
-          graceful && namespaceFinalizers.length === 0 ? (options.gracePeriodSeconds ?? 30) : 0,
+          graceful && namespaceFinalizers.length === 0
+            ? (options.gracePeriodSeconds ??
+              (current.object['spec'] as { terminationGracePeriodSeconds?: number } | undefined)
+                ?.terminationGracePeriodSeconds ??
+              30)
+            : 0,
       },
     };
     if (options.dryRun) return { object: fromStorage(type, marked), deleted: false };

@@ -45,7 +45,8 @@ export function nodesOfPool(pool: WorldNodePool, firstIpOffset: number, now: str
         annotations: { 'raydeck.dev/simulated': 'true' },
       },
       spec: {
-        podCIDR: `10.244.${ip}.0/24`,
+        // /24 per node from 10.244.0.0/14, as kube-controller-manager hands them out.
+        podCIDR: `10.${244 + Math.floor(ip / 256)}.${ip % 256}.0/24`,
         ...(pool.taints.length > 0 ? { taints: pool.taints } : {}),
       },
       status: {
