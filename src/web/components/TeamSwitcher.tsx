@@ -4,10 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useMemo } from 'react';
 
 import { useApiClient } from '../hooks/useApiClient.ts';
+import { adminQueryKeys } from '../pages/admin/adminQueryKeys.ts';
 import { useSession } from '../session/SessionProvider.tsx';
-
-/** Query key of the admin team list; the Admin page's Teams tab shares it. */
-export const adminTeamsQueryKey = ['admin', 'teams'] as const;
 
 /**
  * The header's team select (accessible name "Team"): which team (Kubernetes namespace) the pages
@@ -20,7 +18,7 @@ export function TeamSwitcher() {
   const client = useApiClient();
   const isAdmin = user?.role === 'admin';
   const allTeams = useQuery({
-    queryKey: adminTeamsQueryKey,
+    queryKey: adminQueryKeys.teams,
     queryFn: () => client.listTeams(),
     enabled: isAdmin,
   });

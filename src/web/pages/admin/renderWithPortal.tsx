@@ -1,4 +1,4 @@
-import { Notifications } from '@mantine/notifications';
+import { Notifications, notifications } from '@mantine/notifications';
 import { render, type RenderResult } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
@@ -118,6 +118,9 @@ export function renderWithPortal(
     signedIn?: boolean;
   } = {},
 ): PortalRender {
+  // The notification store is global: drop toasts (and the queue past its limit) of earlier tests.
+  notifications.clean();
+  notifications.cleanQueue();
   const { fetch: fetchImpl, calls } = fakeFetch(options.handlers ?? {}, options.user);
   const path = options.path ?? '/';
   const page = options.signedIn === false ? element : <SignedIn>{element}</SignedIn>;

@@ -1,0 +1,240 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+
+import type { AdminUser, Team } from '../../shared/api/adminSchemas.ts';
+import type { AuditEntry } from '../../shared/api/auditSchemas.ts';
+import {
+  apiErrorResponse,
+  type FakeCall,
+  renderWithPortal,
+  testUser,
+} from './admin/renderWithPortal.tsx';
+import { AdminPage } from './AdminPage.tsx';
+
+function adminUser(username: string, overrides: Partial<AdminUser> = {}): AdminUser {
+  return {
+    id: `u-${username}`,
+    username,
+    displayName: username,
+    role: 'member',
+    disabled: false,
+    hasPassword: true,
+    teams: [],
+    createdAt: '2026-11-01T09:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A fake of the admin API holding users and teams in memory. */
+function adminServer() {
+  const users: AdminUser[] = [
+    adminUser('admin', { id: 'u-admin', role: 'admin', teams: ['team-a'] }),
+    adminUser('ana', { teams: ['team-a'] }),
+  ];
+  const teams: Team[] = [
+    {
+      name: 'team-a',
+      displayName: 'Team A',
+      description: 'Vision models',
+      members: ['admin', 'ana'],
+      createdAt: '2026-11-01T09:00:00Z',
+    },
+  ];
+  return {
+    users,
+    teams,
+    handlers: {
+      'GET /api/v1/admin/users': () => ({ items: [...users] }),
+      'POST /api/v1/admin/users': (call: FakeCall) => {
+        const body = call.body as { username: string; role: AdminUser['role'] };
+        if (users.some((user) => user.username === body.username)) {
+          return apiErrorResponse(409, 'AlreadyExists', `The username ${body.username} is taken.`, [
+            { path: 'body.username', message: 'is taken' },
+          ]);
+        }
+        const created = adminUser(body.username, { role: body.role });
+        users.push(created);
+        return Response.json(created, { status: 201 });
+      },
+      'PATCH /api/v1/admin/users/u-admin': () =>
+        apiErrorResponse(
+          409,
+          'LastAdmin',
+          'This is the last enabled admin; promote another user first.',
+        ),
+      'PATCH /api/v1/admin/users/u-ana': (call: FakeCall) => {
+        const ana = users[1];
+        if (!ana) throw new Error('ana is gone');
+        Object.assign(ana, call.body);
+        return ana;
+      },
+      'GET /api/v1/admin/teams': () => ({ items: [...teams] }),
+      'POST /api/v1/admin/teams': (call: FakeCall) => {
+        const { name } = call.body as { name: string };
+        const team = {
+          name,
+          displayName: name,
+          description: '',
+          members: [],
+          createdAt: '2026-11-26T08:00:00Z',
+        };
+        teams.push(team);
+        return Response.json(team, { status: 201 });
+      },
+      'DELETE /api/v1/admin/teams/team-a': () => {
+        teams.splice(0, 1);
+        return undefined;
+      },
+    },
+  };
+}
+
+function auditEntry(id: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    id,
+    at: '2026-11-26T08:00:00Z',
+    actor: 'ana',
+    actorRole: 'member',
+    action: 'cluster.create',
+    targetKind: 'raycluster',
+    targetNamespace: 'team-a',
+    targetName: `rc-${id}`,
+    result: 'success',
+    statusCode: 201,
+    requestId: `req-${id}`,
+    sourceIp: '127.0.0.1',
+    details: {},
+    ...overrides,
+  };
+}
+
+describe('AdminPage', () => {
+  it('tells members the page is for admins and calls no admin API', async () => {
+    const { calls } = renderWithPortal(<AdminPage />, {
+      path: '/admin',
+      user: testUser({ role: 'member' }),
+      handlers: adminServer().handlers,
+    });
+    expect(await screen.findByText('Admins only')).toBeVisible();
+    expect(screen.queryByRole('tab')).not.toBeInTheDocument();
+    expect(calls.some((call) => call.path.startsWith('/api/v1/admin'))).toBe(false);
+  });
+
+  it('creates a user, showing a taken username under its input first', async () => {
+    const server = adminServer();
+    const { user, calls } = renderWithPortal(<AdminPage />, {
+      path: '/admin',
+      handlers: server.handlers,
+    });
+    expect(await screen.findByRole('table', { name: 'Users' })).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'New user' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New user' });
+    const username = within(dialog).getByRole('textbox', { name: 'Username' });
+    await user.type(username, 'ana');
+    await user.type(within(dialog).getByLabelText('Password'), 'a-long-password');
+    await user.selectOptions(within(dialog).getByRole('combobox', { name: 'Role' }), 'viewer');
+    await user.click(within(dialog).getByRole('button', { name: 'Create user' }));
+    await waitFor(() => expect(username).toHaveAccessibleDescription(/is taken/));
+    expect(await screen.findByText('The username ana is taken.')).toBeVisible();
+
+    await user.clear(username);
+    await user.type(username, 'bo');
+    await user.click(within(dialog).getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByText('User bo created')).toBeVisible();
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(await screen.findByRole('combobox', { name: 'Role of bo' })).toHaveValue('viewer');
+    expect(calls.filter((call) => call.method === 'POST').at(-1)?.body).toEqual({
+      username: 'bo',
+      password: 'a-long-password',
+      role: 'viewer',
+    });
+  });
+
+  it('changes a role in place and shows the server’s refusal as it is', async () => {
+    const { user, calls } = renderWithPortal(<AdminPage />, {
+      path: '/admin',
+      handlers: adminServer().handlers,
+    });
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Role of ana' }), 'admin');
+    expect(await screen.findByText('ana is now admin')).toBeVisible();
+    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ role: 'admin' });
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Role of admin' }), 'viewer');
+    expect(
+      await screen.findByText('This is the last enabled admin; promote another user first.'),
+    ).toBeVisible();
+    await waitFor(() =>
+      expect(screen.getByRole('combobox', { name: 'Role of admin' })).toHaveValue('admin'),
+    );
+  });
+
+  it('disables a user after confirming', async () => {
+    const { user, calls } = renderWithPortal(<AdminPage />, {
+      path: '/admin',
+      handlers: adminServer().handlers,
+    });
+    await user.click(await screen.findByRole('button', { name: 'Actions for ana' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Disable' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Disable user' });
+    await user.click(within(dialog).getByRole('button', { name: 'Disable user' }));
+    expect(await screen.findByText('ana disabled')).toBeVisible();
+    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ disabled: true });
+  });
+
+  it('creates and deletes teams on the Teams tab', async () => {
+    const { user } = renderWithPortal(<AdminPage />, {
+      path: '/admin?tab=teams',
+      pattern: '/admin',
+      handlers: adminServer().handlers,
+    });
+    const table = await screen.findByRole('table', { name: 'Teams' });
+    expect(within(table).getByText('Team A')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: 'New team' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New team' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Name' }), 'team-c');
+    await user.click(within(dialog).getByRole('button', { name: 'Create team' }));
+    expect(await screen.findByText('Team team-c created')).toBeVisible();
+    expect(await within(table).findByText('nobody yet')).toBeVisible();
+
+    await user.click(screen.getByRole('button', { name: 'Delete team-a' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Delete team' });
+    await user.click(within(confirm).getByRole('button', { name: 'Delete team' }));
+    expect(await screen.findByText('Team team-a deleted')).toBeVisible();
+  });
+
+  it('filters the audit log and loads older entries with the cursor', async () => {
+    const queries: URLSearchParams[] = [];
+    const { user } = renderWithPortal(<AdminPage />, {
+      path: '/admin?tab=audit',
+      pattern: '/admin',
+      handlers: {
+        'GET /api/v1/audit': (call) => {
+          queries.push(call.query);
+          if (call.query.get('actor') === 'bo') {
+            return {
+              items: [auditEntry(7, { actor: 'bo', result: 'denied', statusCode: 403 })],
+              nextCursor: null,
+            };
+          }
+          return call.query.get('cursor') === '41'
+            ? { items: [auditEntry(40), auditEntry(39)], nextCursor: null }
+            : { items: [auditEntry(42), auditEntry(41)], nextCursor: '41' };
+        },
+      },
+    });
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    expect(within(table).getAllByRole('row')).toHaveLength(3);
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(5));
+    expect(within(table).getByText('raycluster/rc-39')).toBeVisible();
+    expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
+
+    await user.type(screen.getByRole('textbox', { name: 'Actor' }), 'bo');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() =>
+      expect(screen.getByRole('table', { name: 'Audit log' })).toHaveTextContent('denied'),
+    );
+    expect(queries.at(-1)?.get('actor')).toBe('bo');
+    expect(queries.at(-1)?.get('limit')).toBe('50');
+  });
+});
