@@ -1,6 +1,7 @@
 import type { SandboxApiServer } from '../apiserver/createSandboxApiServer.ts';
 import { startCoreControllers } from '../controllers/core/startCoreControllers.ts';
 import { EventRecorder } from '../controllers/EventRecorder.ts';
+import { startEventTtl } from '../controllers/eventTtl.ts';
 import { startKubeRayOperator } from '../controllers/kuberay/startKubeRayOperator.ts';
 import { bootstrapWorld } from './bootstrapWorld.ts';
 import type { SimClock } from './simClock.ts';
@@ -27,7 +28,11 @@ export function startWorld(input: {
     world,
     events: new EventRecorder(apiServer.api, clock),
   };
-  const running = [startCoreControllers(context), startKubeRayOperator(context)];
+  const running = [
+    startCoreControllers(context),
+    startKubeRayOperator(context),
+    startEventTtl(context),
+  ];
   return {
     context,
     stop: () => {
