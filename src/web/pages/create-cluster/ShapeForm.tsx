@@ -17,7 +17,7 @@ import { IconPlus, IconTrash } from '@tabler/icons-react';
 
 import type { Exposure } from '../../../shared/api/clusterSchemas.ts';
 import type { Template } from '../../../shared/api/templateSchemas.ts';
-import { mutedTextColor } from '../gpus/mutedTextColor.ts';
+import { accessibleColors } from '../gpus/accessibleColors.ts';
 import {
   type ClusterDraft,
   draftLimits,
@@ -162,7 +162,7 @@ export function ShapeForm({
 
         <Fieldset legend="Worker groups" radius="md">
           <Stack gap="md">
-            <Text size="sm" c={mutedTextColor}>
+            <Text size="sm" c={accessibleColors.muted}>
               Each worker gets{' '}
               {template.worker.gpu > 0 ? `${template.worker.gpu}× ${gpuName}, ` : ''}
               {template.worker.cpu} CPU and {template.worker.memory}. Template {template.name}{' '}
@@ -244,7 +244,7 @@ export function ShapeForm({
               );
             })}
             {errorOf('body.workerGroups') && (
-              <Text c="red" size="sm" role="alert">
+              <Text c="var(--mantine-color-error)" size="sm" role="alert">
                 {errorOf('body.workerGroups')}
               </Text>
             )}
@@ -347,7 +347,7 @@ export function ShapeForm({
           <Fieldset legend="Environment variables" radius="md">
             <Stack gap="sm">
               {draft.env.length === 0 && (
-                <Text size="sm" c={mutedTextColor}>
+                <Text size="sm" c={accessibleColors.muted}>
                   None. Set e.g. HF_HOME for every Ray container.
                 </Text>
               )}
@@ -417,7 +417,7 @@ export function ShapeForm({
           <Fieldset legend="Volumes" radius="md">
             <Stack gap="sm">
               {draft.volumes.length === 0 && (
-                <Text size="sm" c={mutedTextColor}>
+                <Text size="sm" c={accessibleColors.muted}>
                   None. Mount an existing PersistentVolumeClaim of the team into every Ray pod.
                 </Text>
               )}

@@ -14,7 +14,7 @@ import { type KeyboardEvent, useRef } from 'react';
 import { Link } from 'react-router-dom';
 
 import type { Template, TemplateAvailability } from '../../../shared/api/templateSchemas.ts';
-import { mutedTextColor } from '../gpus/mutedTextColor.ts';
+import { accessibleColors } from '../gpus/accessibleColors.ts';
 import { fitDetail, templateShapeLines } from './templateShape.ts';
 
 /** What the cards know about a template's fit: loading, an answer, or why there is none. */
@@ -41,14 +41,14 @@ function FitBadge({ fit, id }: { fit: FitState; id: string }) {
   if (fit.kind === 'loading') return <Skeleton h={20} w={90} radius="xl" id={id} />;
   if (fit.kind === 'unknown') {
     return (
-      <Badge color="gray" variant="light" id={id} style={{ flexShrink: 0 }}>
+      <Badge color="gray" variant="dot" id={id} style={{ flexShrink: 0 }}>
         Fit unknown
       </Badge>
     );
   }
   const fits = fit.availability.fits;
   return (
-    <Badge color={fits ? 'teal' : 'orange'} variant="light" id={id} style={{ flexShrink: 0 }}>
+    <Badge color={fits ? 'teal' : 'orange'} variant="dot" id={id} style={{ flexShrink: 0 }}>
       {fits ? 'Fits now' : 'Does not fit now'}
     </Badge>
   );
@@ -119,7 +119,7 @@ export function TemplateCards({
 
   return (
     <Stack gap="sm">
-      <Text size="sm" c={mutedTextColor} id="template-cards-hint">
+      <Text size="sm" c={accessibleColors.muted} id="template-cards-hint">
         Whether each template fits now counts free GPUs of its type and the quota of team{' '}
         <Text span fw={600} inherit>
           {team || 'none picked'}
@@ -169,7 +169,13 @@ export function TemplateCards({
                 <Stack gap={2}>
                   {templateShapeLines(template).map((line) => (
                     <Group key={line.label} gap={6} wrap="nowrap" align="baseline">
-                      <Text size="xs" c={mutedTextColor} w={64} fw={600} style={{ flexShrink: 0 }}>
+                      <Text
+                        size="xs"
+                        c={accessibleColors.muted}
+                        w={64}
+                        fw={600}
+                        style={{ flexShrink: 0 }}
+                      >
                         {line.label}
                       </Text>
                       <Text size="sm">{line.value}</Text>
@@ -180,7 +186,11 @@ export function TemplateCards({
                   size="sm"
                   mt="auto"
                   id={`${id}-fit`}
-                  c={fit.kind === 'known' && !fit.availability.fits ? undefined : mutedTextColor}
+                  c={
+                    fit.kind === 'known' && !fit.availability.fits
+                      ? undefined
+                      : accessibleColors.muted
+                  }
                   fw={fit.kind === 'known' && !fit.availability.fits ? 500 : undefined}
                 >
                   {detail ?? 'Checking free GPUs and quota…'}
@@ -191,7 +201,7 @@ export function TemplateCards({
         })}
       </SimpleGrid>
       {error && (
-        <Text c="red" size="sm" role="alert">
+        <Text c="var(--mantine-color-error)" size="sm" role="alert">
           Template: {error}
         </Text>
       )}

@@ -3,7 +3,7 @@ import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { type ReactNode, useRef, useState } from 'react';
 
 import type { FieldError } from '../../../shared/api/apiErrorBody.ts';
-import { mutedTextColor } from '../gpus/mutedTextColor.ts';
+import { accessibleColors } from '../gpus/accessibleColors.ts';
 import { yamlLineOfPath } from './yamlLineOfPath.ts';
 
 /** Props of {@link YamlPreview}. */
@@ -93,7 +93,7 @@ function YamlEditor({ yaml, errors }: { yaml: string; errors: readonly FieldErro
                 key={index}
                 data-error={marked || undefined}
                 style={{
-                  color: marked ? 'var(--mantine-color-red-text)' : mutedTextColor,
+                  color: marked ? accessibleColors.error : accessibleColors.muted,
                   fontWeight: marked ? 700 : undefined,
                 }}
               >
@@ -224,7 +224,7 @@ export function YamlPreview({
                 <Title order={3} size="h4">
                   YAML preview
                 </Title>
-                <Text size="sm" c={mutedTextColor}>
+                <Text size="sm" c={accessibleColors.muted}>
                   The RayCluster as Kubernetes would store it (server dry run, defaults filled in).
                   Read-only: change the shape in the previous step.
                 </Text>

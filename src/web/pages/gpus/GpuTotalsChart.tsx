@@ -1,8 +1,8 @@
 import { Box, ColorSwatch, Group, RingProgress, Stack, Text } from '@mantine/core';
 
 import type { GpuInventory } from '../../../shared/ray/gpuInventory.ts';
+import { accessibleColors } from './accessibleColors.ts';
 import { gpuProductColor, gpuProductKey } from './gpuProductColor.ts';
-import { mutedTextColor } from './mutedTextColor.ts';
 
 /**
  * The cluster's GPUs as one ring: each product's used GPUs a coloured arc, the free ones the
@@ -34,7 +34,7 @@ export function GpuTotalsChart({ inventory }: { inventory: GpuInventory }) {
               <Text fw={700} fz={28} lh={1.1}>
                 {total.free}
               </Text>
-              <Text size="xs" c={mutedTextColor}>
+              <Text size="xs" c={accessibleColors.muted}>
                 free of {total.allocatable}
               </Text>
             </Stack>

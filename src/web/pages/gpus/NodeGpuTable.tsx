@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 
 import type { GpuHolder, NodeGpuInventory } from '../../../shared/ray/gpuInventory.ts';
 import { GpuBar } from '../../components/GpuBar.tsx';
-import { mutedTextColor } from './mutedTextColor.ts';
+import { accessibleColors } from './accessibleColors.ts';
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -56,7 +56,7 @@ function HolderLine({ group }: { group: HolderGroup }) {
             {group.cluster}
           </Anchor>
         ) : (
-          <Text size="sm" c={mutedTextColor}>
+          <Text size="sm" c={accessibleColors.muted}>
             not a Ray pod
           </Text>
         )}
@@ -123,7 +123,7 @@ export function NodeGpuTable({ nodes }: { nodes: readonly NodeGpuInventory[] }) 
                   </Text>
                   <SchedulingState schedulable={node.schedulable} />
                   {node.taints.length === 0 ? (
-                    <Text size="xs" c={mutedTextColor}>
+                    <Text size="xs" c={accessibleColors.muted}>
                       No taints
                     </Text>
                   ) : (
@@ -145,14 +145,14 @@ export function NodeGpuTable({ nodes }: { nodes: readonly NodeGpuInventory[] }) 
                   label={`${node.productName} on ${node.node}`}
                 />
                 {node.capacity !== node.allocatable && (
-                  <Text size="xs" c={mutedTextColor}>
+                  <Text size="xs" c={accessibleColors.muted}>
                     {node.capacity} installed, {node.allocatable} allocatable
                   </Text>
                 )}
               </Table.Td>
               <Table.Td>
                 {node.holders.length === 0 ? (
-                  <Text size="sm" c={mutedTextColor}>
+                  <Text size="sm" c={accessibleColors.muted}>
                     Nobody
                   </Text>
                 ) : (
