@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { launchBrowser, saveScreenshot } from './launchBrowser.ts';
+import { labelledField } from './labelledField.ts';
+import { launchBrowser, openPage, saveScreenshot } from './launchBrowser.ts';
 import { e2eAdmin, type PortalProcess, startPortalProcess } from './portalProcess.ts';
 import { signIn } from './signIn.ts';
 
@@ -13,7 +14,7 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   portal = await startPortalProcess();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page = await openPage(browser);
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 describe('signing in and the app frame in Chromium', () => {
-  it('sends a signed-out visitor to /login and shows the server’s answer to a wrong password', async () => {
+  it('sends a visitor to /login and shows the server’s wrong-password message', async () => {
     await page.goto(portal.url);
     await page.waitForURL((url) => url.pathname === '/login');
     expect(await page.title()).toBe('Raydeck');
@@ -60,7 +61,7 @@ describe('signing in and the app frame in Chromium', () => {
   });
 
   it('offers the sandbox teams in the header’s team select', async () => {
-    const team = page.getByRole('banner').getByLabel('Team', { exact: true });
+    const team = labelledField(page.getByRole('banner'), 'Team');
     await expect
       .poll(() => team.locator('option').allTextContents(), { timeout: 10_000 })
       .toEqual(expect.arrayContaining(['team-a', 'team-b']));
@@ -79,11 +80,11 @@ describe('signing in and the app frame in Chromium', () => {
     await expect
       .poll(() => page.locator('html').getAttribute('data-mantine-color-scheme'))
       .toBe('dark');
-    await saveScreenshot(page, 'gpus-dark');
+    await saveScreenshot(page, 'frame-gpus-dark');
     await page.getByRole('button', { name: 'Switch to light theme' }).click();
   });
 
-  it('opens About from the account menu, signs out, and returns to a deep link after signing in', async () => {
+  it('opens About from the account menu, signs out, and signs in back to a deep link', async () => {
     await page.getByRole('button', { name: 'Account' }).click();
     await page.getByRole('menuitem', { name: 'About' }).click();
     await page.waitForURL((url) => url.pathname === '/about');

@@ -18,7 +18,7 @@ export function setup(): void {
         '  sudo apt-get update && sudo apt-get install -y chromium',
     );
   }
-  process.stderr.write(`[e2e] ${chromiumPath} is missing; installing Debian's chromium package…\n`);
+  process.stderr.write(`[e2e] ${chromiumPath} is missing; installing the chromium package…\n`);
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env: aptEnv });
   execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {

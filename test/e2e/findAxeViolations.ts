@@ -28,8 +28,17 @@ export interface AxeFinding {
   impact: ImpactValue;
   /** axe's one-line description of the rule. */
   help: string;
-  /** CSS selectors of the offending elements, as axe reports them. */
+  /** The offending elements: axe's CSS selector and the start of the element's HTML. */
   targets: string[];
+}
+
+/** Offending elements listed per rule; the rest are counted. */
+const maxTargets = 6;
+
+/** An element's HTML start, for elements whose selector is only a generated id. */
+function htmlStart(html: string): string {
+  const flat = html.replace(/\s+/g, ' ');
+  return flat.length > 90 ? `${flat.slice(0, 90)}…` : flat;
 }
 
 /**
@@ -54,14 +63,21 @@ export async function findAxeViolations(page: Page): Promise<AxeFinding[]> {
       id: violation.id,
       impact: violation.impact ?? 'serious',
       help: violation.help,
-      targets: violation.nodes.map((node) => node.target.map(String).join(' ')),
+      targets: violation.nodes.map(
+        (node) => `${node.target.map(String).join(' ')} ${htmlStart(node.html)}`,
+      ),
     }));
 }
 
-/** One line per finding: rule id, impact, description and the offending elements' selectors. */
+/**
+ * One line per finding: rule id, impact, description, and up to six offending elements (selector
+ * and HTML start), then how many more.
+ */
 export function formatAxeFindings(findings: readonly AxeFinding[]): string[] {
-  return findings.map(
-    (finding) =>
-      `${finding.id} (${finding.impact}): ${finding.help} — ${finding.targets.join(', ')}`,
-  );
+  return findings.map((finding) => {
+    const shown = finding.targets.slice(0, maxTargets);
+    const more = finding.targets.length - shown.length;
+    const elements = more > 0 ? [...shown, `and ${more} more`] : shown;
+    return `${finding.id} (${finding.impact}): ${finding.help} — ${elements.join(' | ')}`;
+  });
 }
