@@ -62,25 +62,36 @@ export function ConfirmButton({
       <Button {...buttonProps} onClick={() => setOpen(true)}>
         {children}
       </Button>
-      <Modal opened={open} onClose={close} title={dialogTitle} centered>
-        <Stack gap="md">
-          <Text size="sm">{message}</Text>
-          {error && (
-            <Alert color="red" variant="light" role="alert">
-              {error}
-            </Alert>
-          )}
-          <Group justify="flex-end" gap="sm">
-            {/* Focus starts on Cancel, so a stray Enter never confirms a destructive action. */}
-            <Button variant="default" onClick={close} disabled={busy} data-autofocus>
-              Cancel
-            </Button>
-            <Button color={confirmColor} loading={busy} onClick={() => void confirm()}>
-              {confirmLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      {/* Composed by hand so the header is a plain div: Mantine's <header> would be a second
+          "banner" landmark next to the app's own. */}
+      <Modal.Root opened={open} onClose={close} centered>
+        <Modal.Overlay />
+        <Modal.Content>
+          <Modal.Header component="div">
+            <Modal.Title>{dialogTitle}</Modal.Title>
+            <Modal.CloseButton aria-label="Close" />
+          </Modal.Header>
+          <Modal.Body>
+            <Stack gap="md">
+              <Text size="sm">{message}</Text>
+              {error && (
+                <Alert color="red" variant="light" role="alert">
+                  {error}
+                </Alert>
+              )}
+              <Group justify="flex-end" gap="sm">
+                {/* Focus starts on Cancel, so a stray Enter never confirms a destructive action. */}
+                <Button variant="default" onClick={close} disabled={busy} data-autofocus>
+                  Cancel
+                </Button>
+                <Button color={confirmColor} loading={busy} onClick={() => void confirm()}>
+                  {confirmLabel}
+                </Button>
+              </Group>
+            </Stack>
+          </Modal.Body>
+        </Modal.Content>
+      </Modal.Root>
     </>
   );
 }

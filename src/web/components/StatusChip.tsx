@@ -40,7 +40,7 @@ export interface StatusChipProps extends Omit<BadgeProps, 'children' | 'color' |
 }
 
 /**
- * A cluster's phase as a chip with colour, icon and the phase's name as its text (exactly
+ * A cluster's phase as a chip with tint, coloured icon and the phase's name as its text (exactly
  * `Ready`, `Pending`…, which the e2e tests and screen readers read). Used by the clusters list
  * and the detail page.
  */
@@ -52,7 +52,17 @@ export function StatusChip({ phase, ...badgeProps }: StatusChipProps) {
       variant="light"
       color={look.color}
       tt="none"
-      leftSection={<Icon size={14} stroke={1.8} aria-hidden />}
+      // Text in the body's strongest colour: tinted text on a tinted chip (yellow, green,
+      // orange) is below WCAG AA contrast; the icon and the tint carry the colour.
+      c="bright"
+      leftSection={
+        <Icon
+          size={14}
+          stroke={2}
+          aria-hidden
+          color={`var(--mantine-color-${look.color}-light-color)`}
+        />
+      }
       {...badgeProps}
     >
       {phase}

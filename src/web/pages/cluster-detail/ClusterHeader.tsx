@@ -122,7 +122,7 @@ export function ClusterHeader({
             disabled={!canChange || deleting}
             title={readOnlyHint}
             confirmLabel="Delete cluster"
-            confirmColor="red"
+            confirmColor="red.8"
             dialogTitle={`Delete ${team}/${name}?`}
             message="The cluster, its pods and its services are deleted and its GPUs freed. Running jobs stop. This cannot be undone."
             onConfirm={onDelete}

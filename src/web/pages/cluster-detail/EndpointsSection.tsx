@@ -62,7 +62,7 @@ export function EndpointsSection({ endpoints }: { endpoints: ClusterDetail['endp
         />
         <Text size="xs" c="dimmed">
           Create a token on the{' '}
-          <Anchor component={Link} to="/tokens" size="xs">
+          <Anchor component={Link} to="/tokens" size="xs" underline="always">
             API tokens
           </Anchor>{' '}
           page.

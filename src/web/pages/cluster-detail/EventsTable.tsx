@@ -36,6 +36,7 @@ export function EventsTable({ events, now }: { events: ClusterDetail['events']; 
                   variant="light"
                   color={event.type === 'Warning' ? 'orange' : 'gray'}
                   tt="none"
+                  c="bright"
                 >
                   {event.type}
                 </Badge>

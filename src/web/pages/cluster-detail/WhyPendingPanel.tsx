@@ -50,7 +50,7 @@ function GroupExplanationView({ group }: { group: GroupExplanation }) {
     <Stack gap={6}>
       <Group gap="xs" wrap="wrap">
         <Text fw={600}>{group.kind === 'head' ? 'Head' : group.group}</Text>
-        <Badge variant="light" color={state.color} tt="none">
+        <Badge variant="light" color={state.color} tt="none" c="bright">
           {state.label}
         </Badge>
         <Text size="sm" c="dimmed">
