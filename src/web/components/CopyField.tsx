@@ -110,8 +110,9 @@ export function CopyField({
       <Code
         block={multiline}
         style={{
-          wordBreak: 'break-all',
-          whiteSpace: multiline ? 'pre' : 'normal',
+          // Long lines wrap (anywhere: URLs and commands have no spaces), indentation stays.
+          overflowWrap: 'anywhere',
+          whiteSpace: multiline ? 'pre-wrap' : 'normal',
           overflow: multiline ? 'auto' : undefined,
           maxHeight: multiline ? maxHeight : undefined,
         }}

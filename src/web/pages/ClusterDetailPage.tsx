@@ -58,13 +58,13 @@ function LoadingDetail({ name }: { name: string }) {
       <Title order={2}>{name}</Title>
       <Skeleton height={16} width={320} />
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
             <Skeleton height={140} radius="md" />
             <Skeleton height={220} radius="md" />
           </Stack>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
           <Skeleton height={380} radius="md" />
         </Grid.Col>
       </Grid>
@@ -74,8 +74,8 @@ function LoadingDetail({ name }: { name: string }) {
 
 /**
  * `/clusters/:team/:name`: one cluster, live. Header with phase and actions; "Why pending"
- * while not Ready; worker groups with scale controls; pods, events and YAML in tabs; endpoints
- * with copy buttons; and the status timeline. A missing cluster (or another team's) shows a
+ * while not Ready, worker groups with scale controls and the status timeline beside the
+ * endpoints with copy buttons; then pods, events and YAML in full-width tabs. A missing cluster (or another team's) shows a
  * clear not-found state; after a delete the page returns to the list.
  */
 export function ClusterDetailPage() {
@@ -145,57 +145,55 @@ export function ClusterDetailPage() {
         </Alert>
       )}
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
+        <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
             {summary.phase !== 'Ready' && (
               <WhyPendingPanel explanation={explanation ?? []} reason={summary.reason} />
             )}
             <WorkerGroupsSection groups={groups} canChange={canChange} onScale={actions.scale} />
-            <Paper withBorder radius="md" p="md">
-              <Tabs defaultValue="pods" keepMounted={false}>
-                <Tabs.List>
-                  <Tabs.Tab
-                    value="pods"
-                    rightSection={
-                      <Badge size="xs" variant="light" aria-hidden>
-                        {detail.pods.length}
-                      </Badge>
-                    }
-                  >
-                    Pods
-                  </Tabs.Tab>
-                  <Tabs.Tab
-                    value="events"
-                    rightSection={
-                      <Badge size="xs" variant="light" aria-hidden>
-                        {detail.events.length}
-                      </Badge>
-                    }
-                  >
-                    Events
-                  </Tabs.Tab>
-                  <Tabs.Tab value="yaml">YAML</Tabs.Tab>
-                </Tabs.List>
-                <Tabs.Panel value="pods" pt="sm">
-                  <PodsTable pods={detail.pods} />
-                </Tabs.Panel>
-                <Tabs.Panel value="events" pt="sm">
-                  <EventsTable events={detail.events} now={now} />
-                </Tabs.Panel>
-                <Tabs.Panel value="yaml" pt="sm">
-                  <ClusterYaml resource={resource} />
-                </Tabs.Panel>
-              </Tabs>
-            </Paper>
-          </Stack>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="md">
-            <EndpointsSection endpoints={detail.endpoints} />
             <StatusTimeline entries={timeline} now={now} />
           </Stack>
         </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <EndpointsSection endpoints={detail.endpoints} />
+        </Grid.Col>
       </Grid>
+      <Paper withBorder radius="md" p="md">
+        <Tabs defaultValue="pods" keepMounted={false}>
+          <Tabs.List>
+            <Tabs.Tab
+              value="pods"
+              rightSection={
+                <Badge size="xs" variant="light" aria-hidden>
+                  {detail.pods.length}
+                </Badge>
+              }
+            >
+              Pods
+            </Tabs.Tab>
+            <Tabs.Tab
+              value="events"
+              rightSection={
+                <Badge size="xs" variant="light" aria-hidden>
+                  {detail.events.length}
+                </Badge>
+              }
+            >
+              Events
+            </Tabs.Tab>
+            <Tabs.Tab value="yaml">YAML</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="pods" pt="sm">
+            <PodsTable pods={detail.pods} />
+          </Tabs.Panel>
+          <Tabs.Panel value="events" pt="sm">
+            <EventsTable events={detail.events} now={now} />
+          </Tabs.Panel>
+          <Tabs.Panel value="yaml" pt="sm">
+            <ClusterYaml resource={resource} />
+          </Tabs.Panel>
+        </Tabs>
+      </Paper>
     </Stack>
   );
 }

@@ -17,10 +17,14 @@ function loadYaml(): Promise<typeof Yaml> {
  */
 function withoutManagedFields(resource: unknown): unknown {
   if (typeof resource !== 'object' || resource === null) return resource;
-  const { metadata, ...rest } = resource as { metadata?: Record<string, unknown> };
-  if (!metadata) return resource;
-  const { managedFields: _managedFields, ...kept } = metadata;
-  return { ...rest, metadata: kept };
+  // Rebuilt key by key, so the YAML keeps Kubernetes' order (apiVersion, kind, metadata…).
+  return Object.fromEntries(
+    Object.entries(resource).map(([key, value]) => {
+      if (key !== 'metadata' || typeof value !== 'object' || value === null) return [key, value];
+      const { managedFields: _managedFields, ...kept } = value as Record<string, unknown>;
+      return [key, kept];
+    }),
+  );
 }
 
 /** The cluster's resource as YAML with a copy button; the YAML library loads when first shown. */

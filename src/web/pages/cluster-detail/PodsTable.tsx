@@ -13,7 +13,15 @@ function podStateLook(pod: Pod): { label: string; color: string } {
   return { label: pod.phase, color: 'blue' };
 }
 
-/** The cluster's pods: name, group, node, state, GPUs, restarts and waiting reason. */
+/** Head first, then by group and name: a stable order while pods come and go live. */
+function byGroupThenName(left: Pod, right: Pod): number {
+  const head = Number(right.group === 'headgroup') - Number(left.group === 'headgroup');
+  return head || left.group.localeCompare(right.group) || left.name.localeCompare(right.name);
+}
+
+/**
+ * The cluster's pods, head first: name, group, node, state, GPUs, restarts and waiting reason.
+ */
 export function PodsTable({ pods }: { pods: ClusterDetail['pods'] }) {
   if (pods.length === 0) {
     return (
@@ -24,7 +32,7 @@ export function PodsTable({ pods }: { pods: ClusterDetail['pods'] }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={640}>
       <Table striped highlightOnHover aria-label="Pods">
         <Table.Thead>
           <Table.Tr>
@@ -38,7 +46,7 @@ export function PodsTable({ pods }: { pods: ClusterDetail['pods'] }) {
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {pods.map((pod) => {
+          {[...pods].sort(byGroupThenName).map((pod) => {
             const state = podStateLook(pod);
             return (
               <Table.Tr key={pod.name}>
@@ -54,13 +62,13 @@ export function PodsTable({ pods }: { pods: ClusterDetail['pods'] }) {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={state.color} tt="none">
+                  <Badge variant="light" color={state.color} tt="none" c="bright">
                     {state.label}
                   </Badge>
                 </Table.Td>
                 <Table.Td>{pod.gpus}</Table.Td>
                 <Table.Td>
-                  <Text span size="sm" c={pod.restarts > 0 ? 'orange' : undefined}>
+                  <Text span size="sm" fw={pod.restarts > 0 ? 700 : undefined}>
                     {pod.restarts}
                   </Text>
                 </Table.Td>

@@ -32,7 +32,7 @@ export function StatusTimeline({ entries, now }: { entries: TimelineEntry[]; now
             Nothing has happened yet.
           </Text>
         ) : (
-          <Timeline active={entries.length - 1} bulletSize={22} lineWidth={2}>
+          <Timeline active={entries.length - 1} bulletSize={20} lineWidth={2}>
             {entries.map((entry, index) => {
               const look = toneLooks[entry.tone];
               const Icon = look.icon;
@@ -41,7 +41,11 @@ export function StatusTimeline({ entries, now }: { entries: TimelineEntry[]; now
                   key={`${entry.at}/${entry.title}/${index}`}
                   color={look.color}
                   bullet={<Icon size={14} aria-hidden />}
-                  title={entry.title}
+                  title={
+                    <Text size="sm" fw={600}>
+                      {entry.title}
+                    </Text>
+                  }
                 >
                   {entry.detail && (
                     <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }} lineClamp={3}>

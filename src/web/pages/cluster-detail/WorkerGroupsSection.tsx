@@ -96,7 +96,7 @@ function ScaleControl({
           clampBehavior="none"
           disabled={!canChange}
           error={error}
-          w={150}
+          w={110}
         />
         <Button variant="light" onClick={() => void scale()} loading={busy} disabled={!canChange}>
           Scale {group.name}
@@ -136,7 +136,7 @@ export function WorkerGroupsSection({
             This cluster has only a head node: no worker groups.
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={560}>
+          <Table.ScrollContainer minWidth={520}>
             <Table verticalSpacing="sm">
               <Table.Thead>
                 <Table.Tr>

@@ -118,9 +118,11 @@ export function clusterTimeline(
   const deleting = resource.metadata.deletionTimestamp;
   if (deleting) entries.push({ at: deleting, title: 'Deletion requested', tone: 'info' });
 
+  // Times are compared as instants: Kubernetes writes `…:24Z` and `…:24.123456Z` alike, which
+  // sort wrongly as strings. Equal instants keep the order above (creation first).
   return entries
-    .map((entry, order) => ({ entry, order }))
-    .sort((left, right) => left.entry.at.localeCompare(right.entry.at) || left.order - right.order)
+    .map((entry, order) => ({ entry, order, time: Date.parse(entry.at) }))
+    .sort((left, right) => left.time - right.time || left.order - right.order)
     .map(({ entry }) => entry)
     .slice(-timelineLength);
 }

@@ -30,21 +30,21 @@ export function ClusterFilters(props: ClusterFiltersProps) {
         value={team}
         onChange={(event) => onChange({ team: event.currentTarget.value })}
         data={[{ value: '', label: 'All teams' }, ...teams]}
-        w={180}
+        w={170}
       />
       <NativeSelect
         label="Filter by phase"
         value={phase}
         onChange={(event) => onChange({ phase: event.currentTarget.value })}
         data={[{ value: '', label: 'All phases' }, ...clusterPhases]}
-        w={170}
+        w={150}
       />
       <NativeSelect
         label="Filter by GPU type"
         value={gpuType}
         onChange={(event) => onChange({ gpuType: event.currentTarget.value })}
         data={[{ value: '', label: 'Any GPU type' }, ...gpuTypes]}
-        w={220}
+        w={200}
       />
       <TextInput
         label="Search clusters"
@@ -55,7 +55,8 @@ export function ClusterFilters(props: ClusterFiltersProps) {
         rightSection={
           search ? <CloseButton aria-label="Clear search" onClick={() => onSearch('')} /> : null
         }
-        style={{ flex: '1 1 240px' }}
+        style={{ flex: '1 1 200px' }}
+        miw={200}
         maw={360}
       />
     </Group>

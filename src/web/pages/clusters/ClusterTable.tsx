@@ -1,5 +1,5 @@
-import { Anchor, Box, Skeleton, Table, Text, UnstyledButton } from '@mantine/core';
-import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
+import { Anchor, Box, Group, Skeleton, Table, Text, UnstyledButton } from '@mantine/core';
+import { IconArrowDown, IconArrowUp, IconClockHour4, IconSelector } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { Link } from 'react-router-dom';
@@ -17,16 +17,21 @@ export const clusterRowHeight = 48;
 /** Rows rendered beyond the visible window on each side. */
 const overscan = 10;
 
+/** Column widths in pixels; the name column takes the rest (at least {@link nameMinWidth}). */
 const columns: readonly { id: ClusterSortColumn; label: string; width?: number }[] = [
   { id: 'name', label: 'Name' },
-  { id: 'phase', label: 'Status', width: 150 },
-  { id: 'team', label: 'Team', width: 120 },
-  { id: 'owner', label: 'Owner', width: 120 },
-  { id: 'template', label: 'Template', width: 130 },
-  { id: 'workers', label: 'Workers', width: 96 },
-  { id: 'gpus', label: 'GPUs', width: 200 },
-  { id: 'age', label: 'Age', width: 76 },
+  { id: 'phase', label: 'Status', width: 130 },
+  { id: 'team', label: 'Team', width: 104 },
+  { id: 'owner', label: 'Owner', width: 100 },
+  { id: 'template', label: 'Template', width: 110 },
+  { id: 'workers', label: 'Workers', width: 92 },
+  { id: 'gpus', label: 'GPUs', width: 224 },
+  { id: 'age', label: 'Age', width: 64 },
 ];
+
+/** Narrowest name column before the table scrolls sideways, in pixels. */
+const nameMinWidth = 180;
+const tableMinWidth = nameMinWidth + columns.reduce((sum, column) => sum + (column.width ?? 0), 0);
 
 /** Cell style: one line, cut with an ellipsis, so every row has the same height. */
 const oneLine = { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' } as const;
@@ -97,9 +102,14 @@ function ClusterRow({ row, index, now }: { row: ClusterSummary; index: number; n
         style={oneLine}
         title={`${row.workers.ready} of ${row.workers.desired} workers ready`}
       >
-        <Text span size="sm" c={behind ? 'orange' : undefined} fw={behind ? 600 : undefined}>
-          {row.workers.ready}/{row.workers.desired}
-        </Text>
+        <Group gap={4} wrap="nowrap">
+          <Text span size="sm" fw={behind ? 700 : undefined}>
+            {row.workers.ready}/{row.workers.desired}
+          </Text>
+          {behind && (
+            <IconClockHour4 size={14} aria-hidden color="var(--mantine-color-orange-light-color)" />
+          )}
+        </Group>
       </Table.Td>
       <Table.Td style={oneLine} title={row.gpus.products.join(', ') || undefined}>
         {formatGpus(row.gpus)}
@@ -159,7 +169,7 @@ export function ClusterTable({ rows, sort, onSort, now, loading = false }: Clust
         stickyHeader
         highlightOnHover
         layout="fixed"
-        miw={980}
+        miw={tableMinWidth}
         aria-label="Clusters"
         aria-rowcount={loading ? -1 : rows.length + 1}
         aria-busy={loading}
