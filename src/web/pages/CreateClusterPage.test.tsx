@@ -194,6 +194,26 @@ describe('CreateClusterPage', { timeout: 20_000 }, () => {
     expect(screen.getByText(/Fits now in team-b: CPU only: no GPUs needed\./)).toBeVisible();
   });
 
+  it('lets the keyboard move along the stepper and back to an earlier step', async () => {
+    const user = userEvent.setup();
+    renderWizard();
+    await user.click(await screen.findByRole('radio', { name: 'rtx4090-1' }));
+    await screen.findByRole('textbox', { name: /^Name/ });
+    const steps = within(screen.getByRole('navigation', { name: 'Wizard steps' }));
+    const shape = steps.getByRole('button', { name: /Shape/ });
+    expect(shape).toHaveAttribute('aria-current', 'step');
+    shape.focus();
+    await user.keyboard('{ArrowLeft}');
+    const templateStep = steps.getByRole('button', { name: /Template/ });
+    expect(templateStep).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('radio', { name: 'rtx4090-1' })).toHaveAttribute(
+      'aria-checked',
+      'true',
+    );
+    expect(templateStep).toHaveAttribute('aria-current', 'step');
+  });
+
   it('validates the name inline as it is typed, as the server would', async () => {
     const user = userEvent.setup();
     renderWizard();
@@ -225,6 +245,7 @@ describe('CreateClusterPage', { timeout: 20_000 }, () => {
 
     await user.click(screen.getByRole('button', { name: 'Preview YAML' }));
     expect(calls.some((call) => call.url.pathname === '/api/v1/clusters/preview')).toBe(false);
+    await waitFor(() => expect(workers).toHaveFocus());
   });
 
   it('previews the server dry-run YAML in a monospace editor', async () => {

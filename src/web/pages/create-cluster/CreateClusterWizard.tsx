@@ -138,6 +138,10 @@ export function CreateClusterWizard() {
     if (Object.keys(clientErrors).length > 0) {
       setShowAllErrors(true);
       setStep(1);
+      // Once the errors render, take the keyboard to the first field that has one.
+      requestAnimationFrame(() =>
+        content.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+      );
       return;
     }
     running.current = true;
