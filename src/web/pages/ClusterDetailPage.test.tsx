@@ -171,7 +171,7 @@ describe('ClusterDetailPage', { timeout: 20_000 }, () => {
       within(panel).getByText('0 of 2 workers ready (2 pending): no node has a free NVIDIA A100.'),
     ).toBeVisible();
     expect(
-      within(panel).getByText('No node has a free NVIDIA A100 (4 in use by team-b/big).'),
+      within(panel).getByText('no node has a free NVIDIA A100 (4 in use by team-b/big).'),
     ).toBeVisible();
     expect(within(panel).getByRole('img', { name: 'Scheduler' })).toBeInTheDocument();
     expect(within(panel).getByRole('img', { name: 'Quota' })).toBeInTheDocument();

@@ -36,12 +36,13 @@ const stateLooks: Record<GroupState, { label: string; color: string }> = {
   failing: { label: 'Failing', color: 'red' },
 };
 
-/** Makes a clause read as a sentence: capital first letter, final period. */
+/**
+ * Ends a cause clause with a period. The first letter stays as written: clauses often start
+ * with a name (`team-b's quota…`) that must not be capitalised.
+ */
 function asSentence(clause: string): string {
   const text = clause.trim();
-  if (!text) return text;
-  const capital = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+  return !text || /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function GroupExplanationView({ group }: { group: GroupExplanation }) {
