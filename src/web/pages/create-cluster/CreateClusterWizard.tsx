@@ -32,7 +32,6 @@ type Step = 0 | 1 | 2;
 interface Failure {
   action: 'preview' | 'create';
   message: string;
-  reason: string | undefined;
 }
 
 function pathCovered(path: string, edited: readonly string[]): boolean {
@@ -42,12 +41,12 @@ function pathCovered(path: string, edited: readonly string[]): boolean {
 }
 
 /**
- * The create-cluster wizard (`/clusters/new`, loaded on first visit by `CreateClusterPage`). Step 1 picks a template (cards saying whether it
- * fits now), step 2 shapes the cluster with inline validation that mirrors the server's, step 3
- * shows the server's dry-run YAML; "Create cluster" posts once per attempt with an
- * `Idempotency-Key`, so a double click or a retry never makes two clusters, then opens the new
- * cluster's page. Server field errors land on their inputs and against the YAML.
- * `?template=<name>` starts at step 2 with that template.
+ * The create-cluster wizard (`/clusters/new`, loaded on first visit by `CreateClusterPage`).
+ * Step 1 picks a template (cards saying whether it fits now), step 2 shapes the cluster with
+ * inline validation that mirrors the server's, step 3 shows the server's dry-run YAML.
+ * "Create cluster" posts once per attempt with an `Idempotency-Key`, so a double click or a
+ * retry never makes two clusters, then opens the new cluster's page. Server field errors land
+ * on their inputs and against the YAML. `?template=<name>` starts at step 2 with it.
  */
 export function CreateClusterWizard() {
   const client = useApiClient();
@@ -124,15 +123,18 @@ export function CreateClusterWizard() {
       const { inputs, manifest } = serverFieldErrors(error.fields);
       setServerErrors(inputs);
       setManifestErrors(manifest);
-      setFailure({ action, message: error.message, reason: error.reason });
+      setFailure({ action, message: error.message });
     } else {
       setServerErrors({});
       setManifestErrors([]);
-      setFailure({ action, message: (error as Error).message, reason: undefined });
+      setFailure({ action, message: (error as Error).message });
     }
   };
 
-  /** Runs a request once at a time after the inline checks pass; false when it did not run. */
+  /**
+   * Runs one request at a time, and only once the inline checks pass; otherwise shows every
+   * inline error on the shape step. A failure is shown as the server said it.
+   */
   const guarded = async (action: Failure['action'], run: () => Promise<void>): Promise<void> => {
     if (running.current || !draft || !template) return;
     if (Object.keys(clientErrors).length > 0) {
@@ -204,16 +206,7 @@ export function CreateClusterWizard() {
     next?.focus();
   };
 
-  const groups = draft?.workerGroups ?? [];
-  const workers = groups.reduce(
-    (sum, group) => sum + (typeof group.replicas === 'number' ? group.replicas : 0),
-    0,
-  );
-  const gpus = template ? workers * template.worker.gpu : 0;
-  const summary =
-    template && draft
-      ? `${draft.name || 'unnamed'} in ${draft.team || 'no team'}: ${template.name}, ${workers} worker${workers === 1 ? '' : 's'}${gpus > 0 ? `, ${gpus}× ${templateGpuName(template)}` : ', CPU only'}, exposed as ${draft.exposure}`
-      : '';
+  const summary = template && draft ? reviewSummary(template, draft) : '';
 
   return (
     <Stack gap="lg" style={accessibleColorScope}>
@@ -355,11 +348,31 @@ export function CreateClusterWizard() {
   );
 }
 
+/** One line saying what will be created, e.g. "demo in team-a: rtx4090-1, 2 workers, 2× …". */
+function reviewSummary(template: Template, draft: ClusterDraft): string {
+  const workers = draft.workerGroups.reduce(
+    (sum, group) => sum + (typeof group.replicas === 'number' ? group.replicas : 0),
+    0,
+  );
+  const gpus = workers * template.worker.gpu;
+  const what = [
+    template.name,
+    `${workers} worker${workers === 1 ? '' : 's'}`,
+    gpus > 0 ? `${gpus}× ${templateGpuName(template)}` : 'CPU only',
+    `exposed as ${draft.exposure}`,
+  ];
+  return `${draft.name || 'unnamed'} in ${draft.team || 'no team'}: ${what.join(', ')}`;
+}
+
 /** The chosen template and whether it fits now for the team picked in the form. */
 function FitLine({ fit, template, team }: { fit: FitState; template: Template; team: string }) {
+  const verdict =
+    fit.kind === 'known'
+      ? `${fit.availability.fits ? 'Fits now' : 'Does not fit now'} in ${team}`
+      : '';
   const text =
     fit.kind === 'known'
-      ? `${fit.availability.fits ? 'Fits now' : 'Does not fit now'} in ${team}: ${fitDetail(template, fit.availability)}`
+      ? `${verdict}: ${fitDetail(template, fit.availability)}`
       : fit.kind === 'unknown'
         ? fit.reason
         : 'Checking free GPUs and quota…';

@@ -52,7 +52,7 @@ export interface ClusterDraft {
   volumes: VolumeDraft[];
 }
 
-/** Limits of `CreateClusterRequest` (src/shared/api/clusterSchemas.ts), mirrored for inline checks. */
+/** Limits of `CreateClusterRequest` (src/shared/api/clusterSchemas.ts), for the inline checks. */
 export const draftLimits = {
   nameMaxLength: 53,
   groupNameMaxLength: 40,
@@ -79,7 +79,7 @@ export function rowKey(): string {
   return `row-${nextRowKey}`;
 }
 
-/** A worker group with the template's defaults: `defaultWorkers` replicas, bounds 0…maxWorkers. */
+/** A worker group with the template's defaults: `defaultWorkers` replicas, 0…maxWorkers. */
 export function workerGroupFromTemplate(template: Template, name: string): WorkerGroupDraft {
   return {
     key: rowKey(),

@@ -1,7 +1,7 @@
 /** One step of a field path: a mapping key or a sequence index. */
 type PathSegment = { key: string } | { index: number };
 
-/** `spec.workerGroupSpecs[0].replicas` → key, key, index, key. `[name]` with a non-number is a key. */
+/** `spec.workerGroupSpecs[0].replicas` → key, key, index, key; a non-numeric `[name]` is a key. */
 function pathSegments(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   for (const match of path.matchAll(/([^.[\]]+)|\[([^\]]*)\]/g)) {

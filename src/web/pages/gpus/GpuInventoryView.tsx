@@ -163,9 +163,10 @@ function Inventory({ inventory }: { inventory: GpuInventory }) {
 }
 
 /**
- * The GPU inventory page (`/gpus`, loaded on first visit by `GpusPage`): per node and product — used and free bars, who holds what (team,
- * cluster, pod), taints and schedulability — with the cluster's total as a ring chart and
- * totals per product. Refetched on `inventory` stream events (throttled), never polled.
+ * The GPU inventory page (`/gpus`, loaded on first visit by `GpusPage`): per node and product
+ * the used and free bars, who holds what (team, cluster, pod), taints and schedulability, with
+ * the cluster's total as a ring chart and totals per product. Refetched on `inventory` stream
+ * events (throttled), never polled.
  */
 export function GpuInventoryView() {
   const client = useApiClient();
