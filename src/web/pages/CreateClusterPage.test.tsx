@@ -169,7 +169,7 @@ describe('CreateClusterPage', { timeout: 20_000 }, () => {
     FakeEventSource.emit('inventory', { changedAt: new Date().toISOString() });
     await waitFor(() => expect(within(a100).getByText('Fits now')).toBeVisible());
     expect(
-      within(a100).getByText('4 NVIDIA A100 free · quota allows 3 more in team-b'),
+      within(a100).getByText('4 NVIDIA A100 free · quota allows 3 more GPUs in team-b'),
     ).toBeVisible();
   });
 

@@ -49,7 +49,10 @@ export function fitDetail(template: Template, availability: TemplateAvailability
   const name = templateGpuName(template);
   const parts = [`${availability.freeGpus} ${name} free`];
   if (availability.quotaHeadroom !== undefined) {
-    parts.push(`quota allows ${availability.quotaHeadroom} more in ${availability.team}`);
+    const headroom = availability.quotaHeadroom;
+    parts.push(
+      `quota allows ${headroom} more GPU${headroom === 1 ? '' : 's'} in ${availability.team}`,
+    );
   }
   return parts.join(' · ');
 }
