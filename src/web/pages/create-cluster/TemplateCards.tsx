@@ -154,10 +154,10 @@ export function TemplateCards({
               h="100%"
             >
               <Stack gap="xs" h="100%">
-                <Group justify="space-between" wrap="nowrap" align="flex-start">
+                <Group justify="space-between" align="flex-start" gap="xs">
                   <Group gap="xs" wrap="nowrap">
                     <Radio.Indicator aria-hidden />
-                    <Text fw={700} id={`${id}-name`}>
+                    <Text fw={700} id={`${id}-name`} style={{ whiteSpace: 'nowrap' }}>
                       {template.name}
                     </Text>
                   </Group>
