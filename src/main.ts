@@ -57,7 +57,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(
       `Embedded sandbox cluster at ${sandbox.url} (kubectl --kubeconfig ${kubeconfig})\n`,
     );
-    await startServer(config, { sandboxKubeconfig: kubeconfig, onClose: () => sandbox.stop() });
+    await startServer(config, {
+      sandboxKubeconfig: kubeconfig,
+      sandboxTeams: sandbox.world?.namespaces.map((namespace) => namespace.name) ?? [],
+      onClose: () => sandbox.stop(),
+    });
   });
 
   program

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 
-import { ensureAdminUser } from './auth/ensureAdminUser.ts';
+import { ensureAdminUser, firstAdminUsername } from './auth/ensureAdminUser.ts';
+import { TeamStore } from './auth/TeamStore.ts';
 import { buildServer } from './buildServer.ts';
 import { createMetricsRegistry } from './httpMetrics.ts';
 import { informerMetrics } from './informerMetrics.ts';
@@ -16,8 +18,25 @@ import { ClusterIndex } from './services/ClusterIndex.ts';
 import { ClusterService } from './services/ClusterService.ts';
 import { GpuService } from './services/GpuService.ts';
 import { sandboxTemplates, TemplateService } from './services/TemplateService.ts';
+import type { Database } from './store/database.ts';
 import { IdempotencyStore } from './store/IdempotencyStore.ts';
 import { openDatabase } from './store/openDatabase.ts';
+
+/**
+ * A fresh sandbox gets a team per world namespace (team-a, team-b), with the first admin in
+ * each, so a newcomer can pick a team in the wizard straight away.
+ */
+async function seedSandboxTeams(db: Kysely<Database>, teams: readonly string[]): Promise<void> {
+  const store = new TeamStore(db);
+  for (const name of teams) {
+    const created = await store.create({
+      name,
+      displayName: name,
+      description: 'Team of the sandbox world',
+    });
+    if (created) await store.setMembers(name, [firstAdminUsername]);
+  }
+}
 
 /** Milliseconds a graceful shutdown may take before the process exits anyway. Default 10 s. */
 const shutdownGraceMs = 10_000;
@@ -58,15 +77,21 @@ export function needsSandbox(config: ServerConfig): boolean {
  */
 export async function startServer(
   config: ServerConfig,
-  options: { sandboxKubeconfig?: string; onClose?: () => Promise<void> } = {},
+  options: {
+    sandboxKubeconfig?: string;
+    /** Team namespaces of the sandbox world; created as teams with the first admin in them. */
+    sandboxTeams?: readonly string[];
+    onClose?: () => Promise<void>;
+  } = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
   const sandbox = options.sandboxKubeconfig !== undefined && needsSandbox(config);
   const connection = connectKube(connectionSourceOf(config, options.sandboxKubeconfig));
   const db = await openDatabase({ file: join(config.dataDir, 'raydeck.sqlite') });
-  await ensureAdminUser(db, {
+  const admin = await ensureAdminUser(db, {
     env: process.env,
     print: (line) => process.stdout.write(`${line}\n`),
   });
+  if (sandbox && admin.created) await seedSandboxTeams(db, options.sandboxTeams ?? []);
 
   const registry = createMetricsRegistry();
   const metrics = informerMetrics(registry);

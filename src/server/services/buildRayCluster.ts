@@ -66,9 +66,9 @@ export function buildRayCluster(
         [RaydeckLabel.templateVersion]: String(template.version),
       },
       annotations: {
-        'raydeck.dev/idle-timeout-seconds': String(
-          request.autoscaling?.idleTimeoutSeconds ?? template.defaultIdleTimeoutSeconds,
-        ),
+        // The portal's idle policy (suspend the whole cluster); the autoscaler's idle timeout,
+        // which removes idle workers, is separate (spec.autoscalerOptions).
+        'raydeck.dev/idle-timeout-seconds': String(template.defaultIdleTimeoutSeconds),
         ...(template.defaultTtlSeconds !== undefined
           ? { 'raydeck.dev/ttl-seconds': String(template.defaultTtlSeconds) }
           : {}),
