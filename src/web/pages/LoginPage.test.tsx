@@ -32,6 +32,13 @@ describe('LoginPage', () => {
     });
   });
 
+  it('labels exactly one control Username and one Password, even by substring', async () => {
+    renderLogin('/login', 'right-password');
+    expect(await screen.findAllByLabelText(/username/i)).toHaveLength(1);
+    expect(screen.getAllByLabelText(/password/i)).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Show typed characters' })).toBeInTheDocument();
+  });
+
   it('goes to the clusters list without next, and never to another site', async () => {
     const { user } = renderLogin('/login?next=%2F%2Fevil.example', 'right-password');
     await user.type(await screen.findByLabelText('Username'), 'ana');

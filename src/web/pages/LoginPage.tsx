@@ -63,10 +63,10 @@ export function LoginPage() {
 
   return (
     <Box mih="100vh" bg="var(--mantine-color-default-hover)">
-      <Group justify="flex-end" p="md">
+      <Group component="header" justify="flex-end" p="md">
         <ColorSchemeToggle />
       </Group>
-      <Center px="md" pb={80}>
+      <Center component="main" px="md" pb={80}>
         <Stack w="100%" maw={400} gap="lg">
           <Stack align="center" gap={4}>
             <IconLayoutGrid size={40} color="var(--mantine-color-indigo-6)" aria-hidden />
@@ -103,6 +103,8 @@ export function LoginPage() {
                 />
                 <PasswordInput
                   label="Password"
+                  // Its own name must not contain "password": getByLabel('Password') would match it too.
+                  visibilityToggleButtonProps={{ 'aria-label': 'Show typed characters' }}
                   autoComplete="current-password"
                   value={password}
                   onChange={(event) => setPassword(event.currentTarget.value)}

@@ -130,6 +130,8 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
           />
           <PasswordInput
             label="Password"
+            // Its own name must not contain "password": getByLabel('Password') would match it too.
+            visibilityToggleButtonProps={{ 'aria-label': 'Show typed characters' }}
             description="At least 8 characters; tell it to them over a private channel"
             autoComplete="new-password"
             value={password}
@@ -204,6 +206,8 @@ function ResetPasswordDialog({
         <Stack gap="md">
           <PasswordInput
             label="New password"
+            // Its own name must not contain "password": getByLabel('Password') would match it too.
+            visibilityToggleButtonProps={{ 'aria-label': 'Show typed characters' }}
             description="At least 8 characters. Their browser sessions end; their API tokens keep working."
             autoComplete="new-password"
             value={password}
