@@ -137,6 +137,18 @@ describe('AppFrame', () => {
     expect(select).toHaveValue('team-c');
   });
 
+  it('points an admin of a portal without teams at where teams are made', async () => {
+    renderAt('/jobs', {
+      user: testUser({ teams: [] }),
+      handlers: { 'GET /api/v1/admin/teams': () => ({ items: [] }) },
+    });
+    expect(await screen.findByRole('link', { name: 'Create a team' })).toHaveAttribute(
+      'href',
+      '/admin?tab=teams',
+    );
+    expect(screen.getByRole('combobox', { name: 'Team' })).toBeDisabled();
+  });
+
   it('opens API tokens from the account menu', async () => {
     const { user, router } = renderAt('/jobs', {
       handlers: { 'GET /api/v1/tokens': () => ({ items: [] }) },

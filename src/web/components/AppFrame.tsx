@@ -121,7 +121,7 @@ export function AppFrame() {
             )}
             <TeamSwitcher />
             {version.data && (
-              <Badge variant="default" data-testid="server-version" visibleFrom="md">
+              <Badge variant="default" tt="none" data-testid="server-version" visibleFrom="md">
                 v{version.data.version}
               </Badge>
             )}

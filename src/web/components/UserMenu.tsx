@@ -1,4 +1,4 @@
-import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Menu, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconInfoCircle, IconKey, IconLogout } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 
@@ -45,20 +45,20 @@ export function UserMenu() {
     <Menu position="bottom-end" width={240} shadow="md" hideDetached={false}>
       <Menu.Target>
         <UnstyledButton aria-label="Account" title={`Signed in as ${user.username}`}>
-          <Group gap={8} wrap="nowrap">
-            <Avatar size={30} radius="xl" color="indigo" aria-hidden>
+          {/* Avatar only: visible words would have to be part of the accessible name "Account". */}
+          <Group gap={4} wrap="nowrap">
+            <Avatar size={32} radius="xl" color="indigo" aria-hidden>
               {initialsOf(user.displayName || user.username)}
             </Avatar>
-            <Text size="sm" fw={500} visibleFrom="md" maw={140} truncate>
-              {user.displayName || user.username}
-            </Text>
             <IconChevronDown size={14} aria-hidden />
           </Group>
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>
-          Signed in as <b>{user.username}</b> ({user.role})
+          Signed in as <b>{user.displayName || user.username}</b>
+          <br />
+          {user.username} · {user.role}
         </Menu.Label>
         <Menu.Item component={Link} to="/tokens" leftSection={<IconKey size={16} aria-hidden />}>
           API tokens

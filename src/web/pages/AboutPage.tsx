@@ -152,7 +152,7 @@ export function AboutPage() {
           <Group gap="sm">
             <Title order={2}>About Raydeck</Title>
             {info?.connection.sandbox && (
-              <Badge color="grape" size="lg" leftSection={<IconFlask size={14} aria-hidden />}>
+              <Badge color="grape.8" size="lg" leftSection={<IconFlask size={14} aria-hidden />}>
                 Sandbox cluster
               </Badge>
             )}

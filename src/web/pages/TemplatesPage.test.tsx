@@ -105,6 +105,7 @@ describe('TemplatesPage', () => {
       within(dialog).getByRole('textbox', { name: 'Default workers' }),
     ).toHaveAccessibleDescription(/must not exceed maxWorkers \(2\)/);
     expect(screen.getByText('Template not created')).toBeVisible();
+    await waitFor(() => expect(memory).toHaveFocus());
 
     await user.clear(memory);
     await user.type(memory, '16Gi');

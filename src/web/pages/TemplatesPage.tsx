@@ -116,7 +116,7 @@ function TemplateCard({
               {template.name}
             </Title>
             <Tooltip label="Bumped on every change; clusters record the version they used.">
-              <Badge variant="default" size="sm">
+              <Badge variant="default" size="sm" tt="none">
                 v{template.version}
               </Badge>
             </Tooltip>

@@ -305,7 +305,7 @@ export function TeamsPanel() {
                         {team.displayName}
                       </Text>
                       <Group gap={6}>
-                        <Code fz="xs">{team.name}</Code>
+                        {team.displayName !== team.name && <Code fz="xs">{team.name}</Code>}
                         {team.description && (
                           <Text size="xs" c="dimmed" lineClamp={1}>
                             {team.description}

@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 
 import type { Template, TemplateInput } from '../../../shared/api/templateSchemas.ts';
 import { useApiClient } from '../../hooks/useApiClient.ts';
@@ -127,6 +127,7 @@ export function TemplateForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [unplaced, setUnplaced] = useState<string | undefined>(undefined);
   const editing = template !== undefined;
+  const formRef = useRef<HTMLFormElement>(null);
 
   const save = useMutation({
     mutationFn: (input: TemplateInput) =>
@@ -143,6 +144,10 @@ export function TemplateForm({
       const placed = fieldErrorsOf(error, fieldKeys);
       setErrors(placed);
       setUnplaced(Object.keys(placed).length === 0 ? error.message : undefined);
+      // Take the keyboard (and the scrolled modal) to the first field the server complained of.
+      requestAnimationFrame(() =>
+        formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
+      );
       notify.failure(editing ? 'Template not updated' : 'Template not created', error);
     },
   });
@@ -171,6 +176,7 @@ export function TemplateForm({
   const ttl = Number(draft.ttlSeconds);
   return (
     <form
+      ref={formRef}
       onSubmit={submit}
       noValidate
       aria-label={editing ? `Edit ${template.name}` : 'New template'}
