@@ -122,6 +122,47 @@ describe('TemplatesPage', () => {
     });
   });
 
+  it('edits a template as a new version, keeping its name and tolerations', async () => {
+    const tolerations = [
+      {
+        key: 'nvidia.com/gpu',
+        operator: 'Equal' as const,
+        value: 'present',
+        effect: 'NoSchedule' as const,
+      },
+    ];
+    const { user, calls } = renderWithPortal(<TemplatesPage />, {
+      path: '/templates',
+      handlers: {
+        'GET /api/v1/templates': () => ({ items: [{ ...a100, tolerations }] }),
+        'PUT /api/v1/templates/a100-1': (call) => ({
+          ...(call.body as Template),
+          namespace: 'raydeck',
+          version: 4,
+          retired: false,
+          origin: 'raydeck',
+        }),
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Edit a100-1' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit template a100-1' });
+    expect(within(dialog).getByRole('textbox', { name: 'Name' })).toBeDisabled();
+    const maxWorkers = within(dialog).getByRole('textbox', { name: 'Max workers' });
+    expect(maxWorkers).toHaveValue('4');
+    await user.clear(maxWorkers);
+    await user.type(maxWorkers, '8');
+    await user.click(within(dialog).getByRole('button', { name: 'Save new version' }));
+    expect(await screen.findByText('Template a100-1 updated')).toBeVisible();
+    expect(screen.getByText('Now at version 4.')).toBeVisible();
+    expect(calls.find((call) => call.method === 'PUT')?.body).toMatchObject({
+      name: 'a100-1',
+      maxWorkers: 8,
+      tolerations,
+      worker: { gpu: 1, gpuProduct: 'NVIDIA-A100-SXM4-80GB' },
+      allowedRayVersions: ['2.52.0', '2.49.1'],
+    });
+  });
+
   it('lets an admin retire a template and delete one after confirming', async () => {
     const { user, calls } = renderWithPortal(<TemplatesPage />, {
       path: '/templates',
