@@ -74,8 +74,9 @@ export function SessionProvider({ children, client }: { children: ReactNode; cli
   const logout = useCallback(async () => {
     await apiClient.logout();
     csrf.current = undefined;
-    queryClient.clear();
+    // Signed out first, then drop everything else the old user loaded.
     queryClient.setQueryData(['session'], null);
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
   }, [apiClient, queryClient]);
 
   const user = me.isError ? null : me.data;
