@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
 import { createClusterInWizard, templateCard } from './createClusterInWizard.ts';
-import { ensureTeams } from './ensureTeams.ts';
 import { launchBrowser, openPage, saveScreenshot } from './launchBrowser.ts';
 import { type PortalProcess, startPortalProcess } from './portalProcess.ts';
 import { readClusterPhases, recordClusterPhases } from './recordClusterPhases.ts';
@@ -37,7 +36,6 @@ beforeAll(async () => {
   page = await openPage(browser);
   await recordClusterPhases(page);
   api = await signedInClient(portal.url);
-  await ensureTeams(api);
 });
 
 afterAll(async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
 import { createClusterInWizard, templateCard } from './createClusterInWizard.ts';
-import { ensureTeams } from './ensureTeams.ts';
 import { chooseOption, labelledField } from './labelledField.ts';
 import { launchBrowser, openPage, saveScreenshot } from './launchBrowser.ts';
 import { type PortalProcess, startPortalProcess } from './portalProcess.ts';
@@ -25,7 +24,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await openPage(browser);
   api = await signedInClient(portal.url);
-  await ensureTeams(api);
   await signIn(page, portal.url);
 });
 

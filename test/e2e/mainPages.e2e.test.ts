@@ -2,7 +2,6 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { templateCard } from './createClusterInWizard.ts';
-import { ensureTeams } from './ensureTeams.ts';
 import { findAxeViolations, formatAxeFindings } from './findAxeViolations.ts';
 import { launchBrowser, openPage, saveScreenshot } from './launchBrowser.ts';
 import { pollUntil } from './pollUntil.ts';
@@ -25,7 +24,6 @@ beforeAll(async () => {
   // One Ready cluster and one that waits for A100s, so the list, the detail page and its
   // "Why pending" panel all have something to show.
   const api = await signedInClient(portal.url);
-  await ensureTeams(api);
   await api.createCluster({
     name: 'a100-holder',
     team: 'team-a',
