@@ -1,6 +1,6 @@
 import { Avatar, Group, Menu, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconInfoCircle, IconKey, IconLogout } from '@tabler/icons-react';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 
 import { notify } from '../pages/admin/notify.ts';
 import { useSession } from '../session/SessionProvider.tsx';
@@ -15,27 +15,20 @@ function initialsOf(name: string): string {
 }
 
 /**
- * How sign-out leaves the app: a full page load of /login, so nothing of the previous user's
- * session stays in memory (query cache, component state, the live stream). An object so tests
- * can replace `assign`, which jsdom does not implement.
- */
-export const signOutNavigation = {
-  assign: (path: string): void => window.location.assign(path),
-};
-
-/**
  * The header's account menu (button "Account"): who is signed in with which role, the API tokens
- * and About pages, and "Sign out", which ends the session on the server and reloads at /login.
+ * and About pages, and "Sign out", which ends the session on the server and goes to /login (the
+ * session provider drops every query of the old user; the live stream closes with the frame).
  * A failed sign-out keeps the user where they are and says why.
  */
 export function UserMenu() {
   const { user, logout } = useSession();
+  const navigate = useNavigate();
   if (!user) return null;
 
   const signOut = async () => {
     try {
       await logout();
-      signOutNavigation.assign('/login');
+      await navigate('/login', { replace: true });
     } catch (error) {
       notify.failure('Could not sign out', error);
     }

@@ -71,16 +71,16 @@ function InformerTable({ informers }: { informers: AboutInfo['informers'] }) {
               <Table.Td>
                 {informer.synced ? (
                   <Badge
-                    color="teal"
-                    variant="light"
+                    color="teal.9"
+                    variant="outline"
                     leftSection={<IconCircleCheck size={12} aria-hidden />}
                   >
                     Synced
                   </Badge>
                 ) : (
                   <Badge
-                    color="red"
-                    variant="light"
+                    color="red.9"
+                    variant="outline"
                     leftSection={<IconCircleX size={12} aria-hidden />}
                   >
                     Not synced
@@ -225,7 +225,7 @@ export function AboutPage() {
                   <Group gap={6} justify="flex-end">
                     {info.connection.source}
                     {info.connection.sandbox && (
-                      <Badge color="grape" variant="light" size="sm">
+                      <Badge color="grape.9" variant="outline" size="sm">
                         Sandbox
                       </Badge>
                     )}

@@ -1,17 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  createContext,
-  type ReactNode,
-  useCallback,
-  useContext,
-  useMemo,
-  useRef,
-  useState,
-} from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 
 import type { CurrentUser, LoginRequest } from '../../shared/api/authSchemas.ts';
-import { ApiError } from '../../shared/client/ApiError.ts';
 import { type ApiClient, createApiClient } from '../../shared/client/apiClient.ts';
+import { ApiError } from '../../shared/client/ApiError.ts';
 import { ApiClientContext } from '../hooks/useApiClient.ts';
 
 /** The signed-in user, their current team, and how to sign in and out. */
@@ -37,12 +29,29 @@ export function useSession(): Session {
 const teamStorageKey = 'raydeck.team';
 
 /**
+ * The API client of a browser session and the CSRF token it sends on mutations; the token lives
+ * in this closure, outside React state, because only requests read it.
+ */
+function createSessionClient(client: ApiClient | undefined): {
+  client: ApiClient;
+  setCsrfToken: (token: string | undefined) => void;
+} {
+  let csrfToken: string | undefined;
+  return {
+    client: client ?? createApiClient({ csrfToken: () => csrfToken }),
+    setCsrfToken: (token) => {
+      csrfToken = token;
+    },
+  };
+}
+
+/**
  * Owns the browser session: loads `/api/v1/auth/me`, keeps the CSRF token every mutation sends,
  * remembers the chosen team, and provides the API client that uses them.
  */
 export function SessionProvider({ children, client }: { children: ReactNode; client?: ApiClient }) {
-  const csrf = useRef<string | undefined>(undefined);
-  const [apiClient] = useState(() => client ?? createApiClient({ csrfToken: () => csrf.current }));
+  const [sessionClient] = useState(() => createSessionClient(client));
+  const apiClient = sessionClient.client;
   const queryClient = useQueryClient();
   const [chosenTeam, setChosenTeam] = useState<string | undefined>(
     () => localStorage.getItem(teamStorageKey) ?? undefined,
@@ -53,7 +62,7 @@ export function SessionProvider({ children, client }: { children: ReactNode; cli
     queryFn: async () => {
       try {
         const info = await apiClient.me();
-        csrf.current = info.csrfToken ?? undefined;
+        sessionClient.setCsrfToken(info.csrfToken ?? undefined);
         return info.user;
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
@@ -66,18 +75,18 @@ export function SessionProvider({ children, client }: { children: ReactNode; cli
   const login = useCallback(
     async (credentials: LoginRequest) => {
       const info = await apiClient.login(credentials);
-      csrf.current = info.csrfToken ?? undefined;
+      sessionClient.setCsrfToken(info.csrfToken ?? undefined);
       queryClient.setQueryData(['session'], info.user);
     },
-    [apiClient, queryClient],
+    [apiClient, sessionClient, queryClient],
   );
   const logout = useCallback(async () => {
     await apiClient.logout();
-    csrf.current = undefined;
+    sessionClient.setCsrfToken(undefined);
     // Signed out first, then drop everything else the old user loaded.
     queryClient.setQueryData(['session'], null);
     queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
-  }, [apiClient, queryClient]);
+  }, [apiClient, sessionClient, queryClient]);
 
   const user = me.isError ? null : me.data;
   const teams = user?.teams ?? [];

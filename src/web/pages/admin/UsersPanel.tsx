@@ -344,7 +344,7 @@ function UserRow({
             </Text>
           ) : (
             user.teams.map((team) => (
-              <Badge key={team} variant="light" size="sm" tt="none">
+              <Badge key={team} variant="outline" color="indigo.9" size="sm" tt="none">
                 {team}
               </Badge>
             ))
@@ -357,7 +357,7 @@ function UserRow({
             password
           </Badge>
         ) : (
-          <Badge variant="light" color="cyan" size="sm">
+          <Badge variant="outline" color="cyan.9" size="sm">
             SSO
           </Badge>
         )}
@@ -368,7 +368,7 @@ function UserRow({
             disabled
           </Badge>
         ) : (
-          <Badge color="teal" variant="light" size="sm">
+          <Badge color="teal.9" variant="outline" size="sm">
             active
           </Badge>
         )}
