@@ -5,7 +5,12 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 
-import { type InformerObserver, type ListResponse, ResourceInformer } from './ResourceInformer.ts';
+import {
+  type InformerObserver,
+  type ListPageQuery,
+  type ListResponse,
+  ResourceInformer,
+} from './ResourceInformer.ts';
 import { slimPod, slimRayCluster } from './slimObjects.ts';
 
 /** Any object in the cache: apiVersion, kind and metadata, the rest by kind. */
@@ -31,7 +36,10 @@ interface KindSpec {
   namespaced: boolean;
   /** Collection path without the namespace part, e.g. `/apis/ray.io/v1/rayclusters`. */
   path: (namespace?: string) => string;
-  list: (namespace: string | undefined, page: PageQuery) => Promise<ListResponse<KubernetesObject>>;
+  list: (
+    namespace: string | undefined,
+    page: ListPageQuery,
+  ) => Promise<ListResponse<KubernetesObject>>;
   labelSelector?: string;
   transform?: (object: KubernetesObject) => KubernetesObject;
 }
@@ -79,38 +87,6 @@ export function slimNonRayPod(object: KubernetesObject): KubernetesObject {
   } as KubernetesObject;
 }
 
-/** Objects per page of an initial list, as client-go's pager uses (500). */
-const listPageSize = 500;
-
-type PageQuery = { limit: number; _continue?: string };
-
-/**
- * Lists a collection page by page, shrinking each page with `transform` before asking for the
- * next, so the portal never holds a whole fleet's full objects at once (memory stays flat while
- * 40,000 pods are listed). The list's resourceVersion is the first page's, as Kubernetes keeps
- * every page of a paginated list at that version.
- */
-async function listAllPages(
-  listPage: (
-    page: PageQuery,
-  ) => Promise<ListResponse<KubernetesObject> & { metadata?: { continue?: string } }>,
-  transform: ((object: KubernetesObject) => KubernetesObject) | undefined,
-): Promise<ListResponse<KubernetesObject>> {
-  const items: KubernetesObject[] = [];
-  let resourceVersion: string | undefined;
-  let continueToken: string | undefined;
-  do {
-    const page = await listPage({
-      limit: listPageSize,
-      ...(continueToken ? { _continue: continueToken } : {}),
-    });
-    resourceVersion ??= page.metadata?.resourceVersion;
-    for (const item of page.items) items.push(transform ? transform(item) : item);
-    continueToken = page.metadata?.continue || undefined;
-  } while (continueToken);
-  return { items, metadata: { ...(resourceVersion ? { resourceVersion } : {}) } };
-}
-
 /**
  * Raydeck's watch-fed view of the cluster: one supervised informer per kind (and per namespace
  * when a namespace list is configured). Lists are served from here, never by a LIST per page
@@ -124,7 +100,7 @@ export class KubeCache {
   constructor(options: KubeCacheOptions) {
     const core = options.kubeConfig.makeApiClient(CoreV1Api);
     const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
-    const rayList = (plural: string) => (namespace: string | undefined, page: PageQuery) =>
+    const rayList = (plural: string) => (namespace: string | undefined, page: ListPageQuery) =>
       (namespace
         ? custom.listNamespacedCustomObject({
             group: 'ray.io',
@@ -224,7 +200,7 @@ export class KubeCache {
               : `${spec.kind.toLowerCase()}s`,
             kubeConfig: options.kubeConfig,
             watchPath: spec.path(namespace),
-            list: () => listAllPages((page) => spec.list(namespace, page), spec.transform),
+            list: (page) => spec.list(namespace, page),
             ...(spec.labelSelector ? { labelSelector: spec.labelSelector } : {}),
             ...(spec.transform ? { transform: spec.transform } : {}),
             ...(options.observer ? { observer: options.observer } : {}),

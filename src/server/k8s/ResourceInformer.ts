@@ -3,8 +3,17 @@ import { type KubeConfig, type KubernetesObject, Watch } from '@kubernetes/clien
 /** A page of a list call, as client-node returns it. */
 export interface ListResponse<T> {
   items: T[];
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; continue?: string };
 }
+
+/** The paging parameters of a list call, in client-node's object-param names. */
+export interface ListPageQuery {
+  limit: number;
+  _continue?: string;
+}
+
+/** Objects per page of a list, as client-go's pager uses (500). */
+const listPageSize = 500;
 
 /** Timing hooks, injectable so tests need not sleep. */
 export interface InformerTiming {
@@ -29,8 +38,8 @@ export interface ResourceInformerOptions<T> {
   kubeConfig: KubeConfig;
   /** Collection path to watch, e.g. `/apis/ray.io/v1/rayclusters`. */
   watchPath: string;
-  /** Lists the collection (same selectors as the watch). */
-  list: () => Promise<ListResponse<T>>;
+  /** Lists one page of the collection (same selectors as the watch). */
+  list: (page: ListPageQuery) => Promise<ListResponse<T>>;
   labelSelector?: string;
   fieldSelector?: string;
   /**
@@ -209,32 +218,42 @@ export class ResourceInformer<T extends KubernetesObject> {
     }
   }
 
+  /**
+   * Lists the collection page by page, shrinking each page with `transform` before asking for the
+   * next, so the portal never holds a whole fleet's full objects at once. The list's
+   * resourceVersion is the first page's: Kubernetes serves every page of a list at that version.
+   */
   private async relist(): Promise<void> {
     const started = this.timing.now();
-    const response = await this.options.list();
     const seen = new Set<string>();
-    for (const received of response.items) {
-      const item = this.options.transform ? this.options.transform(received) : received;
-      const key = keyOf(item);
-      seen.add(key);
-      const previous = this.cache.get(key);
-      if (previous?.metadata?.resourceVersion === item.metadata?.resourceVersion) continue;
-      this.cache.set(key, item);
-      for (const listener of this.listeners.upsert) listener(item, previous);
-    }
+    let resourceVersion: string | undefined;
+    let continueToken: string | undefined;
+    do {
+      const page = await this.options.list({
+        limit: listPageSize,
+        ...(continueToken ? { _continue: continueToken } : {}),
+      });
+      resourceVersion ??= page.metadata?.resourceVersion;
+      continueToken = page.metadata?.continue || undefined;
+      for (const received of page.items) {
+        const item = this.options.transform ? this.options.transform(received) : received;
+        const key = keyOf(item);
+        seen.add(key);
+        const previous = this.cache.get(key);
+        if (previous?.metadata?.resourceVersion === item.metadata?.resourceVersion) continue;
+        this.cache.set(key, item);
+        for (const listener of this.listeners.upsert) listener(item, previous);
+      }
+    } while (continueToken);
     for (const [key, object] of this.cache) {
       if (seen.has(key)) continue;
       this.cache.delete(key);
       for (const listener of this.listeners.delete) listener(object);
     }
-    this.resourceVersion = response.metadata?.resourceVersion ?? '';
+    this.resourceVersion = resourceVersion ?? '';
     this.lastActivity = this.timing.now();
     this.recovered();
-    this.options.observer?.onRelist?.(
-      this.name,
-      response.items.length,
-      this.timing.now() - started,
-    );
+    this.options.observer?.onRelist?.(this.name, seen.size, this.timing.now() - started);
     if (!this.hasSynced) {
       this.hasSynced = true;
       for (const listener of this.listeners.synced) listener();
