@@ -10,7 +10,7 @@ import {
   CreateClusterRequest,
   ScaleRequest,
 } from '../../shared/api/clusterSchemas.ts';
-import { auditFromRequest } from '../audit/auditFromRequest.ts';
+import { auditedMutation } from '../audit/auditedMutation.ts';
 import type { AuthenticatedUser } from '../auth/authorize.ts';
 import { sendApiError } from '../sendApiError.ts';
 import type { ClusterService } from '../services/ClusterService.ts';
@@ -40,42 +40,25 @@ export const clusterRoutes: FastifyPluginAsync<{
   clusters: ClusterService;
   idempotency: IdempotencyStore;
 }> = async (app, { clusters, idempotency }) => {
-  /** Runs a mutation and records it in the audit log, success or not. */
-  async function audited<T>(
+  /** Audits a mutation of the RayCluster `namespace/name`. */
+  const audited = <T>(
     request: FastifyRequest,
     action: string,
     target: { namespace: string; name: string },
     run: () => Promise<T>,
     details?: Record<string, unknown>,
-  ): Promise<T> {
-    try {
-      const result = await run();
-      await app.auditLog.record({
-        ...auditFromRequest(request),
+  ): Promise<T> =>
+    auditedMutation(
+      request,
+      {
         action,
         targetKind: 'raycluster',
         targetNamespace: target.namespace,
         targetName: target.name,
-        result: 'success',
-        statusCode: 200,
         ...(details ? { details } : {}),
-      });
-      return result;
-    } catch (error) {
-      const status = error instanceof ServiceError ? error.statusCode : 500;
-      await app.auditLog.record({
-        ...auditFromRequest(request),
-        action,
-        targetKind: 'raycluster',
-        targetNamespace: target.namespace,
-        targetName: target.name,
-        result: status === 403 ? 'denied' : 'failure',
-        statusCode: status,
-        details: { ...details, error: (error as Error).message },
-      });
-      throw error;
-    }
-  }
+      },
+      run,
+    );
 
   app.get(
     '/api/v1/clusters',

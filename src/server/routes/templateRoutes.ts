@@ -3,11 +3,11 @@ import { Type } from 'typebox';
 
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
 import { Template, TemplateAvailability, TemplateInput } from '../../shared/api/templateSchemas.ts';
-import { auditFromRequest } from '../audit/auditFromRequest.ts';
+import { auditedMutation } from '../audit/auditedMutation.ts';
 import { authorize } from '../auth/authorize.ts';
 import { requireRole } from '../auth/authPlugin.ts';
 import type { GpuService } from '../services/GpuService.ts';
-import { forbidden, notFound, ServiceError } from '../services/serviceErrors.ts';
+import { forbidden, notFound } from '../services/serviceErrors.ts';
 import type { TemplateService } from '../services/TemplateService.ts';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -21,39 +21,18 @@ export const templateRoutes: FastifyPluginAsync<{
   templates: TemplateService;
   gpus: GpuService;
 }> = async (app, { templates, gpus }) => {
-  async function audited<T>(
+  /** Audits a mutation of the template `name`. */
+  const audited = <T>(
     request: FastifyRequest,
     action: string,
     name: string,
     run: () => Promise<T>,
-  ): Promise<T> {
-    try {
-      const result = await run();
-      await app.auditLog.record({
-        ...auditFromRequest(request),
-        action,
-        targetKind: 'template',
-        targetNamespace: templates.namespace,
-        targetName: name,
-        result: 'success',
-        statusCode: 200,
-      });
-      return result;
-    } catch (error) {
-      const status = error instanceof ServiceError ? error.statusCode : 500;
-      await app.auditLog.record({
-        ...auditFromRequest(request),
-        action,
-        targetKind: 'template',
-        targetNamespace: templates.namespace,
-        targetName: name,
-        result: 'failure',
-        statusCode: status,
-        details: { error: (error as Error).message },
-      });
-      throw error;
-    }
-  }
+  ) =>
+    auditedMutation(
+      request,
+      { action, targetKind: 'template', targetNamespace: templates.namespace, targetName: name },
+      run,
+    );
 
   app.get(
     '/api/v1/templates',
