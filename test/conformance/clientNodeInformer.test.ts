@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { eventually } from '../support/eventually.ts';
 import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
 
 let sandbox: TestSandbox;
@@ -27,14 +28,6 @@ beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: 'informed' } } });
 });
 afterAll(() => sandbox.close());
-
-async function eventually(check: () => boolean, what: string | (() => string)): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`never happened: ${typeof what === 'string' ? what : what()}`);
-}
 
 function names(
   informer: Informer<KubernetesObject> & { list: () => readonly KubernetesObject[] },

@@ -6,6 +6,7 @@ import {
   type SandboxApiServer,
 } from '../../src/sandbox/apiserver/createSandboxApiServer.ts';
 import { KubeCache } from '../../src/server/k8s/KubeCache.ts';
+import { eventually } from '../support/eventually.ts';
 
 // The sandbox is this test's stand-in cluster, reached over HTTP like any other.
 let sandbox: SandboxApiServer | undefined;
@@ -26,14 +27,6 @@ function kubeConfigFor(url: string): KubeConfig {
     currentContext: 'sandbox',
   });
   return config;
-}
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`never happened: ${what}`);
 }
 
 const rayCluster = (name: string) => ({

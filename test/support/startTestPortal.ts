@@ -16,7 +16,10 @@ import { sandboxTemplates, TemplateService } from '../../src/server/services/Tem
 import { IdempotencyStore } from '../../src/server/store/IdempotencyStore.ts';
 import { openDatabase } from '../../src/server/store/openDatabase.ts';
 import { type ApiClient, createApiClient } from '../../src/shared/client/apiClient.ts';
+import { eventually } from './eventually.ts';
 import { startTestSandbox, type TestSandbox } from './startTestSandbox.ts';
+
+export { eventually };
 
 /** Password of the `admin` user of a test portal. */
 export const testAdminPassword = 'admin-password-for-tests';
@@ -57,20 +60,6 @@ function sessionClient(url: string): { client: ApiClient; setCsrf: (token: strin
       csrf = token;
     },
   };
-}
-
-/** Waits until `check` holds (for cache propagation), failing with `what`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`never happened: ${what}`);
 }
 
 /**

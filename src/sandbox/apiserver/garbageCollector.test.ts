@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { eventually } from '../../../test/support/eventually.ts';
 import { startTestSandbox, type TestSandbox } from '../../../test/support/startTestSandbox.ts';
 
 let sandbox: TestSandbox;
@@ -41,14 +42,6 @@ async function exists(path: string): Promise<boolean> {
   return (await sandbox.request('GET', path)).status === 200;
 }
 
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition never held');
-}
-
 describe('deletion and garbage collection', () => {
   it('deletes dependents in the background when the owner goes', async () => {
     await createOwnerWithDependents('bg');
@@ -56,13 +49,17 @@ describe('deletion and garbage collection', () => {
     expect(response.status).toBe(200);
     await eventually(
       async () => !(await exists(`${secrets}/bg-dep-1`)) && !(await exists(`${secrets}/bg-dep-2`)),
+      'background dependents deleted',
     );
   });
 
   it('keeps orphaned dependents and strips their owner reference', async () => {
     await createOwnerWithDependents('orphan');
     await sandbox.request('DELETE', `${configMaps}/orphan-owner?propagationPolicy=Orphan`);
-    await eventually(async () => !(await exists(`${configMaps}/orphan-owner`)));
+    await eventually(
+      async () => !(await exists(`${configMaps}/orphan-owner`)),
+      'orphaned owner gone',
+    );
     const dependent = (await sandbox.request('GET', `${secrets}/orphan-dep-1`)).body as {
       metadata: { ownerReferences?: unknown[] };
     };
@@ -79,7 +76,10 @@ describe('deletion and garbage collection', () => {
     };
     expect(marked.metadata.deletionTimestamp).toBeDefined();
     expect(marked.metadata.finalizers).toContain('foregroundDeletion');
-    await eventually(async () => !(await exists(`${configMaps}/fg-owner`)));
+    await eventually(
+      async () => !(await exists(`${configMaps}/fg-owner`)),
+      'foreground owner gone',
+    );
     expect(await exists(`${secrets}/fg-dep-1`)).toBe(false);
   });
 
@@ -125,7 +125,7 @@ describe('deletion and garbage collection', () => {
         status?: { phase?: string };
       };
       return namespace.status?.phase === 'Terminating';
-    });
+    }, 'namespace terminating');
     const refused = await sandbox.request('POST', '/api/v1/namespaces/doomed/configmaps', {
       metadata: { name: 'late' },
     });
@@ -141,6 +141,6 @@ describe('deletion and garbage collection', () => {
         'content-type': 'application/merge-patch+json',
       },
     );
-    await eventually(async () => !(await exists('/api/v1/namespaces/doomed')));
+    await eventually(async () => !(await exists('/api/v1/namespaces/doomed')), 'namespace removed');
   });
 });
