@@ -1,4 +1,5 @@
 import type { ObjectApi } from './objectApi.ts';
+import { objectKey } from './objectStore.ts';
 import type { CustomResourceDefinition } from './resourceRegistry.ts';
 import type { ResourceType } from './resourceType.ts';
 import { StatusError } from './statusError.ts';
@@ -22,10 +23,7 @@ export function startCustomResourceDefinitionLifecycle(api: ObjectApi): void {
       api.registry.removeCustomResourceDefinition(name);
       for (const record of api.store.list(storageKey)) {
         const meta = record.object.metadata ?? {};
-        api.store.remove(
-          storageKey,
-          meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? ''),
-        );
+        api.store.remove(storageKey, objectKey(meta.namespace, meta.name ?? ''));
       }
       return;
     }

@@ -110,9 +110,7 @@ export class GarbageCollector {
     if (!located) return undefined;
     const record = this.api.store.get(located.storageKey, located.key);
     if (!record) return undefined;
-    const type = this.api.registry
-      .all()
-      .find((candidate) => candidate.storageKey === located.storageKey && !candidate.converter);
+    const type = this.api.registry.storageType(located.storageKey);
     return type && { type, object: record.object };
   }
 

@@ -39,6 +39,7 @@ export interface CustomResourceDefinition extends KubeObject {
 export class ResourceRegistry {
   private readonly types = new Map<string, ResourceType>();
   private readonly crdTypes = new Map<string, string[]>();
+  private byStorageKey: Map<string, ResourceType> | undefined;
 
   constructor() {
     for (const type of builtinResourceTypes) this.add(type);
@@ -55,6 +56,21 @@ export class ResourceRegistry {
       if (groupVersionOf(type) === apiVersion && type.kind === kind) return type;
     }
     return undefined;
+  }
+
+  /**
+   * The type that reads a storage bucket in its stored form (no version conversion), e.g. the
+   * core Event type for the shared events bucket. Cached; CRD changes clear the cache.
+   */
+  storageType(storageKey: string): ResourceType | undefined {
+    if (!this.byStorageKey) {
+      this.byStorageKey = new Map();
+      for (const type of this.types.values()) {
+        if (!type.converter && !this.byStorageKey.has(type.storageKey))
+          this.byStorageKey.set(type.storageKey, type);
+      }
+    }
+    return this.byStorageKey.get(storageKey);
   }
 
   /** Every served type, in registration order. */
@@ -127,15 +143,18 @@ export class ResourceRegistry {
       keys.push(key);
     }
     this.crdTypes.set(crd.metadata?.name ?? '', keys);
+    this.byStorageKey = undefined;
   }
 
   /** Stops serving a CRD's kinds (its objects are deleted by the caller). */
   removeCustomResourceDefinition(crdName: string): void {
+    this.byStorageKey = undefined;
     for (const key of this.crdTypes.get(crdName) ?? []) this.types.delete(key);
     this.crdTypes.delete(crdName);
   }
 
   private add(type: ResourceType): void {
+    this.byStorageKey = undefined;
     this.types.set(`${type.group}/${type.version}/${type.plural}`, type);
   }
 }

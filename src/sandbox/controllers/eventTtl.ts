@@ -1,3 +1,4 @@
+import { objectKey } from '../apiserver/objectStore.ts';
 import type { KubeObject } from '../apiserver/resourceType.ts';
 import type { RunningController, WorldContext } from '../world/worldContext.ts';
 
@@ -33,7 +34,7 @@ export function startEventTtl(context: WorldContext): RunningController {
     for (const record of context.api.store.list('events')) {
       if (lastSeen(record.object) < expiry) {
         const meta = record.object.metadata ?? {};
-        context.api.store.remove('events', `${meta.namespace ?? ''}/${meta.name ?? ''}`);
+        context.api.store.remove('events', objectKey(meta.namespace, meta.name ?? ''));
       }
     }
     cancel = context.clock.setTimer(sweepEverySeconds * 1000, sweep);
