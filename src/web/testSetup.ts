@@ -1,7 +1,15 @@
 import '@testing-library/jest-dom/vitest';
 
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
+
+/**
+ * The instant every web test runs at: `Date` is faked (timers stay real, so Testing Library's
+ * waits still work) and frozen here, so no test reads the real date. Fixtures date themselves
+ * against it (e.g. a cluster created three days before).
+ */
+const testNow = Date.parse('2026-11-28T12:00:00Z');
+vi.useFakeTimers({ toFake: ['Date'], now: testNow });
 
 // jsdom lacks matchMedia and ResizeObserver, which Mantine reads for color scheme and layout.
 Object.defineProperty(window, 'matchMedia', {
