@@ -46,7 +46,10 @@ export interface AuthPluginOptions {
    * {@link defaultPublicPaths}.
    */
   publicPaths?: readonly string[];
-  /** Failed-login brake. Defaults to 10 failures per username and address per 15 minutes. */
+  /**
+   * Failed-login brake. Defaults to 10 failures per username and address, and 50 per address
+   * across usernames, per 15 minutes.
+   */
   loginThrottle?: LoginThrottleOptions;
 }
 

@@ -106,6 +106,51 @@ describe('POST /api/v1/auth/login', () => {
     expect((await attempt(testPassword, '10.0.0.10')).statusCode).toBe(200);
   });
 
+  it('counts attempts before the password check: 59 wrong and 1 right in parallel are braked', async () => {
+    const { app, addUser } = await start({ loginThrottle: { maxFailures: 10, now: () => 0 } });
+    await addUser('alice', 'member');
+    const passwords = [...Array.from({ length: 59 }, () => 'wrong-password'), testPassword];
+    const responses = await Promise.all(
+      passwords.map((password) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress: '10.0.0.9',
+          payload: { username: 'alice', password },
+        }),
+      ),
+    );
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status !== 429)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(50);
+  });
+
+  it('brakes one address guessing across many usernames, in the standard error shape', async () => {
+    const { app } = await start({
+      loginThrottle: { maxFailures: 100, maxFailuresPerAddress: 5, windowMs: 60_000, now: () => 0 },
+    });
+    const attempt = (username: string, remoteAddress = '10.0.0.9') =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress,
+        payload: { username, password: 'guess-password' },
+      });
+    for (let i = 0; i < 5; i += 1) expect((await attempt(`user${i}`)).statusCode).toBe(401);
+    const braked = await attempt('user9');
+    expect(braked.statusCode).toBe(429);
+    expect(braked.json()).toEqual({
+      error: {
+        status: 429,
+        reason: 'TooManyLoginAttempts',
+        message: expect.stringMatching(/^Too many failed sign-ins; try again in \d+ s\.$/),
+        requestId: expect.any(String),
+      },
+    });
+    expect(braked.headers['retry-after']).toBe('60');
+    expect((await attempt('user9', '10.0.0.10')).statusCode).toBe(401);
+  });
+
   it('audits successes, failures and braked attempts without the password', async () => {
     const { app, addUser, db, login } = await start({ loginThrottle: { maxFailures: 1 } });
     await addUser('alice', 'member');

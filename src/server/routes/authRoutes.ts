@@ -45,20 +45,20 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetKind: 'session',
         targetName: username,
       };
-      const throttleKey = `${username.toLowerCase()}\n${request.ip}`;
-      const waitSeconds = loginThrottle.retryAfterSeconds(throttleKey);
-      if (waitSeconds > 0) {
+      // Counted before any await, so parallel guesses cannot all pass before one is counted.
+      const attempt = loginThrottle.begin(username, request.ip);
+      if (!attempt.allowed) {
         await auditLog.record({
           ...audit,
           result: 'denied',
           statusCode: 429,
           details: { reason: 'tooManyFailures' },
         });
-        reply.header('retry-after', String(waitSeconds));
+        reply.header('retry-after', String(attempt.retryAfterSeconds));
         return sendApiError(reply, {
           status: 429,
           reason: 'TooManyLoginAttempts',
-          message: `Too many failed sign-ins; try again in ${waitSeconds} s.`,
+          message: `Too many failed sign-ins; try again in ${attempt.retryAfterSeconds} s.`,
         });
       }
 
@@ -68,7 +68,6 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         row?.password_hash ?? (await hashForUnknownUser()),
       );
       if (!row || row.password_hash === null || row.disabled || !matches) {
-        loginThrottle.fail(throttleKey);
         const reason = !row
           ? 'unknownUser'
           : row.password_hash === null
@@ -89,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       }
 
-      loginThrottle.succeed(throttleKey);
+      attempt.succeed();
       // A fresh session on every sign-in, so a planted cookie never becomes authenticated.
       if (request.authSession) await sessions.delete(request.authSession.id);
       const session = await sessions.create(row.id);
