@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
 
+import { ExposureSchema } from './clusterSchemas.ts';
+
 const quantityPattern = '^([0-9]+(\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$';
 
 /** A governed compute template: what users pick from when they create a cluster. */
@@ -48,6 +50,12 @@ export const TemplateInput = Type.Object(
     }),
     /** Image repositories users may pick (the tag follows the Ray version); empty: `rayproject/ray` only. */
     allowedImages: Type.Array(Type.String({ minLength: 1 })),
+    /**
+     * How users may expose a cluster's head (dashboard, Ray client, unauthenticated Jobs API).
+     * `ClusterIP` (inside Kubernetes, reached through Raydeck's proxy) is always allowed; only an
+     * admin grants `NodePort`, `LoadBalancer` or `Ingress`. Absent: `['ClusterIP']`.
+     */
+    allowedExposure: Type.Optional(Type.Array(ExposureSchema, { uniqueItems: true, maxItems: 4 })),
     maxWorkers: Type.Integer({ minimum: 0, maximum: 1000 }),
     defaultWorkers: Type.Integer({ minimum: 0, maximum: 1000 }),
     /** Seconds an idle cluster may live before the idle policy suspends it. */
