@@ -37,17 +37,20 @@ interface Counter {
 /** Failure counters of one kind of key, with a fixed window per key and a size bound. */
 class FailureCounters {
   readonly #counters = new Map<string, Counter>();
+  readonly max: number;
+  readonly #windowMs: number;
+  readonly #maxKeys: number;
 
-  constructor(
-    readonly max: number,
-    private readonly windowMs: number,
-    private readonly maxKeys: number,
-  ) {}
+  constructor(max: number, windowMs: number, maxKeys: number) {
+    this.max = max;
+    this.#windowMs = windowMs;
+    this.#maxKeys = maxKeys;
+  }
 
   /** The live counter of `key`, dropping it when its window is over. */
   get(key: string, now: number): Counter | undefined {
     const counter = this.#counters.get(key);
-    if (counter && counter.since + this.windowMs <= now) {
+    if (counter && counter.since + this.#windowMs <= now) {
       this.#counters.delete(key);
       return undefined;
     }
@@ -57,7 +60,7 @@ class FailureCounters {
   /** Milliseconds until `key` may try again, or 0. */
   waitMs(key: string, now: number): number {
     const counter = this.get(key, now);
-    return counter && counter.count >= this.max ? counter.since + this.windowMs - now : 0;
+    return counter && counter.count >= this.max ? counter.since + this.#windowMs - now : 0;
   }
 
   add(key: string, now: number): void {
@@ -66,7 +69,7 @@ class FailureCounters {
       counter.count += 1;
       return;
     }
-    if (this.#counters.size >= this.maxKeys) {
+    if (this.#counters.size >= this.#maxKeys) {
       const oldest = this.#counters.keys().next();
       if (!oldest.done) this.#counters.delete(oldest.value);
     }
