@@ -86,6 +86,22 @@ export class ApiTokenStore {
   }
 
   /**
+   * The owner of a token by its id, or undefined when it was deleted or has expired. Does not
+   * record a use: re-checks of a long-lived connection are not uses.
+   */
+  async liveUserId(id: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('api_tokens')
+      .select(['user_id', 'expires_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return row.expires_at === null || row.expires_at > this.#now().toISOString()
+      ? row.user_id
+      : undefined;
+  }
+
+  /**
    * The token a bearer secret names, or null when unknown or expired. Records its use at most
    * once per touch interval.
    */

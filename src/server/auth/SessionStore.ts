@@ -116,6 +116,20 @@ export class SessionStore {
     return { session, touched: true };
   }
 
+  /**
+   * The user of a live session by its id (the token's hash), or undefined when it ended or
+   * expired. Unlike {@link resolve} it does not push the expiry: re-checks of a long-lived
+   * connection are not activity.
+   */
+  async liveUserId(id: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom('sessions')
+      .select(['user_id', 'expires_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && row.expires_at > this.#now().toISOString() ? row.user_id : undefined;
+  }
+
   /** Ends one session (logout). */
   async delete(id: string): Promise<void> {
     await this.#db.deleteFrom('sessions').where('id', '=', id).execute();

@@ -13,6 +13,7 @@ import type { AuthenticatedUser } from './authorize.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './LoginThrottle.ts';
 import { secretsEqual } from './randomSecret.ts';
 import { clearSessionCookie, sessionCookieName, setSessionCookie } from './sessionCookie.ts';
+import { SessionRevocations } from './SessionRevocations.ts';
 import { type ActiveSession, SessionStore } from './SessionStore.ts';
 import { TeamStore } from './TeamStore.ts';
 import { UserStore } from './UserStore.ts';
@@ -62,7 +63,19 @@ export interface AuthServices {
   tokens: ApiTokenStore;
   auditLog: AuditLog;
   loginThrottle: LoginThrottle;
+  /** Announce here whatever ends a session or token or changes a user's role or teams. */
+  revocations: SessionRevocations;
 }
+
+/**
+ * The credential a request was authenticated with, kept so that a long-lived connection can
+ * re-resolve its caller later (see `watchCaller`).
+ */
+export type AuthCredential =
+  | { via: 'session'; sessionId: string }
+  | { via: 'token'; tokenId: string }
+  /** `groups`: the proxy's group header values, matched against teams again on re-resolve. */
+  | { via: 'header'; groups: readonly string[] };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,6 +89,8 @@ declare module 'fastify' {
     user: AuthenticatedUser | null;
     /** The browser session behind the request (cookie), or null. */
     authSession: ActiveSession | null;
+    /** What `user` was resolved from, or null when unauthenticated. */
+    authCredential: AuthCredential | null;
   }
 }
 
@@ -114,6 +129,7 @@ export const authPlugin = Object.assign(
     if (!app.hasDecorator('auditLog')) app.decorate('auditLog', services.auditLog);
     app.decorateRequest('user', null);
     app.decorateRequest('authSession', null);
+    app.decorateRequest('authCredential', null);
 
     const headerMode = trustedHeaderMode(options.trustedHeaders);
     const publicPaths = new Set(options.publicPaths ?? defaultPublicPaths);
@@ -181,6 +197,7 @@ function createAuthServices(options: AuthPluginOptions): AuthServices {
     tokens: new ApiTokenStore(db),
     auditLog: options.auditLog ?? new AuditLog(db),
     loginThrottle: new LoginThrottle(options.loginThrottle),
+    revocations: new SessionRevocations(),
   };
 }
 
@@ -241,6 +258,7 @@ async function identify(
       };
     }
     request.user = user;
+    if (token) request.authCredential = { via: 'token', tokenId: token.id };
     return undefined;
   }
 
@@ -249,9 +267,11 @@ async function identify(
   if (cookieToken && !resolved) clearSessionCookie(reply);
 
   if (headerMode && proxyUser && fromTrustedProxy) {
-    const user = await proxyIdentity(request, services, headerMode, proxyUser);
-    if ('status' in user) return user;
+    const identity = await proxyIdentity(request, services, headerMode, proxyUser);
+    if ('status' in identity) return identity;
+    const { user, groups } = identity;
     request.user = user;
+    request.authCredential = { via: 'header', groups };
     // The session only carries the CSRF token here; it must belong to the same person.
     if (resolved && cookieToken && resolved.session.userId === user.id) {
       request.authSession = resolved.session;
@@ -264,23 +284,25 @@ async function identify(
     const user = await services.users.authenticated(resolved.session.userId, 'session');
     if (!user) {
       await services.sessions.delete(resolved.session.id);
+      services.revocations.emit({ kind: 'session', sessionId: resolved.session.id });
       clearSessionCookie(reply);
       return undefined;
     }
     if (resolved.touched) setSessionCookie(reply, cookieToken, services.sessions.ttlSeconds);
     request.user = user;
     request.authSession = resolved.session;
+    request.authCredential = { via: 'session', sessionId: resolved.session.id };
   }
   return undefined;
 }
 
-/** The user a trusted proxy names, provisioned as a member on first sight. */
+/** The user a trusted proxy names (with the groups it sent), provisioned as a member on first sight. */
 async function proxyIdentity(
   request: FastifyRequest,
   services: AuthServices,
   headerMode: HeaderMode,
   username: string,
-): Promise<AuthenticatedUser | ApiErrorInput> {
+): Promise<{ user: AuthenticatedUser; groups: string[] } | ApiErrorInput> {
   if (username.length > 128 || !usernamePattern.test(username)) {
     return {
       status: 401,
@@ -324,7 +346,9 @@ async function proxyIdentity(
   ].slice(0, 500);
   const groupTeams = await services.teams.existing(groups);
   const user = await services.users.authenticated(row.id, 'header', groupTeams);
-  return user ?? { status: 403, reason: 'UserDisabled', message: 'This account is disabled.' };
+  return user
+    ? { user, groups }
+    : { status: 403, reason: 'UserDisabled', message: 'This account is disabled.' };
 }
 
 function checkCsrf(request: FastifyRequest): ApiErrorInput | undefined {

@@ -24,7 +24,7 @@ import { sendApiError } from '../sendApiError.ts';
  * audited; answers never contain password hashes. Needs `authPlugin`.
  */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users, teams, sessions, auditLog } = app.authServices;
+  const { users, teams, sessions, auditLog, revocations } = app.authServices;
   app.addHook('preHandler', requireRole('admin'));
 
   app.get('/api/v1/admin/users', { schema: { response: { 200: AdminUserList } } }, async () => ({
@@ -121,6 +121,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // A new password or a disabled account ends every open browser session at once.
       if (body.password !== undefined || body.disabled === true) await sessions.deleteForUser(id);
+      // Open streams of this user re-check at once: role, disabled and password all count.
+      revocations.emit({ kind: 'user', userId: id });
       const after = await users.adminView(id);
       if (!after) throw new Error(`user ${id} vanished while being updated`);
       await auditLog.record({
@@ -172,6 +174,8 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           fields: [{ path: 'body.name', message: 'is taken' }],
         });
       }
+      // A proxy user whose group names the new team gains it: their streams re-check.
+      revocations.emit({ kind: 'teams' });
       await auditLog.record({ ...audit, result: 'success', statusCode: 201 });
       return reply.code(201).send(created);
     },
@@ -183,6 +187,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { name } = request.params;
       const deleted = await teams.delete(name);
+      if (deleted) revocations.emit({ kind: 'teams' });
       await auditLog.record({
         ...auditFromRequest(request),
         action: 'team.delete',
@@ -244,6 +249,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           fields,
         });
       }
+      revocations.emit({ kind: 'teams' });
       const previous = new Set(before?.members ?? []);
       const next = new Set(outcome.team.members);
       await auditLog.record({

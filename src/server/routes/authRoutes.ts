@@ -30,7 +30,7 @@ function hashForUnknownUser(): Promise<string> {
  * `authPlugin`. Failed logins answer one generic 401 and are braked per username and address.
  */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users, sessions, loginThrottle, auditLog } = app.authServices;
+  const { users, sessions, loginThrottle, auditLog, revocations } = app.authServices;
 
   app.post(
     '/api/v1/auth/login',
@@ -90,7 +90,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
       attempt.succeed();
       // A fresh session on every sign-in, so a planted cookie never becomes authenticated.
-      if (request.authSession) await sessions.delete(request.authSession.id);
+      if (request.authSession) {
+        await sessions.delete(request.authSession.id);
+        revocations.emit({ kind: 'session', sessionId: request.authSession.id });
+      }
       const session = await sessions.create(row.id);
       const user = await users.authenticated(row.id, 'session');
       if (!user) throw new Error(`user ${row.id} vanished while signing in`);
@@ -107,7 +110,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post('/api/v1/auth/logout', { preHandler: requireUser }, async (request, reply) => {
-    if (request.authSession) await sessions.delete(request.authSession.id);
+    if (request.authSession) {
+      await sessions.delete(request.authSession.id);
+      revocations.emit({ kind: 'session', sessionId: request.authSession.id });
+    }
     clearSessionCookie(reply);
     await auditLog.record({
       ...auditFromRequest(request),

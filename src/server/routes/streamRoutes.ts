@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 
 import type { StreamEventName, StreamEvents } from '../../shared/api/streamSchemas.ts';
+import { watchCaller } from '../auth/watchCaller.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { ClusterIndex } from '../services/ClusterIndex.ts';
 import { scopeOf } from '../services/ClusterService.ts';
@@ -10,13 +11,27 @@ const heartbeatMs = 15_000;
 /** Inventory and template notices are coalesced to one per this many ms. */
 const coalesceMs = 1_000;
 
+/** Options of {@link streamRoutes}. */
+export interface StreamRoutesOptions {
+  cache: Pick<KubeCache, 'subscribe'>;
+  index: Pick<ClusterIndex, 'subscribe'>;
+  /**
+   * Milliseconds between periodic re-checks of each stream's caller, on top of the immediate
+   * re-check on every revocation announced in this process. Defaults to one minute.
+   */
+  recheckIntervalMs?: number;
+}
+
 /**
  * `GET /api/v1/stream`: Server-Sent Events pushed from the watch-fed cache the moment a change
- * arrives, filtered by what the caller may see (their teams' clusters; admins see all).
+ * arrives, filtered by what the caller may see (their teams' clusters; admins see all). The
+ * stream ends as soon as its caller is revoked or changes scope (logout, token deleted, role or
+ * teams changed, account disabled; see `watchCaller`), so the browser reconnects with its new
+ * scope or finds itself signed out. Needs `authPlugin`.
  */
-export const streamRoutes: FastifyPluginAsync<{ cache: KubeCache; index: ClusterIndex }> = async (
+export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (
   app,
-  { cache, index },
+  { cache, index, recheckIntervalMs },
 ) => {
   app.get('/api/v1/stream', async (request, reply) => {
     const user = request.user;
@@ -54,12 +69,26 @@ export const streamRoutes: FastifyPluginAsync<{ cache: KubeCache; index: Cluster
       }, coalesceMs);
     });
     const heartbeat = setInterval(() => response.write(': keepalive\n\n'), heartbeatMs);
-    request.raw.on('close', () => {
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
       clearInterval(heartbeat);
       if (flushTimer) clearTimeout(flushTimer);
       unsubscribeIndex();
       unsubscribeCache();
-    });
+      stopWatching();
+    };
+    const stopWatching = watchCaller(
+      request,
+      () => {
+        close();
+        response.end();
+      },
+      { recheckIntervalMs },
+    );
+    request.raw.on('close', close);
+    response.on('close', close);
     return reply;
   });
 };

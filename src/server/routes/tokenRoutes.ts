@@ -20,7 +20,7 @@ export const maxTokensPerUser = 100;
  * create answer only. Needs `authPlugin`.
  */
 export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { tokens, auditLog } = app.authServices;
+  const { tokens, auditLog, revocations } = app.authServices;
   app.addHook('preHandler', requireUser);
 
   const currentUser = (user: AuthenticatedUser | null): AuthenticatedUser => {
@@ -73,6 +73,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const user = currentUser(request.user);
       const removed = await tokens.delete(user.id, request.params.id);
+      if (removed) revocations.emit({ kind: 'token', tokenId: removed.id });
       await auditLog.record({
         ...auditFromRequest(request),
         action: 'token.delete',

@@ -1,0 +1,241 @@
+import { type ClientRequest, request as httpRequest } from 'node:http';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { type AuthTestApp, authTestApp, type TestSession } from '../auth/authTestApp.ts';
+import { streamRoutes } from './streamRoutes.ts';
+
+/** Nothing changes in these tests' cluster: the streams only carry `hello`. */
+const quiet = { subscribe: () => () => undefined };
+
+let kit: AuthTestApp | undefined;
+const openRequests: ClientRequest[] = [];
+afterEach(async () => {
+  for (const request of openRequests.splice(0)) request.destroy();
+  await kit?.close();
+  kit = undefined;
+});
+
+/** An app with the stream route, listening on 127.0.0.1; periodic re-checks effectively off. */
+async function listening(): Promise<AuthTestApp & { url: string }> {
+  kit = await authTestApp({
+    routes: async (app) => {
+      await app.register(streamRoutes, {
+        cache: quiet,
+        index: quiet,
+        recheckIntervalMs: 3_600_000,
+      });
+    },
+  });
+  const url = await kit.app.listen({ host: '127.0.0.1', port: 0 });
+  return { ...kit, url };
+}
+
+interface OpenStream {
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
+  isEnded: () => boolean;
+}
+
+/** Opens `GET /api/v1/stream` with a raw HTTP request; resolves once `hello` has arrived. */
+function openStream(url: string, headers: Record<string, string>): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}/api/v1/stream`, { headers, agent: false }, (response) => {
+      if (response.statusCode !== 200) {
+        reject(new Error(`stream answered ${response.statusCode}`));
+        return;
+      }
+      let text = '';
+      let ended = false;
+      const endedPromise = new Promise<void>((onEnd) => {
+        response.on('end', () => {
+          ended = true;
+          onEnd();
+        });
+      });
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        const before = text;
+        text += chunk;
+        if (!before.includes('event: hello') && text.includes('event: hello')) {
+          resolve({ ended: endedPromise, isEnded: () => ended });
+        }
+      });
+    });
+    request.on('error', reject);
+    openRequests.push(request);
+    request.end();
+  });
+}
+
+/** Fails unless `stream` ends within one second (the promise the issue makes). */
+async function endsWithinOneSecond(stream: OpenStream): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the stream was still open after 1 s')), 1_000);
+  });
+  try {
+    await Promise.race([stream.ended, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function createToken(app: AuthTestApp['app'], session: TestSession) {
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/tokens',
+    headers: session.headers(),
+    payload: { name: 'cli' },
+  });
+  return created.json<{ id: string; token: string }>();
+}
+
+describe('GET /api/v1/stream: revocation', () => {
+  it('ends on logout of its session', async () => {
+    const { app, url, addUser, login } = await listening();
+    await addUser('alice', 'member', ['team-a']);
+    const alice = await login('alice');
+    const stream = await openStream(url, { cookie: alice.cookie });
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: alice.headers(),
+    });
+    expect(logout.statusCode).toBe(204);
+    await endsWithinOneSecond(stream);
+  });
+
+  it('ends when the API token it was opened with is deleted', async () => {
+    const { app, url, addUser, login } = await listening();
+    await addUser('alice', 'member', ['team-a']);
+    const alice = await login('alice');
+    const token = await createToken(app, alice);
+    const other = await createToken(app, alice);
+    const stream = await openStream(url, { authorization: `Bearer ${token.token}` });
+    const otherStream = await openStream(url, { authorization: `Bearer ${other.token}` });
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/tokens/${token.id}`,
+      headers: alice.headers(),
+    });
+    expect(deleted.statusCode).toBe(204);
+    await endsWithinOneSecond(stream);
+    expect(otherStream.isEnded()).toBe(false);
+  });
+
+  it("ends when the user's role changes", async () => {
+    const { app, url, addUser, login } = await listening();
+    await addUser('root', 'admin');
+    const admin = await login('root');
+    const id = await addUser('alice', 'member', ['team-a']);
+    const stream = await openStream(url, { cookie: (await login('alice')).cookie });
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${id}`,
+      headers: admin.headers(),
+      payload: { role: 'viewer' },
+    });
+    expect(response.statusCode).toBe(200);
+    await endsWithinOneSecond(stream);
+  });
+
+  it('ends when the user is removed from a team, or the team is deleted', async () => {
+    const { app, url, addUser, login } = await listening();
+    await addUser('root', 'admin');
+    const admin = await login('root');
+    await addUser('alice', 'member', ['team-a']);
+    await addUser('bob', 'member', ['team-b']);
+    const aliceStream = await openStream(url, { cookie: (await login('alice')).cookie });
+    const bobStream = await openStream(url, { cookie: (await login('bob')).cookie });
+
+    const members = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/teams/team-a/members',
+      headers: admin.headers(),
+      payload: { members: [] },
+    });
+    expect(members.statusCode).toBe(200);
+    await endsWithinOneSecond(aliceStream);
+    expect(bobStream.isEnded()).toBe(false);
+
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: '/api/v1/admin/teams/team-b',
+      headers: admin.headers(),
+    });
+    expect(deleted.statusCode).toBe(204);
+    await endsWithinOneSecond(bobStream);
+  });
+
+  it('ends when the account is disabled, and its next request is 401', async () => {
+    const { app, url, addUser, login } = await listening();
+    await addUser('root', 'admin');
+    const admin = await login('root');
+    const id = await addUser('alice', 'member', ['team-a']);
+    const alice = await login('alice');
+    const token = await createToken(app, alice);
+    const byCookie = await openStream(url, { cookie: alice.cookie });
+    const byToken = await openStream(url, { authorization: `Bearer ${token.token}` });
+    const response = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/admin/users/${id}`,
+      headers: admin.headers(),
+      payload: { disabled: true },
+    });
+    expect(response.statusCode).toBe(200);
+    await endsWithinOneSecond(byCookie);
+    await endsWithinOneSecond(byToken);
+    const next = await app.inject({
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${token.token}` },
+    });
+    expect(next.statusCode).toBe(401);
+  });
+
+  it('stays open through changes that do not change its scope', async () => {
+    const { app, url, addUser, login } = await listening();
+    await addUser('root', 'admin');
+    const admin = await login('root');
+    const aliceId = await addUser('alice', 'member', ['team-a']);
+    const bobId = await addUser('bob', 'member', ['team-b']);
+    const stream = await openStream(url, { cookie: (await login('alice')).cookie });
+    for (const [id, payload] of [
+      [aliceId, { displayName: 'Alice A.' }],
+      [bobId, { role: 'viewer' }],
+    ] as const) {
+      const response = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/admin/users/${id}`,
+        headers: admin.headers(),
+        payload,
+      });
+      expect(response.statusCode).toBe(200);
+    }
+    const team = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/teams',
+      headers: admin.headers(),
+      payload: { name: 'team-c' },
+    });
+    expect(team.statusCode).toBe(201);
+    // Give the re-checks those changes caused time to finish (they take milliseconds).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(stream.isEnded()).toBe(false);
+    expect(app.authServices.revocations.size).toBe(1);
+  });
+});
+
+describe('authPlugin: every request re-reads its user', () => {
+  it('answers 401 to the next request of a user disabled directly in the store', async () => {
+    const { app, addUser, login, db } = await listening();
+    const id = await addUser('alice', 'member', ['team-a']);
+    const alice = await login('alice');
+    const token = await createToken(app, alice);
+    await db.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
+    for (const headers of [{ cookie: alice.cookie }, { authorization: `Bearer ${token.token}` }]) {
+      const response = await app.inject({ url: '/api/v1/auth/me', headers });
+      expect(response.statusCode).toBe(401);
+    }
+  });
+});
