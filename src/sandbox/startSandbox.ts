@@ -4,7 +4,7 @@ import {
   createSandboxApiServer,
   type SandboxApiServer,
 } from './apiserver/createSandboxApiServer.ts';
-import { loadSnapshot, snapshotOnChange } from './apiserver/stateSnapshot.ts';
+import { StateJournal } from './apiserver/StateJournal.ts';
 import { podGracefulDeletion } from './controllers/core/kubelet.ts';
 import { writeSandboxKubeconfig } from './kubeconfigFile.ts';
 import { ScaledClock } from './world/simClock.ts';
@@ -17,8 +17,17 @@ export interface StartSandboxOptions {
   listen?: string;
   /** Where to write a kubeconfig for kubectl. */
   kubeconfigOut?: string;
-  /** Snapshot file: restored at start when it exists, saved after changes and on stop. */
+  /**
+   * Snapshot file: restored at start (with its write-ahead journal `<file>.journal`, which every
+   * change is appended to before it is acknowledged) and rewritten at start, when the journal
+   * passes 64 MiB, and on stop. Ray heads keep their job tables under `<file>.ray/`.
+   */
   state?: string;
+  /**
+   * `fdatasync` every journal append, so acknowledged writes survive a power loss too (not
+   * only a crash of the process). Default false; costs a disk flush per write.
+   */
+  fsync?: boolean;
   /** Bearer token every request must carry. */
   token?: string;
   /** Evaluate access reviews against stored RBAC objects. */
@@ -69,8 +78,10 @@ export function loadWorld(world: string | undefined): WorldConfig {
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
   const { host, port } = parseListenAddress(options.listen ?? '127.0.0.1:6443');
   const world = options.world === false ? undefined : loadWorld(options.world);
-  const store =
-    options.state && existsSync(options.state) ? loadSnapshot(options.state) : undefined;
+  const journal = options.state
+    ? StateJournal.open(options.state, options.fsync ? { fsync: true } : {})
+    : undefined;
+  const store = journal?.store;
   // API timestamps follow the world's clock, so they agree with what controllers compute.
   const clock = world ? new ScaledClock(options.speed ?? world.speed) : undefined;
   const apiServer = createSandboxApiServer({
@@ -81,8 +92,6 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(world ? { gracefulDeletion: podGracefulDeletion } : {}),
   });
   const running = world && clock ? startWorld({ apiServer, world, clock }) : undefined;
-  const snapshots = options.state ? snapshotOnChange(apiServer.store, options.state) : undefined;
-  snapshots?.flush();
   const url = await apiServer.listen(host, port);
   if (options.kubeconfigOut) writeSandboxKubeconfig(options.kubeconfigOut, url, options.token);
   return {
@@ -92,7 +101,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     stop: async () => {
       running?.stop();
       await apiServer.close();
-      snapshots?.flush();
+      journal?.close();
     },
   };
 }

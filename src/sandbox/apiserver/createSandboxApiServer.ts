@@ -30,7 +30,7 @@ export interface SandboxApiServerOptions extends ObjectStoreOptions, ObjectApiOp
   token?: string;
   /** Evaluate access reviews against stored RBAC objects (default: allow everything). */
   rbac?: boolean;
-  /** A store restored from a snapshot; a fresh one is seeded otherwise. */
+  /** A store restored from a snapshot; a fresh (or empty) one is seeded. */
   store?: ObjectStore;
   podLogs?: PodLogSource;
 }
@@ -55,7 +55,8 @@ export interface SandboxApiServer {
  * name rules), garbage collection, and the HTTP handler.
  */
 export function createSandboxApiServer(options: SandboxApiServerOptions = {}): SandboxApiServer {
-  const restored = options.store !== undefined;
+  // An empty store (a state journal opened for the first time) is seeded like a new one.
+  const restored = options.store !== undefined && options.store.resourceVersion > 0;
   const store = options.store ?? new ObjectStore(options);
   const registry = new ResourceRegistry();
   const api = new ObjectApi(store, registry, options);

@@ -25,6 +25,23 @@ export interface StoreEvent {
 /** Called synchronously for every change of one storage bucket. */
 export type StoreListener = (event: StoreEvent) => void;
 
+/**
+ * One change about to be committed, as a write-ahead journal records it: the new state of `key`
+ * (`object`, already stamped with `resourceVersion`) or its removal (`object` undefined).
+ */
+export interface StoreCommit {
+  readonly storageKey: string;
+  readonly key: string;
+  readonly resourceVersion: number;
+  readonly object: KubeObject | undefined;
+}
+
+/**
+ * Called for every change before it is applied or announced; throwing aborts the change (the
+ * store is left as it was), so a journal that cannot write makes the request fail.
+ */
+export type CommitHook = (commit: StoreCommit) => void;
+
 /** Options for {@link ObjectStore}. */
 export interface ObjectStoreOptions {
   /**
@@ -53,6 +70,7 @@ export class ObjectStore {
   private readonly eventWindow: number;
   private readonly listeners = new Map<string, Set<StoreListener>>();
   private readonly globalListeners = new Set<StoreListener>();
+  private commitHook: CommitHook | undefined;
 
   constructor(options: ObjectStoreOptions = {}) {
     this.eventWindow = options.eventWindow ?? 20_000;
@@ -105,6 +123,11 @@ export class ObjectStore {
     return [...this.buckets.keys()];
   }
 
+  /** Installs the one write-ahead hook (the state journal); `undefined` removes it. */
+  setCommitHook(hook: CommitHook | undefined): void {
+    this.commitHook = hook;
+  }
+
   /**
    * Stores `object` as the new state of `key`, stamping the next resourceVersion into its
    * metadata, and emits ADDED or MODIFIED.
@@ -115,6 +138,7 @@ export class ObjectStore {
       ...object,
       metadata: { ...object.metadata, resourceVersion: String(resourceVersion) },
     };
+    this.beforeCommit(storageKey, key, resourceVersion, stamped);
     const record: StoredRecord = { object: stamped, resourceVersion, serialized: new Map() };
     let bucket = this.buckets.get(storageKey);
     if (!bucket) {
@@ -136,10 +160,11 @@ export class ObjectStore {
     const bucket = this.buckets.get(storageKey);
     const previous = bucket?.get(key);
     if (!bucket || !previous) return undefined;
+    const resourceVersion = ++this.revision;
+    this.beforeCommit(storageKey, key, resourceVersion, undefined);
     bucket.delete(key);
     const keys = this.sortedKeys.get(storageKey);
     keys?.splice(lowerBound(keys, key), 1);
-    const resourceVersion = ++this.revision;
     const record: StoredRecord = {
       object: {
         ...previous.object,
@@ -209,6 +234,22 @@ export class ObjectStore {
     }
     this.sortedKeys.clear();
     this.revision = Math.max(this.revision, revision);
+  }
+
+  /** Runs the commit hook; when it throws, the claimed resourceVersion is given back. */
+  private beforeCommit(
+    storageKey: string,
+    key: string,
+    resourceVersion: number,
+    object: KubeObject | undefined,
+  ): void {
+    if (!this.commitHook) return;
+    try {
+      this.commitHook({ storageKey, key, resourceVersion, object });
+    } catch (error) {
+      this.revision = resourceVersion - 1;
+      throw error;
+    }
   }
 
   private emit(event: StoreEvent): void {
