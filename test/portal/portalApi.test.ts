@@ -109,6 +109,7 @@ describe('portal API against a real sandbox over HTTP', () => {
     expect(bad.reason).toBe('ValidationFailed');
     expect(bad.fields.map((field) => field.path).sort()).toEqual(
       [
+        'body.exposure',
         'body.ingressHost',
         'body.rayVersion',
         'body.workerGroups',
@@ -158,7 +159,11 @@ describe('portal API against a real sandbox over HTTP', () => {
       alice.scaleCluster('team-a', 'ops', { group: 'gpu', replicas: 5 }),
     );
     expect(outOfRange.fields).toEqual([
-      { path: 'body.replicas', message: 'must not exceed maxReplicas (3)' },
+      { path: 'body.replicas', message: 'at most maxReplicas (3)' },
+      {
+        path: 'cluster.workerGroups',
+        message: '5 workers in all; at most 4 workers (template a100-1)',
+      },
     ]);
     const noGroup = await failure(
       alice.scaleCluster('team-a', 'ops', { group: 'cpu', replicas: 1 }),

@@ -9,13 +9,19 @@ import type {
   CreateClusterRequest,
   ScaleRequest,
 } from '../../shared/api/clusterSchemas.ts';
-import type { Template } from '../../shared/api/templateSchemas.ts';
+import {
+  type ClusterPolicyRequest,
+  unboundedReplicas,
+  validateClusterRequest,
+  validateReplicaBounds,
+} from '../../shared/api/validateClusterRequest.ts';
 import type {
   KubeEventResource,
   NodeResource,
   PodResource,
   ResourceQuotaResource,
 } from '../../shared/k8s/kubeTypes.ts';
+import { clusterRequestOfRayCluster } from '../../shared/ray/clusterRequestOfRayCluster.ts';
 import { explainCluster } from '../../shared/ray/explainCluster.ts';
 import { gpuRequestOfPodSpec } from '../../shared/ray/gpuRequestOfPodSpec.ts';
 import { normalizeEvent } from '../../shared/ray/normalizeEvent.ts';
@@ -25,6 +31,7 @@ import type { CachedObject, KubeCache } from '../k8s/KubeCache.ts';
 import type { KubeClient } from '../k8s/KubeClient.ts';
 import { buildRayCluster } from './buildRayCluster.ts';
 import { type ClusterIndex, type NamespaceScope, summarizeCluster } from './ClusterIndex.ts';
+import { RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
 import {
   forbidden,
   kubeOperation,
@@ -33,9 +40,6 @@ import {
   validationFailed,
 } from './serviceErrors.ts';
 import type { TemplateService } from './TemplateService.ts';
-
-/** Ray's default image repository; templates may allow more. */
-const defaultImageRepository = 'rayproject/ray';
 
 /** The scope a user's lists are filtered by. */
 export function scopeOf(user: AuthenticatedUser): NamespaceScope {
@@ -158,7 +162,7 @@ export class ClusterService {
       );
     }
     const fields: FieldError[] = [];
-    const template = this.templates.find(request.template, request.team);
+    const template = this.templates.find(request.template);
     if (!template || template.retired) {
       fields.push({ path: 'body.template', message: template ? 'is retired' : 'does not exist' });
     }
@@ -170,7 +174,14 @@ export class ClusterService {
         [{ path: 'body.name', message: 'is already used in this team' }],
       );
     }
-    if (template) fields.push(...this.checkAgainstTemplate(request, template));
+    if (template) {
+      fields.push(
+        ...validateClusterRequest(request, template).map((field) => ({
+          ...field,
+          path: `body.${field.path}`,
+        })),
+      );
+    }
     for (const [index, volume] of (request.volumes ?? []).entries()) {
       if (!(await this.client.hasPersistentVolumeClaim(request.team, volume.claimName))) {
         fields.push({
@@ -230,15 +241,48 @@ export class ClusterService {
       ]);
     }
     const min = request.minReplicas ?? group.minReplicas ?? 0;
-    const max = request.maxReplicas ?? group.maxReplicas ?? 2147483647;
-    const fields: FieldError[] = [];
-    if (min > max)
-      fields.push({ path: 'body.minReplicas', message: `must not exceed maxReplicas (${max})` });
-    if (request.replicas < min)
-      fields.push({ path: 'body.replicas', message: `must be at least minReplicas (${min})` });
-    if (request.replicas > max)
-      fields.push({ path: 'body.replicas', message: `must not exceed maxReplicas (${max})` });
-    if (fields.length > 0) throw validationFailed(fields);
+    const max = request.maxReplicas ?? group.maxReplicas ?? unboundedReplicas;
+    const current = clusterRequestOfRayCluster(cluster);
+    const scaled: ClusterPolicyRequest = {
+      ...current,
+      workerGroups: (current.workerGroups ?? []).map((entry, at) =>
+        at === index
+          ? { ...entry, replicas: request.replicas, minReplicas: min, maxReplicas: max }
+          : entry,
+      ),
+    };
+    // A scale that raises nothing only brings a cluster closer to its template (e.g. one made
+    // before the template was tightened), so it needs no more than sane bounds.
+    const raises =
+      request.replicas > (group.replicas ?? 0) ||
+      min > (group.minReplicas ?? 0) ||
+      max > (group.maxReplicas ?? unboundedReplicas);
+    const fields = raises ? this.policyErrors(cluster, scaled) : [];
+    if (fields.length === 0) {
+      fields.push(
+        ...validateReplicaBounds(
+          { replicas: request.replicas, minReplicas: min, maxReplicas: max },
+          `workerGroups[${index}]`,
+        ),
+      );
+    }
+    const prefix = `workerGroups[${index}].`;
+    if (fields.length > 0) {
+      // The scaled group's bounds are the request's fields; anything else is the cluster's.
+      throw validationFailed(
+        fields.map((field) => {
+          const own = field.path.slice(prefix.length);
+          return {
+            ...field,
+            path:
+              field.path.startsWith(prefix) &&
+              ['replicas', 'minReplicas', 'maxReplicas'].includes(own)
+                ? `body.${own}`
+                : `cluster.${field.path}`,
+          };
+        }),
+      );
+    }
     const base = `/spec/workerGroupSpecs/${index}`;
     await kubeOperation(() =>
       this.client.jsonPatchRayObject('rayclusters', namespace, name, [
@@ -256,7 +300,16 @@ export class ClusterService {
     name: string,
     suspend: boolean,
   ): Promise<void> {
-    this.writable(user, namespace, name);
+    const cluster = this.writable(user, namespace, name);
+    if (!suspend) {
+      // Resuming brings every pod back: the cluster must fit its template as it is now.
+      const fields = this.policyErrors(cluster, clusterRequestOfRayCluster(cluster));
+      if (fields.length > 0) {
+        throw validationFailed(
+          fields.map((field) => ({ ...field, path: `cluster.${field.path}` })),
+        );
+      }
+    }
     await kubeOperation(() =>
       this.client.mergePatchRayObject('rayclusters', namespace, name, { spec: { suspend } }),
     );
@@ -267,61 +320,23 @@ export class ClusterService {
     await kubeOperation(() => this.client.deleteRayObject('rayclusters', namespace, name));
   }
 
-  private checkAgainstTemplate(request: CreateClusterRequest, template: Template): FieldError[] {
-    const fields: FieldError[] = [];
-    if (request.rayVersion && !template.allowedRayVersions.includes(request.rayVersion)) {
-      fields.push({
-        path: 'body.rayVersion',
-        message: `must be one of ${template.allowedRayVersions.join(', ')} for template ${template.name}`,
-      });
+  /**
+   * What keeps `shape` of `cluster` from fitting the current version of the cluster's template
+   * (the only version stored: an update replaces the ConfigMap). A tightened template therefore
+   * binds running clusters at their next scale-up or resume, not only new ones; a retired one
+   * still governs its clusters; a deleted one allows no growth. Clusters Raydeck did not create
+   * (no template label) have no template: their creator had Kubernetes access, which no template
+   * limits.
+   */
+  private policyErrors(cluster: RayClusterResource, shape: ClusterPolicyRequest): FieldError[] {
+    const labels = cluster.metadata.labels ?? {};
+    const templateName = labels[RaydeckLabel.template];
+    if (labels[RaydeckLabel.managedBy] !== raydeckManager || templateName === undefined) return [];
+    const template = this.templates.find(templateName);
+    if (!template) {
+      return [{ path: 'template', message: `template "${templateName}" no longer exists` }];
     }
-    if (request.image) {
-      const repository = request.image.split(':')[0] ?? '';
-      const allowed = [defaultImageRepository, ...template.allowedImages];
-      if (!allowed.includes(repository)) {
-        fields.push({
-          path: 'body.image',
-          message: `repository must be one of ${allowed.join(', ')}`,
-        });
-      }
-    }
-    const groups = request.workerGroups ?? [];
-    const names = new Set<string>();
-    let total = 0;
-    groups.forEach((group, index) => {
-      const path = `body.workerGroups[${index}]`;
-      if (names.has(group.name))
-        fields.push({ path: `${path}.name`, message: 'is used by another group' });
-      names.add(group.name);
-      const min = group.minReplicas ?? 0;
-      const max = group.maxReplicas ?? template.maxWorkers;
-      if (min > max)
-        fields.push({
-          path: `${path}.minReplicas`,
-          message: `must not exceed maxReplicas (${max})`,
-        });
-      if (group.replicas < min)
-        fields.push({ path: `${path}.replicas`, message: `must be at least minReplicas (${min})` });
-      if (group.replicas > max)
-        fields.push({ path: `${path}.replicas`, message: `must not exceed maxReplicas (${max})` });
-      if (max > template.maxWorkers) {
-        fields.push({
-          path: `${path}.maxReplicas`,
-          message: `must not exceed the template's maximum of ${template.maxWorkers} workers`,
-        });
-      }
-      total += group.replicas;
-    });
-    if (total > template.maxWorkers) {
-      fields.push({
-        path: 'body.workerGroups',
-        message: `asks for ${total} workers; template ${template.name} allows ${template.maxWorkers}`,
-      });
-    }
-    if (request.exposure === 'Ingress' && !request.ingressHost) {
-      fields.push({ path: 'body.ingressHost', message: 'is required when exposure is Ingress' });
-    }
-    return fields;
+    return validateClusterRequest(shape, template);
   }
 
   private readable(user: AuthenticatedUser, namespace: string, name: string): RayClusterResource {

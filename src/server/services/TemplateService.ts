@@ -1,3 +1,4 @@
+import { type Exposure, ExposureSchema } from '../../shared/api/clusterSchemas.ts';
 import type { Template, TemplateInput } from '../../shared/api/templateSchemas.ts';
 import type { CachedObject, KubeCache } from '../k8s/KubeCache.ts';
 import type { ConfigMapObject, KubeClient } from '../k8s/KubeClient.ts';
@@ -53,6 +54,7 @@ export function templateToConfigMap(
       ...(input.worker.gpuProduct ? { raydeck_gpu_product: input.worker.gpuProduct } : {}),
       raydeck_allowed_ray_versions: JSON.stringify(input.allowedRayVersions),
       raydeck_allowed_images: JSON.stringify(input.allowedImages),
+      raydeck_allowed_exposure: JSON.stringify(input.allowedExposure ?? ['ClusterIP']),
       raydeck_max_workers: String(input.maxWorkers),
       raydeck_default_workers: String(input.defaultWorkers),
       raydeck_default_idle_timeout_seconds: String(input.defaultIdleTimeoutSeconds),
@@ -72,6 +74,20 @@ function json<T>(text: string | undefined, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+const exposures = new Set<string>(ExposureSchema.anyOf.map((literal) => literal.const));
+
+/**
+ * `raydeck_allowed_exposure` as stored; absent (KubeRay APIServer templates, templates written
+ * before the field) or unreadable: ClusterIP only, since exposing the head is an admin's grant.
+ */
+function allowedExposureOf(text: string | undefined): Exposure[] {
+  const stored = json<unknown>(text, []);
+  const valid = Array.isArray(stored)
+    ? stored.filter((entry): entry is Exposure => typeof entry === 'string' && exposures.has(entry))
+    : [];
+  return ['ClusterIP', ...new Set(valid.filter((entry) => entry !== 'ClusterIP'))];
 }
 
 /** Reads a template ConfigMap, Raydeck's or one written by KubeRay APIServer. */
@@ -94,6 +110,7 @@ export function templateFromConfigMap(configMap: ConfigMapObject): Template {
     tolerations: json(data['tolerations'], []),
     allowedRayVersions: json(data['raydeck_allowed_ray_versions'], ['2.52.0']),
     allowedImages: json(data['raydeck_allowed_images'], []),
+    allowedExposure: allowedExposureOf(data['raydeck_allowed_exposure']),
     maxWorkers: Number(data['raydeck_max_workers'] ?? 4),
     defaultWorkers: Number(data['raydeck_default_workers'] ?? 1),
     defaultIdleTimeoutSeconds: Number(data['raydeck_default_idle_timeout_seconds'] ?? 3600),
@@ -165,20 +182,23 @@ export class TemplateService {
     this.namespace = options.namespace;
   }
 
-  /** Raydeck templates of the templates namespace, plus APIServer templates of visible namespaces. */
+  /**
+   * Templates of the templates namespace, Raydeck's and KubeRay APIServer's. A template ConfigMap
+   * anywhere else is ignored: team members can write ConfigMaps in their own namespace, and a
+   * template is policy only admins set.
+   */
   list(includeRetired = false): Template[] {
     return this.cache
       .list<CachedObject>('ConfigMap')
+      .filter((configMap) => configMap.metadata?.namespace === this.namespace)
       .map((configMap) => templateFromConfigMap(configMap as ConfigMapObject))
       .filter((template) => includeRetired || !template.retired)
       .sort((left, right) => left.name.localeCompare(right.name));
   }
 
-  /** The template to create from: Raydeck's namespace first, then the team's own. */
-  find(name: string, team?: string): Template | undefined {
-    const configMap =
-      this.cache.get<CachedObject>('ConfigMap', this.namespace, name) ??
-      (team ? this.cache.get<CachedObject>('ConfigMap', team, name) : undefined);
+  /** The template `name` of the templates namespace (never a team's: see {@link list}). */
+  find(name: string): Template | undefined {
+    const configMap = this.cache.get<CachedObject>('ConfigMap', this.namespace, name);
     return configMap && templateFromConfigMap(configMap as ConfigMapObject);
   }
 
