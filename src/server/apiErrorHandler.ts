@@ -25,7 +25,10 @@ export function apiErrorHandler(
   if (error.validation) {
     const fields: FieldError[] = error.validation.map((issue) => ({
       path: fieldPath(error.validationContext ?? 'request', issue),
-      message: issue.message ?? 'is invalid',
+      message:
+        issue.keyword === 'additionalProperties'
+          ? 'is not a known field'
+          : (issue.message ?? 'is invalid'),
     }));
     return sendApiError(reply, {
       status: 400,

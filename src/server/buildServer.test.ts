@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { buildServer } from './buildServer.ts';
 import type { ReadinessCheck } from './routes/healthRoutes.ts';
+import { securityHeaders } from './securityHeaders.ts';
 
 const webRoot = mkdtempSync(join(tmpdir(), 'raydeck-web-'));
 writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Raydeck test</title>');
@@ -131,5 +132,28 @@ describe('buildServer', () => {
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('postgres');
     expect(response.json().error.message).toBe('Internal server error');
+  });
+
+  it('sends security headers on pages and API answers, and HSTS only over HTTPS', async () => {
+    const server = await build();
+    for (const url of ['/', '/api/v1/version', '/api/v1/nothing-here']) {
+      const response = await server.inject(url);
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    }
+    const behindTls = Fastify({ trustProxy: true });
+    await behindTls.register(securityHeaders);
+    behindTls.get('/', async () => 'ok');
+    const overTls = await behindTls.inject({ url: '/', headers: { 'x-forwarded-proto': 'https' } });
+    expect(overTls.headers['strict-transport-security']).toBe(
+      'max-age=31536000; includeSubDomains',
+    );
+    await behindTls.close();
   });
 });

@@ -13,6 +13,7 @@ import type { KubeCache } from './k8s/KubeCache.ts';
 import type { KubeClient } from './k8s/KubeClient.ts';
 import type { KubeConnection } from './k8s/kubeConnection.ts';
 import { createServiceProxy } from './k8s/serviceProxyRequest.ts';
+import { portalFastifyOptions, useStrictValidation } from './portalFastifyOptions.ts';
 import { aboutRoutes } from './routes/aboutRoutes.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { auditRoutes } from './routes/auditRoutes.ts';
@@ -27,6 +28,7 @@ import { templateRoutes } from './routes/templateRoutes.ts';
 import { tokenRoutes } from './routes/tokenRoutes.ts';
 import { versionRoutes } from './routes/versionRoutes.ts';
 import { webAppRoutes } from './routes/webAppRoutes.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import type { ServerConfig } from './serverConfig.ts';
 import type { ClusterIndex } from './services/ClusterIndex.ts';
 import type { ClusterService } from './services/ClusterService.ts';
@@ -73,13 +75,13 @@ export interface BuildServerOptions {
  * `app.inject()` and the process entry point can `listen()` on it.
  */
 export async function buildServer(options: BuildServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger:
+  const app = Fastify(
+    portalFastifyOptions(
       options.logger === false ? false : { level: options.config.logLevel, redact: logRedaction },
-    // Request ids come from the caller when it sends one (reverse proxies, the CLI's retries).
-    requestIdHeader: 'x-request-id',
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: true } },
-  });
+    ),
+  );
+  useStrictValidation(app);
+  await app.register(securityHeaders);
   const registry = options.metricsRegistry ?? createMetricsRegistry();
   registerHttpMetrics(app, registry);
   app.setErrorHandler(apiErrorHandler);

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 
 import type { SessionInfo, UserRole } from '../../shared/api/authSchemas.ts';
 import { apiErrorHandler } from '../apiErrorHandler.ts';
+import { portalFastifyOptions, useStrictValidation } from '../portalFastifyOptions.ts';
 import { versionRoutes } from '../routes/versionRoutes.ts';
 import type { Database } from '../store/database.ts';
 import { openDatabase } from '../store/openDatabase.ts';
@@ -43,9 +44,9 @@ export interface AuthTestApp {
 }
 
 /**
- * Test support for the auth tests: a Fastify app configured like `buildServer` (request ids,
- * Ajv options, `apiErrorHandler`), with `authApi` and `/api/v1/version`, over `:memory:` or
- * the given database. Not used by the server itself.
+ * Test support for the auth tests: a Fastify app configured like `buildServer`
+ * (`portalFastifyOptions`, strict validation, `apiErrorHandler`), with `authApi` and
+ * `/api/v1/version`, over `:memory:` or the given database. Not used by the server itself.
  */
 export async function authTestApp(
   options: Partial<AuthApiOptions> & {
@@ -56,11 +57,8 @@ export async function authTestApp(
 ): Promise<AuthTestApp> {
   const { logger, routes, ...authOptions } = options;
   const db = authOptions.db ?? (await openDatabase({ file: ':memory:' }));
-  const app = Fastify({
-    logger: logger ?? false,
-    requestIdHeader: 'x-request-id',
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: true } },
-  });
+  const app = Fastify(portalFastifyOptions(logger ?? false));
+  useStrictValidation(app);
   app.setErrorHandler(apiErrorHandler);
   await app.register(authApi, { ...authOptions, db });
   await app.register(versionRoutes, { version: '0.0.0-test' });

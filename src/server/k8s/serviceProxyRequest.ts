@@ -1,5 +1,6 @@
 import { type IncomingMessage, type OutgoingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { pipeline } from 'node:stream';
 
 import type { KubeConfig } from '@kubernetes/client-node';
 
@@ -36,26 +37,44 @@ export async function requestThroughServiceProxy(
 ): Promise<IncomingMessage> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('no current Kubernetes cluster');
-  const base = new URL(cluster.server);
+  return serviceProxyTo(cluster.server, (options) => kubeConfig.applyToHTTPSOptions(options))(
+    proxy,
+  );
+}
+
+/**
+ * A {@link ServiceProxy} to the API server at `server` (e.g. `https://10.0.0.1:6443`), with
+ * `authenticate` adding credentials to each request's options (none by default: tests and
+ * loopback API servers).
+ */
+export function serviceProxyTo(
+  server: string,
+  authenticate: (options: RequestOptions) => Promise<void> = async () => undefined,
+): ServiceProxy {
+  const base = new URL(server);
   const prefix = base.pathname.replace(/\/$/, '');
-  const target = `${prefix}/api/v1/namespaces/${encodeURIComponent(proxy.namespace)}/services/${encodeURIComponent(proxy.service)}:${encodeURIComponent(proxy.port)}/proxy${proxy.path}`;
-  const options: RequestOptions = {
-    protocol: base.protocol,
-    hostname: base.hostname,
-    port: base.port,
-    path: target,
-    method: proxy.method,
-    headers: { ...proxy.headers },
-  };
-  await kubeConfig.applyToHTTPSOptions(options);
   const send = base.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const outgoing = send(options, resolve);
-    outgoing.on('error', reject);
-    outgoing.setTimeout(30_000, () =>
-      outgoing.destroy(new Error('the Ray dashboard did not answer within 30 s')),
-    );
-    if (proxy.body && !Buffer.isBuffer(proxy.body)) proxy.body.pipe(outgoing);
-    else outgoing.end(proxy.body);
-  });
+  return async (proxy) => {
+    const target = `${prefix}/api/v1/namespaces/${encodeURIComponent(proxy.namespace)}/services/${encodeURIComponent(proxy.service)}:${encodeURIComponent(proxy.port)}/proxy${proxy.path}`;
+    const options: RequestOptions = {
+      protocol: base.protocol,
+      hostname: base.hostname,
+      port: base.port,
+      path: target,
+      method: proxy.method,
+      headers: { ...proxy.headers },
+    };
+    await authenticate(options);
+    return new Promise((resolve, reject) => {
+      const outgoing = send(options, resolve);
+      outgoing.on('error', reject);
+      outgoing.setTimeout(30_000, () =>
+        outgoing.destroy(new Error('the Ray dashboard did not answer within 30 s')),
+      );
+      // pipeline, not pipe: a body that fails (too large, client gone) aborts the upstream request.
+      if (proxy.body && !Buffer.isBuffer(proxy.body))
+        pipeline(proxy.body, outgoing, () => undefined);
+      else outgoing.end(proxy.body);
+    });
+  };
 }

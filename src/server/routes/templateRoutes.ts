@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
+import { TeamName } from '../../shared/api/adminSchemas.ts';
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
 import { Template, TemplateAvailability, TemplateInput } from '../../shared/api/templateSchemas.ts';
 import { auditedMutation } from '../audit/auditedMutation.ts';
@@ -56,10 +57,7 @@ export const templateRoutes: FastifyPluginAsync<{
     '/api/v1/templates/availability',
     {
       schema: {
-        querystring: Type.Object(
-          { team: Type.String({ minLength: 1 }) },
-          { additionalProperties: false },
-        ),
+        querystring: Type.Object({ team: TeamName }, { additionalProperties: false }),
         response: { 200: Type.Object({ items: Type.Array(TemplateAvailability) }), ...errors },
       },
     },

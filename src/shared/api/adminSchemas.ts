@@ -3,15 +3,14 @@ import { type Static, Type } from 'typebox';
 import { Password, Username, UserRole } from './authSchemas.ts';
 
 /**
- * A team name, which is also its Kubernetes namespace: a DNS-1123 label (lower-case letters,
- * digits and `-`, starting and ending with a letter or digit, at most 63 characters).
+ * The pattern of a team name, which is also its Kubernetes namespace: a DNS-1123 label
+ * (lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63
+ * characters).
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
  */
-export const TeamName = Type.String({
-  minLength: 1,
-  maxLength: 63,
-  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
-});
+export const teamNamePattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** {@link teamNamePattern} as a schema. */
+export const TeamName = Type.String({ minLength: 1, maxLength: 63, pattern: teamNamePattern });
 
 /** A user as an admin sees it. Password hashes are never part of any answer. */
 export const AdminUser = Type.Object(

@@ -1,7 +1,17 @@
 import { type Static, Type } from 'typebox';
 
+import { TeamName } from './adminSchemas.ts';
+
 /** DNS-1035 label, as KubeRay requires for RayCluster names (at most 53 characters). */
 export const rayClusterNamePattern = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
+/** {@link rayClusterNamePattern} as a schema. */
+export const ClusterName = Type.String({
+  pattern: rayClusterNamePattern,
+  minLength: 1,
+  maxLength: 53,
+});
+/** Path parameters of every `/api/v1/clusters/{team}/{name}` route. */
+export const ClusterParams = Type.Object({ team: TeamName, name: ClusterName });
 
 /** The eight phases of `deriveClusterPhase`. */
 export const ClusterPhaseSchema = Type.Union([
@@ -50,7 +60,9 @@ export type ClusterSummary = Static<typeof ClusterSummary>;
 /** Query of `GET /api/v1/clusters`. */
 export const ClusterListQuery = Type.Object(
   {
-    team: Type.Optional(Type.String({ description: 'Namespace to list; default all visible.' })),
+    team: Type.Optional(
+      Type.String({ ...TeamName, description: 'Namespace to list; default all visible.' }),
+    ),
     phase: Type.Optional(ClusterPhaseSchema),
     gpuType: Type.Optional(
       Type.String({ description: 'GPU product label, e.g. NVIDIA-A100-SXM4-80GB.' }),
@@ -91,8 +103,8 @@ export type WorkerGroupInput = Static<typeof WorkerGroupInput>;
 /** Body of `POST /api/v1/clusters` (and of the YAML preview). */
 export const CreateClusterRequest = Type.Object(
   {
-    name: Type.String({ pattern: rayClusterNamePattern, minLength: 1, maxLength: 53 }),
-    team: Type.String({ minLength: 1, maxLength: 63, description: 'Team namespace.' }),
+    name: ClusterName,
+    team: Type.String({ ...TeamName, description: 'Team namespace.' }),
     template: Type.String({ minLength: 1 }),
     rayVersion: Type.Optional(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' })),
     image: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
