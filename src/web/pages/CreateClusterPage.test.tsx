@@ -35,7 +35,10 @@ function template(name: string, overrides: Partial<Template> = {}): Template {
 
 const templates = [
   template('a100-1'),
-  template('cpu-small', { worker: { cpu: 4, memory: '16Gi', gpu: 0 } }),
+  template('cpu-small', {
+    worker: { cpu: 4, memory: '16Gi', gpu: 0 },
+    allowedExposure: ['ClusterIP', 'Ingress'],
+  }),
   template('rtx4090-1', {
     worker: { cpu: 8, memory: '32Gi', gpu: 1, gpuProduct: 'NVIDIA-GeForce-RTX-4090' },
     maxWorkers: 2,
@@ -240,12 +243,32 @@ describe('CreateClusterPage', { timeout: 20_000 }, () => {
     const workers = screen.getByRole('textbox', { name: 'Workers' });
     await user.clear(workers);
     await user.type(workers, '3');
-    expect(workers).toHaveAccessibleDescription(/Must not exceed max \(2\)/);
-    expect(screen.getByText('3 workers in all; template rtx4090-1 allows 2')).toBeVisible();
+    expect(workers).toHaveAccessibleDescription(/at most 2 workers \(template rtx4090-1\)/);
+    expect(
+      screen.getByText('3 workers in all; at most 2 workers (template rtx4090-1)'),
+    ).toBeVisible();
 
     await user.click(screen.getByRole('button', { name: 'Preview YAML' }));
     expect(calls.some((call) => call.url.pathname === '/api/v1/clusters/preview')).toBe(false);
     await waitFor(() => expect(workers).toHaveFocus());
+  });
+
+  it('offers only the exposure the template allows', async () => {
+    const user = userEvent.setup();
+    renderWizard();
+    await shapeCluster(user);
+    expect(screen.getByRole('radio', { name: 'ClusterIP' })).toBeEnabled();
+    for (const name of ['NodePort', 'LoadBalancer', 'Ingress']) {
+      expect(screen.getByRole('radio', { name })).toBeDisabled();
+    }
+    expect(screen.getByRole('radio', { name: 'LoadBalancer' })).toHaveAccessibleDescription(
+      /Not allowed by template rtx4090-1/,
+    );
+
+    await user.click(screen.getByRole('button', { name: 'Back to templates' }));
+    await user.click(await screen.findByRole('radio', { name: 'cpu-small' }));
+    expect(await screen.findByRole('radio', { name: 'Ingress' })).toBeEnabled();
+    expect(screen.getByRole('radio', { name: 'NodePort' })).toBeDisabled();
   });
 
   it('previews the server dry-run YAML in a monospace editor', async () => {

@@ -17,6 +17,7 @@ import { IconPlus, IconTrash } from '@tabler/icons-react';
 
 import type { Exposure } from '../../../shared/api/clusterSchemas.ts';
 import type { Template } from '../../../shared/api/templateSchemas.ts';
+import { allowedExposureOf } from '../../../shared/api/validateClusterRequest.ts';
 import { accessibleColors } from '../gpus/accessibleColors.ts';
 import {
   type ClusterDraft,
@@ -87,6 +88,7 @@ export function ShapeForm({
   const edit = (patch: Partial<ClusterDraft>, ...paths: string[]) =>
     onChange({ ...draft, ...patch }, paths);
   const gpuName = templateGpuName(template);
+  const allowedExposure = allowedExposureOf(template);
 
   const editGroup = (index: number, patch: Partial<ClusterDraft['workerGroups'][number]>) => {
     const field = Object.keys(patch)[0] ?? 'replicas';
@@ -311,20 +313,28 @@ export function ShapeForm({
           <Stack gap="md">
             <Radio.Group
               label="Exposure"
-              description="How the head (dashboard, Ray client, Jobs API) is reachable from outside."
+              description={`How the head (dashboard, Ray client, Jobs API) is reachable from outside. Template ${template.name} allows ${allowedExposure.join(', ')}; an admin can allow more.`}
               value={draft.exposure}
               onChange={(value) => edit({ exposure: value as Exposure }, 'body.exposure')}
               error={errorOf('body.exposure')}
             >
               <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} mt="xs" spacing="sm">
-                {exposures.map((option) => (
-                  <Radio
-                    key={option.value}
-                    value={option.value}
-                    label={option.label}
-                    description={option.description}
-                  />
-                ))}
+                {exposures.map((option) => {
+                  const allowed = allowedExposure.includes(option.value);
+                  return (
+                    <Radio
+                      key={option.value}
+                      value={option.value}
+                      label={option.label}
+                      description={
+                        allowed
+                          ? option.description
+                          : `${option.description} Not allowed by template ${template.name}.`
+                      }
+                      disabled={!allowed}
+                    />
+                  );
+                })}
               </SimpleGrid>
             </Radio.Group>
             {draft.exposure === 'Ingress' && (

@@ -69,13 +69,13 @@ describe('validateDraft', () => {
       ],
     };
     expect(validateDraft(draft, gpuTemplate)).toEqual({
-      'body.workerGroups[1].replicas': 'Must not exceed max (4)',
-      'body.workerGroups': '8 workers in all; template rtx4090-1 allows 4',
+      'body.workerGroups[1].replicas': 'at most 4 workers (template rtx4090-1)',
+      'body.workerGroups': '8 workers in all; at most 4 workers (template rtx4090-1)',
     });
     const bounds = { ...valid, workerGroups: [{ ...group, minReplicas: 2, maxReplicas: 1 }] };
     expect(validateDraft(bounds, gpuTemplate)).toMatchObject({
-      'body.workerGroups[0].minReplicas': 'Must not exceed max (1)',
-      'body.workerGroups[0].replicas': 'Must be at least min (2)',
+      'body.workerGroups[0].minReplicas': 'at most maxReplicas (1)',
+      'body.workerGroups[0].replicas': 'at least minReplicas (2)',
     });
   });
 
@@ -91,9 +91,10 @@ describe('validateDraft', () => {
       volumes: [{ key: 'v', claimName: '', mountPath: 'data' }],
     };
     expect(validateDraft(draft, gpuTemplate)).toEqual({
-      'body.rayVersion': 'Must be one of 2.52.0, 2.51.1',
-      'body.workerGroups[1].name': 'Another group has this name',
-      'body.ingressHost': 'Required for Ingress exposure',
+      'body.rayVersion': 'one of 2.52.0, 2.51.1 (template rtx4090-1)',
+      'body.workerGroups[1].name': 'is used by another group',
+      'body.exposure': 'ClusterIP only (template rtx4090-1)',
+      'body.ingressHost': 'required when exposure is Ingress',
       'body.env[0].name': 'Letters, digits and _, not starting with a digit',
       'body.volumes[0].claimName': 'Name a PersistentVolumeClaim',
       'body.volumes[0].mountPath': 'An absolute path, e.g. /data',
@@ -137,6 +138,11 @@ describe('draftToRequest', () => {
     const moved = retargetDraft(draft, other);
     expect(moved).toMatchObject({ name: 'keep', team: 'team-b', rayVersion: '2.53.0' });
     expect(moved.workerGroups).toMatchObject([{ replicas: 2, maxReplicas: 2 }]);
+    // Exposure stays only where the new template allows it.
+    const ingress = { ...draft, exposure: 'Ingress' as const };
+    expect(retargetDraft(ingress, other).exposure).toBe('ClusterIP');
+    const open = { ...other, allowedExposure: ['ClusterIP' as const, 'Ingress' as const] };
+    expect(retargetDraft(ingress, open).exposure).toBe('Ingress');
   });
 });
 

@@ -4,6 +4,11 @@ import {
   rayClusterNamePattern,
 } from '../../../shared/api/clusterSchemas.ts';
 import type { Template } from '../../../shared/api/templateSchemas.ts';
+import {
+  allowedExposureOf,
+  defaultWorkerGroupName as serverDefaultWorkerGroupName,
+  validateClusterRequest,
+} from '../../../shared/api/validateClusterRequest.ts';
 
 /**
  * Inline form errors keyed by the server's field path (`body.name`,
@@ -69,7 +74,7 @@ export const draftLimits = {
 export const defaultIdleTimeoutSeconds = 60;
 
 /** The worker group name the server uses when a request names none. */
-export const defaultWorkerGroupName = 'workers';
+export const defaultWorkerGroupName = serverDefaultWorkerGroupName;
 
 let nextRowKey = 0;
 
@@ -107,8 +112,9 @@ export function draftFromTemplate(template: Template, team: string): ClusterDraf
 }
 
 /**
- * The draft moved to another template: name, team, exposure, env and volumes stay; the Ray
- * version and worker groups follow the new template's allowed versions and worker limits.
+ * The draft moved to another template: name, team, env and volumes stay; the Ray version,
+ * worker groups and exposure follow the new template's allowed versions, worker limits and
+ * allowed exposure.
  */
 export function retargetDraft(draft: ClusterDraft, template: Template): ClusterDraft {
   const fresh = draftFromTemplate(template, draft.team);
@@ -118,6 +124,9 @@ export function retargetDraft(draft: ClusterDraft, template: Template): ClusterD
       ? draft.rayVersion
       : fresh.rayVersion,
     workerGroups: fresh.workerGroups,
+    exposure: allowedExposureOf(template).includes(draft.exposure)
+      ? draft.exposure
+      : fresh.exposure,
   };
 }
 
@@ -152,8 +161,10 @@ function wholeNumberProblem(value: NumberValue, min: number, max: number): strin
 }
 
 /**
- * Checks a draft as the server will (schema limits and the template's policy), so most mistakes
- * show inline before any request. Keys are the server's field paths.
+ * Checks a draft as the server will, so most mistakes show inline before any request: the
+ * request schema's limits here (the server's schema words them differently), then the template
+ * policy with the server's own `validateClusterRequest`, so its messages are the server's. Keys
+ * are the server's field paths; the first problem of a path wins.
  */
 export function validateDraft(draft: ClusterDraft, template: Template): FieldErrors {
   const errors: Record<string, string> = {};
@@ -164,12 +175,7 @@ export function validateDraft(draft: ClusterDraft, template: Template): FieldErr
   if (draft.team === '') set('body.team', 'Pick a team');
   else if (!teamPattern.test(draft.team) || draft.team.length > 63)
     set('body.team', 'Not a valid team (namespace) name');
-  if (!template.allowedRayVersions.includes(draft.rayVersion)) {
-    set('body.rayVersion', `Must be one of ${template.allowedRayVersions.join(', ')}`);
-  }
 
-  const groupNames = new Set<string>();
-  let total = 0;
   draft.workerGroups.forEach((group, index) => {
     const path = `body.workerGroups[${index}]`;
     if (group.name === '') set(`${path}.name`, 'Required');
@@ -177,29 +183,10 @@ export function validateDraft(draft: ClusterDraft, template: Template): FieldErr
       set(`${path}.name`, `Use at most ${draftLimits.groupNameMaxLength} characters`);
     else if (!groupNamePattern.test(group.name))
       set(`${path}.name`, "Lowercase letters, digits and '-', starting and ending alphanumeric");
-    else if (groupNames.has(group.name)) set(`${path}.name`, 'Another group has this name');
-    groupNames.add(group.name);
-
-    const limit = template.maxWorkers;
-    set(`${path}.minReplicas`, wholeNumberProblem(group.minReplicas, 0, limit));
-    set(`${path}.maxReplicas`, wholeNumberProblem(group.maxReplicas, 0, limit));
-    set(`${path}.replicas`, wholeNumberProblem(group.replicas, 0, draftLimits.maxReplicas));
-    const min = group.minReplicas === '' ? 0 : group.minReplicas;
-    const max = group.maxReplicas === '' ? limit : group.maxReplicas;
-    if (min > max) set(`${path}.minReplicas`, `Must not exceed max (${max})`);
-    if (group.replicas !== '') {
-      if (group.replicas < min) set(`${path}.replicas`, `Must be at least min (${min})`);
-      if (group.replicas > max) set(`${path}.replicas`, `Must not exceed max (${max})`);
-      total += group.replicas;
+    for (const field of ['replicas', 'minReplicas', 'maxReplicas'] as const) {
+      set(`${path}.${field}`, wholeNumberProblem(group[field], 0, draftLimits.maxReplicas));
     }
   });
-  if (draft.workerGroups.length === 0) set('body.workerGroups', 'Add at least one worker group');
-  if (total > template.maxWorkers) {
-    set(
-      'body.workerGroups',
-      `${total} workers in all; template ${template.name} allows ${template.maxWorkers}`,
-    );
-  }
 
   if (draft.autoscaling) {
     set(
@@ -211,11 +198,12 @@ export function validateDraft(draft: ClusterDraft, template: Template): FieldErr
       ),
     );
   }
-  if (draft.exposure === 'Ingress') {
-    if (draft.ingressHost === '') set('body.ingressHost', 'Required for Ingress exposure');
-    else if (!hostPattern.test(draft.ingressHost))
-      set('body.ingressHost', 'Lowercase host name, e.g. ray.lab.example');
-  }
+  if (
+    draft.exposure === 'Ingress' &&
+    draft.ingressHost !== '' &&
+    !hostPattern.test(draft.ingressHost)
+  )
+    set('body.ingressHost', 'Lowercase host name, e.g. ray.lab.example');
 
   const envNames = new Set<string>();
   draft.env.forEach((variable, index) => {
@@ -232,6 +220,10 @@ export function validateDraft(draft: ClusterDraft, template: Template): FieldErr
     if (volume.claimName === '') set(`${path}.claimName`, 'Name a PersistentVolumeClaim');
     if (!volume.mountPath.startsWith('/')) set(`${path}.mountPath`, 'An absolute path, e.g. /data');
   });
+
+  for (const field of validateClusterRequest(draftToRequest(draft, template.name), template)) {
+    set(`body.${field.path}`, field.message);
+  }
   return errors;
 }
 
