@@ -37,6 +37,7 @@ describe('TemplatesPage', () => {
     expect(card).toHaveTextContent('2.49.1');
     expect(card).toHaveTextContent('1 by default, max 4');
     expect(card).toHaveTextContent('30 min');
+    expect(card).toHaveTextContent('ExposureClusterIP');
     expect(within(card).queryByRole('button')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'New template' })).not.toBeInTheDocument();
   });
@@ -110,6 +111,9 @@ describe('TemplatesPage', () => {
     await user.clear(memory);
     await user.type(memory, '16Gi');
     expect(memory).not.toHaveAccessibleDescription(/must match pattern/);
+    const loadBalancer = within(dialog).getByRole('checkbox', { name: 'LoadBalancer' });
+    expect(loadBalancer).not.toBeChecked();
+    await user.click(loadBalancer);
     await user.click(within(dialog).getByRole('button', { name: 'Create template' }));
     expect(await screen.findByText('Template h100-2 created')).toBeVisible();
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
@@ -118,6 +122,7 @@ describe('TemplatesPage', () => {
       name: 'h100-2',
       head: { cpu: 2, memory: '16Gi' },
       allowedRayVersions: ['2.52.0'],
+      allowedExposure: ['ClusterIP', 'LoadBalancer'],
       defaultIdleTimeoutSeconds: 3600,
     });
   });
@@ -160,6 +165,7 @@ describe('TemplatesPage', () => {
       tolerations,
       worker: { gpu: 1, gpuProduct: 'NVIDIA-A100-SXM4-80GB' },
       allowedRayVersions: ['2.52.0', '2.49.1'],
+      allowedExposure: ['ClusterIP'],
     });
   });
 

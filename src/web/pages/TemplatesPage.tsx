@@ -29,6 +29,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense, useState } from 'react';
 
 import type { Template } from '../../shared/api/templateSchemas.ts';
+import { allowedExposureOf } from '../../shared/api/validateClusterRequest.ts';
 import { humanizeGpuProduct } from '../../shared/ray/humanizeGpuProduct.ts';
 import { useApiClient } from '../hooks/useApiClient.ts';
 import { useSession } from '../session/SessionProvider.tsx';
@@ -171,6 +172,7 @@ function TemplateCard({
               ))}
             </Group>
           </Fact>
+          <Fact label="Exposure">{allowedExposureOf(template).join(', ')}</Fact>
           <Fact label="Images">
             {template.allowedImages.length > 0 ? (
               template.allowedImages.map((image) => (

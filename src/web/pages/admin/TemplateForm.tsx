@@ -1,6 +1,7 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Fieldset,
   Group,
   NumberInput,
@@ -14,7 +15,9 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 
+import type { Exposure } from '../../../shared/api/clusterSchemas.ts';
 import type { Template, TemplateInput } from '../../../shared/api/templateSchemas.ts';
+import { allowedExposureOf } from '../../../shared/api/validateClusterRequest.ts';
 import { useApiClient } from '../../hooks/useApiClient.ts';
 import { fieldErrorsOf } from './fieldErrorsOf.ts';
 import { formatDuration } from './formatDuration.ts';
@@ -33,11 +36,24 @@ interface TemplateDraft {
   gpuResource: string;
   allowedRayVersions: string[];
   allowedImages: string[];
+  /** Always holds `ClusterIP`; the checkboxes add the others. */
+  allowedExposure: Exposure[];
   maxWorkers: number | string;
   defaultWorkers: number | string;
   idleTimeoutSeconds: number | string;
   ttlSeconds: number | string;
 }
+
+/** Exposures beyond ClusterIP, each a grant: the head's Jobs API has no authentication. */
+const exposureGrants: { value: Exposure; label: string; description: string }[] = [
+  { value: 'NodePort', label: 'NodePort', description: 'A port on every node.' },
+  {
+    value: 'LoadBalancer',
+    label: 'LoadBalancer',
+    description: 'An external address from the load balancer.',
+  },
+  { value: 'Ingress', label: 'Ingress', description: 'A host name through the ingress.' },
+];
 
 /** Form keys, as the server's field paths name them after `body.`. */
 const fieldKeys = [
@@ -52,6 +68,7 @@ const fieldKeys = [
   'worker.gpuResource',
   'allowedRayVersions',
   'allowedImages',
+  'allowedExposure',
   'maxWorkers',
   'defaultWorkers',
   'defaultIdleTimeoutSeconds',
@@ -71,6 +88,7 @@ function draftOf(template: Template | undefined): TemplateDraft {
     gpuResource: template?.worker.gpuResource ?? '',
     allowedRayVersions: template?.allowedRayVersions ?? [],
     allowedImages: template?.allowedImages ?? [],
+    allowedExposure: allowedExposureOf(template ?? {}),
     maxWorkers: template?.maxWorkers ?? 4,
     defaultWorkers: template?.defaultWorkers ?? 1,
     idleTimeoutSeconds: template?.defaultIdleTimeoutSeconds ?? 3600,
@@ -99,6 +117,7 @@ function inputOf(draft: TemplateDraft, template: Template | undefined): Template
     ...(template?.tolerations ? { tolerations: template.tolerations } : {}),
     allowedRayVersions: draft.allowedRayVersions,
     allowedImages: draft.allowedImages,
+    allowedExposure: draft.allowedExposure,
     maxWorkers: number(draft.maxWorkers),
     defaultWorkers: number(draft.defaultWorkers),
     defaultIdleTimeoutSeconds: number(draft.idleTimeoutSeconds),
@@ -296,6 +315,26 @@ export function TemplateForm({
               error={errors['allowedImages']}
               clearable
             />
+            <Checkbox.Group
+              label="Exposure users may choose"
+              description="ClusterIP (inside Kubernetes, dashboard through Raydeck) is always allowed. Anything else publishes the head, whose Ray Jobs API runs code without authentication."
+              value={draft.allowedExposure.filter((exposure) => exposure !== 'ClusterIP')}
+              onChange={(values) =>
+                set('allowedExposure', 'allowedExposure')(['ClusterIP', ...(values as Exposure[])])
+              }
+              error={errors['allowedExposure']}
+            >
+              <Group gap="lg" mt="xs">
+                {exposureGrants.map((grant) => (
+                  <Checkbox
+                    key={grant.value}
+                    value={grant.value}
+                    label={grant.label}
+                    description={grant.description}
+                  />
+                ))}
+              </Group>
+            </Checkbox.Group>
             <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
               <NumberInput
                 label="Default workers"
