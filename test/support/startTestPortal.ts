@@ -23,6 +23,8 @@ export { eventually };
 
 /** Password of the `admin` user of a test portal. */
 export const testAdminPassword = 'admin-password-for-tests';
+/** Password of every user made by {@link TestPortal.addUser} (it contains no test username). */
+export const testUserPassword = 'shared-test-passphrase-9';
 
 /** A portal on a free port, connected over HTTP to its own sandbox, with sign-in helpers. */
 export interface TestPortal {
@@ -131,7 +133,7 @@ export async function startTestPortal(): Promise<TestPortal> {
     role: 'admin' | 'member' | 'viewer',
     teams: string[],
   ) => {
-    const password = `${username}-password-1`;
+    const password = testUserPassword;
     await admin.createUser({ username, password, role });
     for (const team of teams) {
       const existing = (await admin.listTeams()).items.find((candidate) => candidate.name === team);
