@@ -4,6 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 
+import { AuditLog } from './audit/AuditLog.ts';
 import { ensureAdminUser, firstAdminUsername } from './auth/ensureAdminUser.ts';
 import { TeamStore } from './auth/TeamStore.ts';
 import { buildServer } from './buildServer.ts';
@@ -17,6 +18,7 @@ import type { ServerConfig } from './serverConfig.ts';
 import { ClusterIndex } from './services/ClusterIndex.ts';
 import { ClusterService } from './services/ClusterService.ts';
 import { GpuService } from './services/GpuService.ts';
+import { reconcileInterruptedMutations } from './services/reconcileInterruptedMutations.ts';
 import { sandboxTemplates, TemplateService } from './services/TemplateService.ts';
 import type { Database } from './store/database.ts';
 import { IdempotencyStore } from './store/IdempotencyStore.ts';
@@ -37,6 +39,9 @@ async function seedSandboxTeams(db: Kysely<Database>, teams: readonly string[]):
     if (created) await store.setMembers(name, [firstAdminUsername]);
   }
 }
+
+/** Milliseconds between attempts of the startup reconciliation when one fails. Default 5 s. */
+const reconcileRetryMs = 5_000;
 
 /** Milliseconds a graceful shutdown may take before the process exits anyway. Default 10 s. */
 const shutdownGraceMs = 10_000;
@@ -85,6 +90,8 @@ export async function startServer(
   } = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
   const sandbox = options.sandboxKubeconfig !== undefined && needsSandbox(config);
+  // Keys and audit entries older than this were left by a previous run (see reconcile below).
+  const startedAt = new Date();
   const connection = connectKube(connectionSourceOf(config, options.sandboxKubeconfig));
   const db = await openDatabase({ file: join(config.dataDir, 'raydeck.sqlite') });
   const admin = await ensureAdminUser(db, {
@@ -106,6 +113,8 @@ export async function startServer(
   const templates = new TemplateService({ cache, client, namespace: config.templatesNamespace });
   const gpus = new GpuService(cache);
   const clusters = new ClusterService({ cache, client, index, templates });
+  const idempotency = new IdempotencyStore(db);
+  let reconciled = false;
   cache.start();
 
   const app = await buildServer({
@@ -125,6 +134,13 @@ export async function startServer(
               };
         },
       },
+      {
+        name: 'crash-reconcile',
+        check: () =>
+          reconciled
+            ? { ready: true }
+            : { ready: false, reason: 'resolving mutations a previous run left unfinished' },
+      },
     ],
     portal: {
       db,
@@ -135,7 +151,7 @@ export async function startServer(
       clusters,
       templates,
       gpus,
-      idempotency: new IdempotencyStore(db),
+      idempotency,
       sandbox,
       ...(config.trustedProxies
         ? { trustedHeaders: { enabled: true, trustedProxies: config.trustedProxies } }
@@ -146,6 +162,33 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  // A crash between the steps of a create leaves keys "in progress" and audit entries
+  // "pending"; once the cache shows what exists, resolve them (readiness waits for it).
+  const reconcile = (): void => {
+    cache
+      .waitForSync(60_000)
+      .then(() =>
+        reconcileInterruptedMutations({
+          idempotency,
+          auditLog: new AuditLog(db),
+          cache,
+          clusters,
+          startedAt,
+        }),
+      )
+      .then((report) => {
+        reconciled = true;
+        if (report.keysCompleted + report.keysReleased + report.auditResolved > 0) {
+          app.log.warn(report, 'resolved mutations interrupted by the previous run');
+        }
+      })
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'could not reconcile interrupted mutations; retrying');
+        setTimeout(reconcile, reconcileRetryMs).unref();
+      });
+  };
+  reconcile();
 
   if (sandbox) {
     // A fresh sandbox gets starter templates once the cache shows what exists already.

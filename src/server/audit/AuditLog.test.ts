@@ -231,3 +231,36 @@ describe('AuditLog', () => {
     expect(summary((await new AuditLog(db).query()).items)).toEqual(['ana:cluster.delete']);
   });
 });
+
+describe('AuditLog pending entries', () => {
+  it('records intent as pending, lists it until resolved, then keeps one entry', async () => {
+    db = await openDatabase({ file: ':memory:' });
+    const log = new AuditLog(db);
+    const id = await log.begin({
+      actor: 'ana',
+      action: 'cluster.create',
+      targetKind: 'raycluster',
+      targetNamespace: 'team-a',
+      targetName: 'c1',
+      details: { idempotencyKeyDigest: 'abc', token: 'secret' },
+      at: new Date('2026-01-01T10:00:00Z'),
+    });
+    const startedAt = new Date('2026-01-01T11:00:00Z');
+    const pending = await log.pending(startedAt);
+    expect(pending.map((entry) => [entry.id, entry.result, entry.details])).toEqual([
+      [id, 'pending', { idempotencyKeyDigest: 'abc', token: '[redacted]' }],
+    ]);
+    // Entries of the current run (at or after startedAt) are not the previous run's.
+    expect(await log.pending(new Date('2026-01-01T10:00:00Z'))).toEqual([]);
+
+    await log.resolve(id, { result: 'success', statusCode: 201, details: { uid: 'u1' } });
+    expect(await log.pending(startedAt)).toEqual([]);
+    const { items } = await log.query();
+    expect(items.map((entry) => [entry.id, entry.result, entry.statusCode, entry.details])).toEqual(
+      [[id, 'success', 201, { uid: 'u1' }]],
+    );
+    // A resolved entry is final.
+    await log.resolve(id, { result: 'failure', details: {} });
+    expect((await log.query()).items[0]?.result).toBe('success');
+  });
+});

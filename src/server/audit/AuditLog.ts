@@ -64,9 +64,10 @@ const secretKeys = new Set([
 ]);
 
 /**
- * The append-only audit trail. `record()` writes one row and resolves once it is committed;
- * callers await it before answering, so an answered mutation is on disk (WAL) and survives
- * `kill -9`. There is no buffering to lose.
+ * The audit trail. `record()` writes one row and resolves once it is committed; callers await it
+ * before answering, so an answered mutation is on disk (WAL) and survives `kill -9`. There is no
+ * buffering to lose. Entries are never deleted; the only update is a `pending` entry (written
+ * by `begin()` before a Kubernetes call) getting its outcome (`resolve()`).
  */
 export class AuditLog {
   readonly #db: Kysely<Database>;
@@ -94,6 +95,72 @@ export class AuditLog {
         details: JSON.stringify(scrubSecrets(entry.details ?? {})),
       })
       .execute();
+  }
+
+  /**
+   * Records an action as `pending` before it is attempted (e.g. before the Kubernetes call) and
+   * returns the entry's id for {@link resolve}. A crash in between leaves the entry pending, for
+   * startup to reconcile, instead of leaving no trace of a change that may have happened.
+   */
+  async begin(entry: Omit<AuditRecord, 'result'>): Promise<number> {
+    const row = await this.#db
+      .insertInto('audit_log')
+      .values({
+        at: (entry.at ?? new Date()).toISOString(),
+        actor: entry.actor,
+        actor_role: entry.actorRole ?? null,
+        action: entry.action,
+        target_kind: entry.targetKind,
+        target_namespace: entry.targetNamespace ?? null,
+        target_name: entry.targetName ?? null,
+        result: 'pending',
+        status_code: entry.statusCode ?? null,
+        request_id: entry.requestId ?? null,
+        source_ip: entry.sourceIp ?? null,
+        details: JSON.stringify(scrubSecrets(entry.details ?? {})),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  /**
+   * Sets the outcome of an entry written by {@link begin}; `details` replace the stored ones
+   * (pass the begin details plus what was learnt). Waits for the commit.
+   */
+  async resolve(
+    id: number,
+    outcome: {
+      result: Exclude<AuditResult, 'pending'>;
+      statusCode?: number | null;
+      details: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    await this.#db
+      .updateTable('audit_log')
+      .set({
+        result: outcome.result,
+        status_code: outcome.statusCode ?? null,
+        details: JSON.stringify(scrubSecrets(outcome.details)),
+      })
+      .where('id', '=', id)
+      .where('result', '=', 'pending')
+      .execute();
+  }
+
+  /**
+   * Every entry still `pending` recorded before `before`, oldest first (startup reconciles those
+   * of the previous run, not the mutations this run is doing).
+   */
+  async pending(before: Date): Promise<AuditEntry[]> {
+    const rows = await this.#db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('result', '=', 'pending')
+      .where('at', '<', before.toISOString())
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(toEntry);
   }
 
   /** A page of entries, newest first, and the cursor of the next page (null on the last). */

@@ -14,34 +14,41 @@ export interface AuditedTarget {
 }
 
 /**
- * Runs a mutation and records it in the audit log with its outcome, success or not, before the
- * answer is sent: refusals (403) as `denied`, other errors as `failure` with their message.
+ * Runs a mutation and audits it in two steps: a `pending` entry before `run` (which calls
+ * Kubernetes), then the same entry updated with the outcome before the answer is sent: success
+ * (with `successDetails` of the result), refusals (403) as `denied`, other errors as `failure`
+ * with their message. A crash between the steps leaves the entry `pending`; startup resolves it
+ * (reconcileInterruptedMutations).
  */
 export async function auditedMutation<T>(
   request: FastifyRequest,
   target: AuditedTarget,
   run: () => Promise<T>,
+  options: { successDetails?: (result: T) => Record<string, unknown> } = {},
 ): Promise<T> {
   const { details, ...entry } = target;
+  const auditLog = request.server.auditLog;
+  const id = await auditLog.begin({
+    ...auditFromRequest(request),
+    ...entry,
+    ...(details ? { details } : {}),
+  });
+  let result: T;
   try {
-    const result = await run();
-    await request.server.auditLog.record({
-      ...auditFromRequest(request),
-      ...entry,
-      result: 'success',
-      statusCode: 200,
-      ...(details ? { details } : {}),
-    });
-    return result;
+    result = await run();
   } catch (error) {
     const status = error instanceof ServiceError ? error.statusCode : 500;
-    await request.server.auditLog.record({
-      ...auditFromRequest(request),
-      ...entry,
+    await auditLog.resolve(id, {
       result: status === 403 ? 'denied' : 'failure',
       statusCode: status,
       details: { ...details, error: (error as Error).message },
     });
     throw error;
   }
+  await auditLog.resolve(id, {
+    result: 'success',
+    statusCode: 200,
+    details: { ...details, ...options.successDetails?.(result) },
+  });
+  return result;
 }

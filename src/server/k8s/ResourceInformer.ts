@@ -256,7 +256,8 @@ export class ResourceInformer<T extends KubernetesObject> {
     this.options.observer?.onRelist?.(this.name, seen.size, this.timing.now() - started);
     if (!this.hasSynced) {
       this.hasSynced = true;
-      for (const listener of this.listeners.synced) listener();
+      // A copy: waitForSync's listeners remove themselves, which would skip the next one.
+      for (const listener of [...this.listeners.synced]) listener();
     }
   }
 

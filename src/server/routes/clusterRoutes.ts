@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
@@ -17,6 +19,7 @@ import type { ClusterService } from '../services/ClusterService.ts';
 import { ServiceError } from '../services/serviceErrors.ts';
 import {
   idempotencyError,
+  idempotencyKeyDigest,
   idempotencyKeyHeader,
   idempotencyKeyPattern,
   idempotencyRequestHash,
@@ -47,6 +50,7 @@ export const clusterRoutes: FastifyPluginAsync<{
     target: { namespace: string; name: string },
     run: () => Promise<T>,
     details?: Record<string, unknown>,
+    successDetails?: (result: T) => Record<string, unknown>,
   ): Promise<T> =>
     auditedMutation(
       request,
@@ -58,6 +62,26 @@ export const clusterRoutes: FastifyPluginAsync<{
         ...(details ? { details } : {}),
       },
       run,
+      successDetails ? { successDetails } : {},
+    );
+
+  /**
+   * Creates a cluster carrying `digest` as its idempotency annotation, audited as pending first
+   * with the digest in the entry, so startup can resolve the entry after a crash.
+   */
+  const auditedCreate = (
+    request: FastifyRequest,
+    user: AuthenticatedUser,
+    body: CreateClusterRequest,
+    digest: string,
+  ) =>
+    audited(
+      request,
+      'cluster.create',
+      { namespace: body.team, name: body.name },
+      () => clusters.create(user, body, { idempotencyKeyDigest: digest }),
+      { idempotencyKeyDigest: digest },
+      (created) => ({ uid: created.summary?.uid }),
     );
 
   app.get(
@@ -96,11 +120,12 @@ export const clusterRoutes: FastifyPluginAsync<{
       const body = request.body as CreateClusterRequest;
       const key = request.headers[idempotencyKeyHeader];
       if (typeof key === 'string') return createOnce(request, reply, user, body, key);
-      const created = await audited(
+      // No key from the client: a random one still marks the object, for crash reconciliation.
+      const created = await auditedCreate(
         request,
-        'cluster.create',
-        { namespace: body.team, name: body.name },
-        () => clusters.create(user, body),
+        user,
+        body,
+        idempotencyKeyDigest(user.id, randomUUID()),
       );
       return reply.code(201).send(created);
     },
@@ -133,16 +158,21 @@ export const clusterRoutes: FastifyPluginAsync<{
         .send(outcome.body);
     const failure = idempotencyError(outcome);
     if (failure) return sendApiError(reply, failure);
+    const digest = idempotencyKeyDigest(user.id, key);
     try {
-      const created = await audited(
-        request,
-        'cluster.create',
-        { namespace: body.team, name: body.name },
-        () => clusters.create(user, body),
-      );
+      const created = await auditedCreate(request, user, body, digest);
       await idempotency.complete(user.id, key, 201, created);
       return reply.code(201).send(created);
     } catch (error) {
+      // "Already exists" may be this very request, created before a crash released its key.
+      const existing =
+        error instanceof ServiceError && error.statusCode === 409
+          ? await clusters.findCreatedWithKey(body.team, body.name, digest).catch(() => undefined)
+          : undefined;
+      if (existing) {
+        await idempotency.complete(user.id, key, 201, existing);
+        return reply.code(201).send(existing);
+      }
       await idempotency.release(user.id, key);
       throw error;
     }

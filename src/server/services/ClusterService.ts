@@ -31,7 +31,7 @@ import type { CachedObject, KubeCache } from '../k8s/KubeCache.ts';
 import type { KubeClient } from '../k8s/KubeClient.ts';
 import { buildRayCluster } from './buildRayCluster.ts';
 import { type ClusterIndex, type NamespaceScope, summarizeCluster } from './ClusterIndex.ts';
-import { RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
+import { idempotencyKeyAnnotation, RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
 import {
   forbidden,
   kubeOperation,
@@ -40,6 +40,11 @@ import {
   validationFailed,
 } from './serviceErrors.ts';
 import type { TemplateService } from './TemplateService.ts';
+
+/** What a create answers: the summary, and the object as stored in JSON and YAML. */
+function manifestResponse(cluster: RayClusterResource): ClusterManifestResponse {
+  return { summary: summarizeCluster(cluster, []), manifest: cluster, yaml: stringify(cluster) };
+}
 
 /** The scope a user's lists are filtered by. */
 export function scopeOf(user: AuthenticatedUser): NamespaceScope {
@@ -206,19 +211,50 @@ export class ClusterService {
     return { manifest: defaulted, yaml: stringify(defaulted) };
   }
 
+  /**
+   * Creates the cluster. `idempotencyKeyDigest` (from the request's Idempotency-Key) is stored
+   * as an annotation, so {@link findCreatedWithKey} can tell later whether this create happened.
+   */
   async create(
     user: AuthenticatedUser,
     request: CreateClusterRequest,
+    options: { idempotencyKeyDigest?: string } = {},
   ): Promise<ClusterManifestResponse> {
     const manifest = await this.plan(user, request);
+    if (options.idempotencyKeyDigest) {
+      manifest.metadata.annotations = {
+        ...manifest.metadata.annotations,
+        [idempotencyKeyAnnotation]: options.idempotencyKeyDigest,
+      };
+    }
     const created = await kubeOperation(() =>
       this.client.createRayObject('rayclusters', request.team, manifest as CachedObject),
     );
-    return {
-      summary: summarizeCluster(created as RayClusterResource, []),
-      manifest: created,
-      yaml: stringify(created),
-    };
+    return manifestResponse(created as RayClusterResource);
+  }
+
+  /**
+   * The create answer for `namespace/name` if that cluster exists and was created with the
+   * Idempotency-Key whose digest is `digest`; undefined otherwise. Reads the object from the API
+   * (not the cache), so it holds right after a create and in full.
+   */
+  async findCreatedWithKey(
+    namespace: string,
+    name: string,
+    digest: string,
+  ): Promise<ClusterManifestResponse | undefined> {
+    let found: RayClusterResource;
+    try {
+      found = (await kubeOperation(() =>
+        this.client.getRayObject<CachedObject>('rayclusters', namespace, name),
+      )) as RayClusterResource;
+    } catch (error) {
+      if (error instanceof ServiceError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+    return found.metadata.annotations?.[idempotencyKeyAnnotation] === digest
+      ? manifestResponse(found)
+      : undefined;
   }
 
   /** Sets a worker group's replicas (and bounds), guarded against concurrent reordering. */

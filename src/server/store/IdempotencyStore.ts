@@ -127,6 +127,28 @@ export class IdempotencyStore {
       .execute();
   }
 
+  /**
+   * Every reservation without an answer yet made before `before`, oldest first (startup
+   * reconciles those of the previous run, not the requests this run is handling).
+   */
+  async inProgress(
+    before: Date,
+  ): Promise<{ userId: string; key: string; method: string; path: string }[]> {
+    const rows = await this.#db
+      .selectFrom('idempotency_keys')
+      .select(['user_id', 'key', 'method', 'path'])
+      .where('status_code', 'is', null)
+      .where('created_at', '<', before.toISOString())
+      .orderBy('created_at', 'asc')
+      .execute();
+    return rows.map((row) => ({
+      userId: row.user_id,
+      key: row.key,
+      method: row.method,
+      path: row.path,
+    }));
+  }
+
   /** Deletes keys older than the TTL; returns how many. Call now and then (e.g. hourly). */
   async purgeExpired(): Promise<number> {
     const expiredBefore = new Date(this.#now().getTime() - this.#ttlMs).toISOString();
@@ -136,6 +158,14 @@ export class IdempotencyStore {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/**
+ * What a created object carries to prove which keyed request made it: hex SHA-256 of user id and
+ * key, so the raw key (which clients may treat as a secret) never leaves the store.
+ */
+export function idempotencyKeyDigest(userId: string, key: string): string {
+  return createHash('sha256').update(`raydeck-idempotency-key\n${userId}\n${key}`).digest('hex');
 }
 
 /**

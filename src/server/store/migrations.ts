@@ -152,6 +152,49 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .execute();
       },
     },
+    '0002_audit_pending': {
+      // Mutations are audited as `pending` before Kubernetes is called and updated with their
+      // outcome after, so a crash in between leaves a visible entry that startup reconciles.
+      // SQLite cannot change a CHECK constraint: the table is rebuilt with the same columns.
+      async up(db: Kysely<unknown>) {
+        const results = ['success', 'failure', 'denied', 'pending'];
+        if (dialect === 'postgres') {
+          await sql`alter table audit_log drop constraint audit_log_result_check`.execute(db);
+          await sql`alter table audit_log add constraint audit_log_result_check check (${sqlIn('result', results)})`.execute(
+            db,
+          );
+          return;
+        }
+        await db.schema
+          .createTable('audit_log_next')
+          .addColumn('id', 'integer', increasingId(dialect))
+          .addColumn('at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('actor', 'varchar(128)', (col) => col.notNull())
+          .addColumn('actor_role', 'varchar(16)')
+          .addColumn('action', 'varchar(100)', (col) => col.notNull())
+          .addColumn('target_kind', 'varchar(64)', (col) => col.notNull())
+          .addColumn('target_namespace', 'varchar(63)')
+          .addColumn('target_name', 'varchar(253)')
+          .addColumn('result', 'varchar(16)', (col) =>
+            col.notNull().check(sqlIn('result', results)),
+          )
+          .addColumn('status_code', 'integer')
+          .addColumn('request_id', 'varchar(128)')
+          .addColumn('source_ip', 'varchar(64)')
+          .addColumn('details', 'text', (col) => col.notNull())
+          .execute();
+        await sql`insert into audit_log_next select * from audit_log`.execute(db);
+        await db.schema.dropTable('audit_log').execute();
+        await db.schema.alterTable('audit_log_next').renameTo('audit_log').execute();
+        for (const column of ['at', 'actor', 'action', 'target_namespace', 'result'] as const) {
+          await db.schema
+            .createIndex(`audit_log_${column}_idx`)
+            .on('audit_log')
+            .column(column)
+            .execute();
+        }
+      },
+    },
   };
 }
 

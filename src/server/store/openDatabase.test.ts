@@ -54,7 +54,7 @@ describe('openDatabase', () => {
     opened.splice(opened.indexOf(first), 1);
     const second = await open(file);
     const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(second);
-    expect(rows.map((row) => row.name)).toEqual(['0001_initial']);
+    expect(rows.map((row) => row.name)).toEqual(['0001_initial', '0002_audit_pending']);
   });
 
   it('keeps rows across close and reopen', async () => {

@@ -2,12 +2,15 @@ import { type Static, Type } from 'typebox';
 
 /**
  * The outcome of an audited action: `success`; `failure` (attempted and failed, e.g. a wrong
- * password or a Kubernetes error); `denied` (refused by authorization or CSRF checks).
+ * password or a Kubernetes error); `denied` (refused by authorization or CSRF checks);
+ * `pending` (recorded before the Kubernetes call, outcome not known yet; startup reconciles
+ * entries a crash left pending).
  */
 export const AuditResult = Type.Union([
   Type.Literal('success'),
   Type.Literal('failure'),
   Type.Literal('denied'),
+  Type.Literal('pending'),
 ]);
 export type AuditResult = Static<typeof AuditResult>;
 

@@ -39,6 +39,7 @@ const resultColors: Record<AuditResult, string> = {
   success: 'teal',
   failure: 'orange',
   denied: 'red',
+  pending: 'gray',
 };
 
 function queryOf(filters: AuditFilters): AuditQuery {
@@ -173,6 +174,7 @@ export function AuditLogPanel() {
                 { value: 'success', label: 'success' },
                 { value: 'failure', label: 'failure' },
                 { value: 'denied', label: 'denied' },
+                { value: 'pending', label: 'pending' },
               ]}
               value={draft.result}
               onChange={edit('result')}
