@@ -249,7 +249,10 @@ describe('ClusterDetailPage', { timeout: 20_000 }, () => {
               error: {
                 reason: 'ValidationFailed',
                 message: 'request is invalid',
-                fields: [{ path: 'body.replicas', message: 'must not exceed maxReplicas (4)' }],
+                fields: [
+                  { path: 'body.replicas', message: 'at most maxReplicas (4)' },
+                  { path: 'cluster.exposure', message: 'ClusterIP only (template a100-1)' },
+                ],
               },
             },
           };
@@ -264,7 +267,11 @@ describe('ClusterDetailPage', { timeout: 20_000 }, () => {
     await user.clear(input);
     await user.type(input, '9');
     await user.click(screen.getByRole('button', { name: 'Scale gpu' }));
-    expect(await screen.findByText('must not exceed maxReplicas (4)')).toBeVisible();
+    expect(
+      await screen.findByText(
+        'at most maxReplicas (4); exposure: ClusterIP only (template a100-1)',
+      ),
+    ).toBeVisible();
     expect(input).toHaveAttribute('aria-invalid', 'true');
 
     await user.clear(input);
@@ -276,7 +283,7 @@ describe('ClusterDetailPage', { timeout: 20_000 }, () => {
       { group: 'gpu', replicas: 9 },
       { group: 'gpu', replicas: 3 },
     ]);
-    expect(screen.queryByText('must not exceed maxReplicas (4)')).toBeNull();
+    expect(screen.queryByText(/at most maxReplicas/)).toBeNull();
   });
 
   it('deletes only after confirmation, then returns to the list', async () => {

@@ -10,17 +10,20 @@ const replicaFields = new Set(['body.replicas', 'body.minReplicas', 'body.maxRep
 
 /**
  * The scale error under a group's input: field errors as the server worded them (a bounds
- * field other than `replicas` is named, since the input is the replicas one), else the
- * error's message.
+ * field other than `replicas` is named, since the input is the replicas one, and so is a
+ * `cluster.` field: the running cluster's own misfit with its template, e.g. its exposure),
+ * else the error's message.
  */
 function scaleErrorText(error: unknown): string {
   if (error instanceof ApiError && error.fields.length > 0) {
     return error.fields
-      .map((field) =>
-        field.path === 'body.replicas' || !replicaFields.has(field.path)
+      .map((field) => {
+        if (field.path.startsWith('cluster.'))
+          return `${field.path.slice('cluster.'.length)}: ${field.message}`;
+        return field.path === 'body.replicas' || !replicaFields.has(field.path)
           ? field.message
-          : `${field.path.replace('body.', '')} ${field.message}`,
-      )
+          : `${field.path.replace('body.', '')} ${field.message}`;
+      })
       .join('; ');
   }
   return error instanceof Error ? error.message : String(error);
