@@ -48,7 +48,7 @@ export const TemplateInput = Type.Object(
     allowedRayVersions: Type.Array(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' }), {
       minItems: 1,
     }),
-    /** Image repositories users may pick (the tag follows the Ray version); empty: `rayproject/ray` only. */
+    /** Image repositories users may pick besides `rayproject/ray`; the tag must be the Ray version. */
     allowedImages: Type.Array(Type.String({ minLength: 1 })),
     /**
      * How users may expose a cluster's head (dashboard, Ray client, unauthenticated Jobs API).

@@ -309,7 +309,7 @@ export function TemplateForm({
             />
             <TagsInput
               label="Allowed images"
-              description="Image repositories; the tag follows the Ray version. Empty: rayproject/ray only."
+              description="Image repositories besides rayproject/ray; the tag must be the Ray version."
               value={draft.allowedImages}
               onChange={set('allowedImages', 'allowedImages')}
               error={errors['allowedImages']}
