@@ -2,13 +2,30 @@ import { type Static, Type } from 'typebox';
 
 import { TeamName } from './adminSchemas.ts';
 
+/**
+ * Size limits of a create request, named so the web wizard checks the same numbers inline.
+ * Cluster names stop at 53 characters because KubeRay appends suffixes to reach 63; replicas at
+ * 1000 per group; idle timeout in seconds (10 s to a day); env value length in characters.
+ */
+export const clusterRequestLimits = {
+  nameMaxLength: 53,
+  groupNameMaxLength: 40,
+  maxGroups: 8,
+  maxReplicas: 1000,
+  minIdleTimeoutSeconds: 10,
+  maxIdleTimeoutSeconds: 86400,
+  maxEnv: 64,
+  maxEnvValueLength: 4096,
+  maxVolumes: 8,
+} as const;
+
 /** DNS-1035 label, as KubeRay requires for RayCluster names (at most 53 characters). */
 export const rayClusterNamePattern = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 /** {@link rayClusterNamePattern} as a schema. */
 export const ClusterName = Type.String({
   pattern: rayClusterNamePattern,
   minLength: 1,
-  maxLength: 53,
+  maxLength: clusterRequestLimits.nameMaxLength,
 });
 /** Path parameters of every `/api/v1/clusters/{team}/{name}` route. */
 export const ClusterParams = Type.Object({ team: TeamName, name: ClusterName });
@@ -91,10 +108,17 @@ export type ClusterList = Static<typeof ClusterList>;
 /** A worker group in a create request. */
 export const WorkerGroupInput = Type.Object(
   {
-    name: Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 40 }),
-    replicas: Type.Integer({ minimum: 0, maximum: 1000 }),
-    minReplicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
-    maxReplicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    name: Type.String({
+      pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+      maxLength: clusterRequestLimits.groupNameMaxLength,
+    }),
+    replicas: Type.Integer({ minimum: 0, maximum: clusterRequestLimits.maxReplicas }),
+    minReplicas: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: clusterRequestLimits.maxReplicas }),
+    ),
+    maxReplicas: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: clusterRequestLimits.maxReplicas }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -108,12 +132,19 @@ export const CreateClusterRequest = Type.Object(
     template: Type.String({ minLength: 1 }),
     rayVersion: Type.Optional(Type.String({ pattern: '^\\d+\\.\\d+\\.\\d+$' })),
     image: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-    workerGroups: Type.Optional(Type.Array(WorkerGroupInput, { minItems: 1, maxItems: 8 })),
+    workerGroups: Type.Optional(
+      Type.Array(WorkerGroupInput, { minItems: 1, maxItems: clusterRequestLimits.maxGroups }),
+    ),
     autoscaling: Type.Optional(
       Type.Object(
         {
           enabled: Type.Boolean(),
-          idleTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
+          idleTimeoutSeconds: Type.Optional(
+            Type.Integer({
+              minimum: clusterRequestLimits.minIdleTimeoutSeconds,
+              maximum: clusterRequestLimits.maxIdleTimeoutSeconds,
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -123,11 +154,11 @@ export const CreateClusterRequest = Type.Object(
         Type.Object(
           {
             name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
-            value: Type.String({ maxLength: 4096 }),
+            value: Type.String({ maxLength: clusterRequestLimits.maxEnvValueLength }),
           },
           { additionalProperties: false },
         ),
-        { maxItems: 64 },
+        { maxItems: clusterRequestLimits.maxEnv },
       ),
     ),
     volumes: Type.Optional(
@@ -136,7 +167,7 @@ export const CreateClusterRequest = Type.Object(
           { claimName: Type.String({ minLength: 1 }), mountPath: Type.String({ pattern: '^/' }) },
           { additionalProperties: false },
         ),
-        { maxItems: 8 },
+        { maxItems: clusterRequestLimits.maxVolumes },
       ),
     ),
     exposure: Type.Optional(ExposureSchema),

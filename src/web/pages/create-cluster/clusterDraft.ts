@@ -1,4 +1,5 @@
 import {
+  clusterRequestLimits,
   type CreateClusterRequest,
   type Exposure,
   rayClusterNamePattern,
@@ -57,18 +58,8 @@ export interface ClusterDraft {
   volumes: VolumeDraft[];
 }
 
-/** Limits of `CreateClusterRequest` (src/shared/api/clusterSchemas.ts), for the inline checks. */
-export const draftLimits = {
-  nameMaxLength: 53,
-  groupNameMaxLength: 40,
-  maxGroups: 8,
-  maxReplicas: 1000,
-  minIdleTimeoutSeconds: 10,
-  maxIdleTimeoutSeconds: 86400,
-  maxEnv: 64,
-  maxEnvValueLength: 4096,
-  maxVolumes: 8,
-} as const;
+/** Limits of `CreateClusterRequest`, the very numbers its schema uses, for the inline checks. */
+export const draftLimits = clusterRequestLimits;
 
 /** KubeRay's autoscaler default idle timeout, in seconds. */
 export const defaultIdleTimeoutSeconds = 60;
