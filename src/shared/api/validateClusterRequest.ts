@@ -121,7 +121,12 @@ function rayVersionErrors(request: ClusterPolicyRequest, template: Template): Fi
  * or with a suffix such as `2.52.0-gpu`), so an image cannot smuggle in a Ray version the
  * template does not allow. A digest alone hides the version and is refused.
  */
-function imageErrors(image: string, path: string, rayVersion: string, template: Template) {
+function imageErrors(
+  image: string,
+  path: string,
+  rayVersion: string,
+  template: Template,
+): FieldError[] {
   const fields: FieldError[] = [];
   const { repository, tag } = parseImage(image);
   const allowed = allowedImagesOf(template);
