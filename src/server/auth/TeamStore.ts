@@ -90,7 +90,10 @@ export class TeamStore {
     });
   }
 
-  /** Replaces a team's member list with the given usernames, all or nothing. */
+  /**
+   * Replaces a team's member list with the given usernames (matched case-insensitively), all or
+   * nothing. Unknown usernames are returned as given.
+   */
   async setMembers(name: string, usernames: readonly string[]): Promise<SetMembersResult> {
     const outcome = await this.#db.transaction().execute(async (trx) => {
       const team = await trx
@@ -105,10 +108,16 @@ export class TeamStore {
           : await trx
               .selectFrom('users')
               .select(['id', 'username'])
-              .where('username', 'in', [...usernames])
+              .where((eb) =>
+                eb(
+                  eb.fn('lower', ['username']),
+                  'in',
+                  usernames.map((username) => username.toLowerCase()),
+                ),
+              )
               .execute();
-      const found = new Set(users.map((user) => user.username));
-      const unknown = usernames.filter((username) => !found.has(username));
+      const found = new Set(users.map((user) => user.username.toLowerCase()));
+      const unknown = usernames.filter((username) => !found.has(username.toLowerCase()));
       if (unknown.length > 0) return { kind: 'unknownUsers', usernames: unknown } as const;
       await trx.deleteFrom('team_members').where('team', '=', name).execute();
       if (users.length > 0) {

@@ -32,12 +32,15 @@ export class UserStore {
     this.#db = db;
   }
 
-  /** The row (with its hash, for login) of a user by name. */
+  /**
+   * The row (with its hash, for login) of a user by name, case-insensitively: usernames are
+   * unique regardless of case (a unique index on `lower(username)`), so `Alice` finds `alice`.
+   */
   findByUsername(username: string): Promise<UserRow | undefined> {
     return this.#db
       .selectFrom('users')
       .selectAll()
-      .where('username', '=', username)
+      .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
       .executeTakeFirst();
   }
 
@@ -79,7 +82,11 @@ export class UserStore {
     };
   }
 
-  /** Creates a user; returns undefined when the username is taken. */
+  /**
+   * Creates a user; returns undefined when the username is taken, in any case. Reserved names
+   * (`isReservedUsername`) are refused by the routes, not here, so the first-run admin and test
+   * seeds stay free.
+   */
   async create(user: NewUser, now = new Date()): Promise<UserRow | undefined> {
     const row: UserRow = {
       id: randomUUID(),
@@ -93,7 +100,8 @@ export class UserStore {
     const result = await this.#db
       .insertInto('users')
       .values(row)
-      .onConflict((conflict) => conflict.column('username').doNothing())
+      // No conflict target: the clash may be on `username` or on `lower(username)`.
+      .onConflict((conflict) => conflict.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 ? row : undefined;
   }

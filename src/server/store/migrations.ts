@@ -195,6 +195,27 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         }
       },
     },
+    '0003_usernames_case_insensitive': {
+      // `Alice` and `alice` must be one account: sign-in, team membership and the audit actor
+      // all go by name. Both dialects support a unique index on an expression.
+      async up(db: Kysely<unknown>) {
+        const clashes = await sql<{ name: string }>`
+          select lower(username) as name from users group by lower(username) having count(*) > 1
+        `.execute(db);
+        if (clashes.rows.length > 0) {
+          const names = clashes.rows.map((row) => row.name).join(', ');
+          throw new Error(
+            `usernames that differ only in case exist (${names}); rename all but one of each before upgrading`,
+          );
+        }
+        await db.schema
+          .createIndex('users_username_lower_idx')
+          .on('users')
+          .unique()
+          .expression(sql`lower(username)`)
+          .execute();
+      },
+    },
   };
 }
 
