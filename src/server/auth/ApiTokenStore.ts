@@ -85,6 +85,15 @@ export class ApiTokenStore {
     return toInfo(row);
   }
 
+  /** Revokes every token of a user (password reset); how many there were. */
+  async deleteForUser(userId: string): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('api_tokens')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   /**
    * The owner of a token by its id, or undefined when it was deleted or has expired. Does not
    * record a use: re-checks of a long-lived connection are not uses.

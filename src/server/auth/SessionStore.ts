@@ -135,8 +135,13 @@ export class SessionStore {
     await this.#db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 
-  /** Ends every session of a user (password reset, disable). */
-  async deleteForUser(userId: string): Promise<void> {
-    await this.#db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  /**
+   * Ends every session of a user (password reset, disable), except `keepId` when given (the
+   * session in which the user changed their own password).
+   */
+  async deleteForUser(userId: string, keepId?: string): Promise<void> {
+    let query = this.#db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keepId !== undefined) query = query.where('id', '!=', keepId);
+    await query.execute();
   }
 }

@@ -355,4 +355,17 @@ describe('authPlugin: trusted-header mode', () => {
     expect(malformed.statusCode).toBe(401);
     expect(malformed.json().error.reason).toBe('InvalidIdentityHeader');
   });
+
+  it('never provisions a reserved name such as system or anonymous from the proxy', async () => {
+    const { app, db } = await start(proxy);
+    for (const name of ['system', 'Anonymous']) {
+      const response = await app.inject({
+        url: '/api/v1/auth/me',
+        headers: { 'x-forwarded-user': name },
+      });
+      expect(response.statusCode, name).toBe(401);
+      expect(response.json().error.reason).toBe('InvalidIdentityHeader');
+    }
+    expect(await db.selectFrom('users').select('username').execute()).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 
 import { usernamePattern as usernameSource, type UserRole } from '../../shared/api/authSchemas.ts';
+import { isReservedUsername } from '../../shared/api/isReservedUsername.ts';
 import { auditFromRequest } from '../audit/auditFromRequest.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
 import { type ApiErrorInput, sendApiError } from '../sendApiError.ts';
@@ -303,7 +304,8 @@ async function proxyIdentity(
   headerMode: HeaderMode,
   username: string,
 ): Promise<{ user: AuthenticatedUser; groups: string[] } | ApiErrorInput> {
-  if (username.length > 128 || !usernamePattern.test(username)) {
+  // Reserved names are the audit log's own actors; an SSO account must not become one.
+  if (username.length > 128 || !usernamePattern.test(username) || isReservedUsername(username)) {
     return {
       status: 401,
       reason: 'InvalidIdentityHeader',

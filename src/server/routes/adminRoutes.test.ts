@@ -54,7 +54,7 @@ describe('admin routes: users', () => {
       headers: admin.headers(),
       payload: {
         username: 'dana',
-        password: 'dana-secret-pw',
+        password: 'quiet-harbor-lamp',
         role: 'viewer',
         displayName: 'Dana',
       },
@@ -87,7 +87,7 @@ describe('admin routes: users', () => {
       'root',
     ]);
     for (const body of [created.body, updated.body, list.body]) {
-      expect(body).not.toMatch(/scrypt|password_hash|passwordHash|dana-secret-pw/);
+      expect(body).not.toMatch(/scrypt|password_hash|passwordHash|quiet-harbor-lamp/);
     }
 
     const audit = await new AuditLog(db).query({ action: 'user.*' });
@@ -118,7 +118,7 @@ describe('admin routes: users', () => {
     await expect(login('erin')).rejects.toThrow(/401/);
     expect((await login('erin', 'brand-new-password')).info.user.username).toBe('erin');
     const { items } = await new AuditLog(db).query({ action: 'user.update' });
-    expect(items[0]?.details).toEqual({ changed: ['password'] });
+    expect(items[0]?.details).toEqual({ changed: ['password'], tokensRevoked: 0 });
     expect(JSON.stringify(items)).not.toContain('brand-new-password');
   });
 
@@ -178,13 +178,14 @@ describe('admin routes: users', () => {
     ]);
   });
 
-  it('answers 409 with the field for a taken username, and 404 for an unknown user', async () => {
-    const { app, admin } = await asAdmin();
+  it('answers 409 with the field for a username taken in any case, and 404 for an unknown user', async () => {
+    const { app, admin, addUser } = await asAdmin();
+    await addUser('dana', 'member');
     const taken = await app.inject({
       method: 'POST',
       url: '/api/v1/admin/users',
       headers: admin.headers(),
-      payload: { username: 'root', password: 'long-enough-pw', role: 'member' },
+      payload: { username: 'Dana', password: 'long-enough-pw', role: 'member' },
     });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error).toMatchObject({
@@ -198,6 +199,108 @@ describe('admin routes: users', () => {
       payload: { role: 'viewer' },
     });
     expect(missing.statusCode).toBe(404);
+  });
+});
+
+describe('admin routes: password policy, reserved names, token revocation', () => {
+  it('refuses weak passwords on create and reset with a 400 naming body.password', async () => {
+    const { app, admin, addUser, db } = await asAdmin();
+    const id = await addUser('erin', 'member');
+    const cases = [
+      // The schema (minLength from the same rule) answers this one, in Ajv's words.
+      ['eleven-char', 'must NOT have fewer than 12 characters'],
+      ['my-name-is-ERIN', 'must not contain the username'],
+      ['Password1234', 'is too common; choose a less guessable one'],
+    ] as const;
+    for (const [password, message] of cases) {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/users',
+        headers: admin.headers(),
+        payload: { username: 'erin2', password: password.replace('ERIN', 'Erin2'), role: 'member' },
+      });
+      expect(created.statusCode, password).toBe(400);
+      expect(created.json().error.fields, password).toEqual([
+        { path: 'body.password', message: expect.any(String) },
+      ]);
+      const reset = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/admin/users/${id}`,
+        headers: admin.headers(),
+        payload: { password },
+      });
+      expect(reset.statusCode, password).toBe(400);
+      expect(reset.json().error).toMatchObject({
+        reason: 'ValidationFailed',
+        fields: [{ path: 'body.password', message }],
+      });
+    }
+    expect(await db.selectFrom('users').select('username').orderBy('username').execute()).toEqual([
+      { username: 'erin' },
+      { username: 'root' },
+    ]);
+  });
+
+  it('refuses reserved usernames such as anonymous and System', async () => {
+    const { app, admin, db } = await asAdmin();
+    for (const username of ['anonymous', 'System', 'RAYDECK', 'Root']) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/users',
+        headers: admin.headers(),
+        payload: { username, password: 'quiet-harbor-lamp', role: 'member' },
+      });
+      expect(response.statusCode, username).toBe(400);
+      expect(response.json().error.fields).toEqual([
+        { path: 'body.username', message: 'is reserved for the portal itself' },
+      ]);
+    }
+    const { items } = await new AuditLog(db).query({ action: 'user.create' });
+    expect(items.map((item) => [item.targetName, item.result, item.details])).toContainEqual([
+      'anonymous',
+      'failure',
+      { reason: 'reservedUsername' },
+    ]);
+  });
+
+  it('revokes API tokens on a password reset unless revokeTokens is false', async () => {
+    const { app, admin, addUser, login, db } = await asAdmin();
+    const id = await addUser('erin', 'member');
+    const tokenOf = async (password?: string) => {
+      const session = await login('erin', password);
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: session.headers(),
+        payload: { name: 'cli' },
+      });
+      return created.json<{ token: string }>().token;
+    };
+    const works = async (token: string) =>
+      (await app.inject({ url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } }))
+        .statusCode === 200;
+    const reset = (payload: Record<string, unknown>) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/v1/admin/users/${id}`,
+        headers: admin.headers(),
+        payload,
+      });
+
+    const first = await tokenOf();
+    const kept = await reset({ password: 'first-new-secret', revokeTokens: false });
+    expect(kept.statusCode).toBe(200);
+    expect(await works(first)).toBe(true);
+
+    const second = await tokenOf('first-new-secret');
+    expect((await reset({ password: 'second-new-secret' })).statusCode).toBe(200);
+    expect(await works(first)).toBe(false);
+    expect(await works(second)).toBe(false);
+    const { items } = await new AuditLog(db).query({ action: 'user.update' });
+    expect(items.map((item) => item.details)).toEqual([
+      { changed: ['password'], tokensRevoked: 2 },
+      { changed: ['password'], tokensRevoked: 0 },
+    ]);
   });
 });
 

@@ -12,19 +12,24 @@ import {
   UpdateUserRequest,
   UserIdParams,
 } from '../../shared/api/adminSchemas.ts';
+import { isReservedUsername } from '../../shared/api/isReservedUsername.ts';
 import { auditFromRequest } from '../audit/auditFromRequest.ts';
 import { requireRole } from '../auth/authPlugin.ts';
+import { invalidField } from '../auth/invalidField.ts';
 import { hashPassword } from '../auth/passwordHash.ts';
+import { weakPasswordError } from '../auth/weakPasswordError.ts';
 import { sendApiError } from '../sendApiError.ts';
 
 /**
  * Admin-only user and team management under `/api/v1/admin`: users (list, create, change role,
  * display name, password, disable) and teams (list, create, delete, set members). A team is a
  * Kubernetes namespace name; deleting a team does not delete the namespace. Every change is
- * audited; answers never contain password hashes. Needs `authPlugin`.
+ * audited; answers never contain password hashes. New passwords must pass `passwordProblem`;
+ * reserved usernames (`isReservedUsername`) cannot be created; usernames are unique in any case.
+ * Needs `authPlugin`.
  */
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users, teams, sessions, auditLog, revocations } = app.authServices;
+  const { users, teams, sessions, tokens, auditLog, revocations } = app.authServices;
   app.addHook('preHandler', requireRole('admin'));
 
   app.get('/api/v1/admin/users', { schema: { response: { 200: AdminUserList } } }, async () => ({
@@ -42,6 +47,19 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetKind: 'user',
         targetName: body.username,
       };
+      const reserved = isReservedUsername(body.username);
+      const refusal = reserved
+        ? invalidField('body.username', 'is reserved for the portal itself')
+        : weakPasswordError(body.password, body.username);
+      if (refusal) {
+        await auditLog.record({
+          ...audit,
+          result: 'failure',
+          statusCode: 400,
+          details: { reason: reserved ? 'reservedUsername' : 'weakPassword' },
+        });
+        return sendApiError(reply, refusal);
+      }
       const row = await users.create({
         username: body.username,
         displayName: body.displayName ?? body.username,
@@ -87,7 +105,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetName: before?.username ?? id,
       };
       // Field names only: the new password itself never reaches the audit log.
-      const changed = Object.keys(body).sort();
+      const changed = Object.keys(body)
+        .filter((key) => key !== 'revokeTokens')
+        .sort();
       if (!before) {
         await auditLog.record({
           ...audit,
@@ -96,6 +116,17 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           details: { changed },
         });
         return sendApiError(reply, { status: 404, reason: 'NotFound', message: `No user ${id}.` });
+      }
+      const weak =
+        body.password === undefined ? undefined : weakPasswordError(body.password, before.username);
+      if (weak) {
+        await auditLog.record({
+          ...audit,
+          result: 'failure',
+          statusCode: 400,
+          details: { changed, reason: 'weakPassword' },
+        });
+        return sendApiError(reply, weak);
       }
       const outcome = await users.update(id, {
         displayName: body.displayName,
@@ -121,6 +152,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // A new password or a disabled account ends every open browser session at once.
       if (body.password !== undefined || body.disabled === true) await sessions.deleteForUser(id);
+      // A reset password usually means a leaked one: its tokens go too, unless asked not to.
+      const tokensRevoked =
+        body.password !== undefined && body.revokeTokens !== false
+          ? await tokens.deleteForUser(id)
+          : 0;
       // Open streams of this user re-check at once: role, disabled and password all count.
       revocations.emit({ kind: 'user', userId: id });
       const after = await users.adminView(id);
@@ -133,6 +169,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           changed,
           ...(body.role !== undefined ? { role: { from: before.role, to: after.role } } : {}),
           ...(body.disabled !== undefined ? { disabled: after.disabled } : {}),
+          ...(body.password !== undefined ? { tokensRevoked } : {}),
         },
       });
       return after;

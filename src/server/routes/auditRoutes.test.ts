@@ -112,3 +112,49 @@ describe('GET /api/v1/audit', () => {
     expect((await app.inject({ url: '/api/v1/audit' })).statusCode).toBe(401);
   });
 });
+
+describe('GET /api/v1/audit: the portal’s own actors', () => {
+  it('cannot be joined by creating a user named anonymous or System, so a user sees only their own entries', async () => {
+    const { app, login, db } = await seeded();
+    const ada = await login('ada');
+    for (const username of ['anonymous', 'System']) {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/admin/users',
+        headers: ada.headers(),
+        payload: { username, password: 'quiet-harbor-lamp', role: 'member' },
+      });
+      expect(created.statusCode, username).toBe(400);
+      expect(created.json().error.fields[0].path).toBe('body.username');
+    }
+    expect(
+      await db
+        .selectFrom('users')
+        .select('username')
+        .where((eb) => eb(eb.fn('lower', ['username']), 'in', ['anonymous', 'system']))
+        .execute(),
+    ).toEqual([]);
+
+    // Entries by the portal's own actors exist: a failed sign-in and a system change.
+    const failed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'nobody', password: 'whatever-password' },
+    });
+    expect(failed.statusCode).toBe(401);
+    await new AuditLog(db).record({
+      actor: 'system',
+      action: 'user.provision',
+      targetKind: 'user',
+      targetName: 'someone',
+      result: 'success',
+    });
+
+    await kit?.addUser('nia', 'member');
+    const nia = await login('nia');
+    const view = await app.inject({ url: '/api/v1/audit', headers: { cookie: nia.cookie } });
+    expect(view.statusCode).toBe(200);
+    const actors = new Set(view.json().items.map((item: Item) => item.actor));
+    expect([...actors]).toEqual(['nia']);
+  });
+});

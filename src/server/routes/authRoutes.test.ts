@@ -284,3 +284,108 @@ describe('GET /api/v1/auth/me and POST /api/v1/auth/logout', () => {
     expect(logout.json().error.reason).toBe('CsrfTokenMissing');
   });
 });
+
+describe('POST /api/v1/auth/password', () => {
+  async function aliceWithToken() {
+    const { app, addUser, login, db } = await start();
+    await addUser('alice', 'member');
+    const here = await login('alice');
+    const elsewhere = await login('alice');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      headers: here.headers(),
+      payload: { name: 'cli' },
+    });
+    const token = created.json<{ token: string }>().token;
+    const status = async (headers: Record<string, string>) =>
+      (await app.inject({ url: '/api/v1/auth/me', headers })).statusCode;
+    const change = (payload: Record<string, unknown>) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: here.headers(),
+        payload,
+      });
+    return { app, db, login, here, elsewhere, token, status, change };
+  }
+
+  it('changes the password, keeps this session, ends the others and revokes API tokens', async () => {
+    const { db, login, here, elsewhere, token, status, change } = await aliceWithToken();
+    const changed = await change({ currentPassword: testPassword, password: 'violet-orchard-42' });
+    expect(changed.statusCode).toBe(204);
+    expect(await status({ cookie: here.cookie })).toBe(200);
+    expect(await status({ cookie: elsewhere.cookie })).toBe(401);
+    expect(await status({ authorization: `Bearer ${token}` })).toBe(401);
+    await expect(login('alice')).rejects.toThrow(/401/);
+    expect((await login('alice', 'violet-orchard-42')).info.user.username).toBe('alice');
+    const { items } = await new AuditLog(db).query({ action: 'auth.password.change' });
+    expect(items).toMatchObject([
+      { actor: 'alice', result: 'success', statusCode: 204, details: { tokensRevoked: 1 } },
+    ]);
+    expect(JSON.stringify(items)).not.toMatch(/violet-orchard|test-password/);
+  });
+
+  it('keeps API tokens when asked with revokeTokens: false', async () => {
+    const { token, status, change } = await aliceWithToken();
+    const changed = await change({
+      currentPassword: testPassword,
+      password: 'violet-orchard-42',
+      revokeTokens: false,
+    });
+    expect(changed.statusCode).toBe(204);
+    expect(await status({ authorization: `Bearer ${token}` })).toBe(200);
+  });
+
+  it('refuses a wrong current password (403) and a weak new one (400 naming password)', async () => {
+    const { here, status, change } = await aliceWithToken();
+    const wrong = await change({
+      currentPassword: 'not-my-password',
+      password: 'violet-orchard-42',
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error).toMatchObject({
+      reason: 'WrongPassword',
+      fields: [{ path: 'body.currentPassword', message: 'is wrong' }],
+    });
+    for (const [password, message] of [
+      ['alice-in-wonderland', 'must not contain the username'],
+      ['qwertyuiop123', 'is too common; choose a less guessable one'],
+    ]) {
+      const weak = await change({ currentPassword: testPassword, password });
+      expect(weak.statusCode, password).toBe(400);
+      expect(weak.json().error).toMatchObject({
+        reason: 'ValidationFailed',
+        message: `body.password: ${message}`,
+        fields: [{ path: 'body.password', message }],
+      });
+    }
+    expect(await status({ cookie: here.cookie })).toBe(200);
+  });
+
+  it('counts wrong current passwords against the sign-in brake', async () => {
+    kit = await authTestApp({ loginThrottle: { maxFailures: 2, now: () => 0 } });
+    await kit.addUser('alice', 'member');
+    const alice = await kit.login('alice');
+    const change = () =>
+      kit?.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: alice.headers(),
+        payload: { currentPassword: 'guess-password', password: 'violet-orchard-42' },
+      });
+    expect((await change())?.statusCode).toBe(403);
+    expect((await change())?.statusCode).toBe(403);
+    const braked = await change();
+    expect(braked?.statusCode).toBe(429);
+    expect(braked?.headers['retry-after']).toBe('900');
+  });
+});
+
+describe('usernames in any case', () => {
+  it('signs in with the username typed in another case', async () => {
+    const { addUser, login } = await start();
+    await addUser('alice', 'member');
+    expect((await login('ALICE')).info.user.username).toBe('alice');
+  });
+});

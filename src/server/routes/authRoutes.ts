@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-import { type CurrentUser, LoginRequest, SessionInfo } from '../../shared/api/authSchemas.ts';
+import {
+  ChangePasswordRequest,
+  type CurrentUser,
+  LoginRequest,
+  SessionInfo,
+} from '../../shared/api/authSchemas.ts';
 import { auditFromRequest } from '../audit/auditFromRequest.ts';
 import type { AuthenticatedUser } from '../auth/authorize.ts';
 import { requireUser } from '../auth/authPlugin.ts';
 import { defaultScryptParams, hashPassword, verifyPassword } from '../auth/passwordHash.ts';
 import { randomSecret } from '../auth/randomSecret.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/sessionCookie.ts';
+import { weakPasswordError } from '../auth/weakPasswordError.ts';
 import { sendApiError } from '../sendApiError.ts';
 
 /** The user as the API shows it (a mutable copy of the team list). */
@@ -26,11 +32,12 @@ function hashForUnknownUser(): Promise<string> {
 }
 
 /**
- * `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/auth/me`. Needs
- * `authPlugin`. Failed logins answer one generic 401 and are braked per username and address.
+ * `POST /api/v1/auth/login`, `POST /api/v1/auth/logout`, `GET /api/v1/auth/me`,
+ * `POST /api/v1/auth/password`. Needs `authPlugin`. Failed logins answer one generic 401 and
+ * are braked per username and address and per address; wrong current passwords count too.
  */
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { users, sessions, loginThrottle, auditLog, revocations } = app.authServices;
+  const { users, sessions, tokens, loginThrottle, auditLog, revocations } = app.authServices;
 
   app.post(
     '/api/v1/auth/login',
@@ -140,6 +147,73 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         csrfToken = session.csrfToken;
       }
       return { user: toCurrentUser(user), csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    { preHandler: requireUser, schema: { body: ChangePasswordRequest } },
+    async (request, reply) => {
+      const user = request.user;
+      if (!user) throw new Error('requireUser let an anonymous request through');
+      const { currentPassword, password, revokeTokens } = request.body;
+      const audit = {
+        ...auditFromRequest(request),
+        action: 'auth.password.change',
+        targetKind: 'user',
+        targetName: user.username,
+      };
+      const fail = async (status: number, reason: string) =>
+        auditLog.record({ ...audit, result: 'failure', statusCode: status, details: { reason } });
+
+      const row = await users.findById(user.id);
+      if (!row || row.password_hash === null) {
+        await fail(409, 'noLocalPassword');
+        return sendApiError(reply, {
+          status: 409,
+          reason: 'NoLocalPassword',
+          message: 'This account signs in through single sign-on; change the password there.',
+        });
+      }
+      // A stolen session must not become a way around the sign-in brake.
+      const attempt = loginThrottle.begin(row.username, request.ip);
+      if (!attempt.allowed) {
+        await fail(429, 'tooManyFailures');
+        reply.header('retry-after', String(attempt.retryAfterSeconds));
+        return sendApiError(reply, {
+          status: 429,
+          reason: 'TooManyLoginAttempts',
+          message: `Too many wrong passwords; try again in ${attempt.retryAfterSeconds} s.`,
+        });
+      }
+      if (!(await verifyPassword(currentPassword, row.password_hash))) {
+        await fail(403, 'wrongPassword');
+        return sendApiError(reply, {
+          status: 403,
+          reason: 'WrongPassword',
+          message: 'The current password is wrong.',
+          fields: [{ path: 'body.currentPassword', message: 'is wrong' }],
+        });
+      }
+      attempt.succeed();
+      const weak = weakPasswordError(password, row.username);
+      if (weak) {
+        await fail(400, 'weakPassword');
+        return sendApiError(reply, weak);
+      }
+
+      await users.update(row.id, { passwordHash: await hashPassword(password) });
+      // Every other browser session ends; this one stays signed in.
+      await sessions.deleteForUser(row.id, request.authSession?.id);
+      const tokensRevoked = revokeTokens === false ? 0 : await tokens.deleteForUser(row.id);
+      revocations.emit({ kind: 'user', userId: row.id });
+      await auditLog.record({
+        ...audit,
+        result: 'success',
+        statusCode: 204,
+        details: { tokensRevoked },
+      });
+      return reply.code(204).send();
     },
   );
 };

@@ -53,7 +53,8 @@ export type CreateUserRequest = Static<typeof CreateUserRequest>;
 
 /**
  * Body of `PATCH /api/v1/admin/users/:id`: only the fields sent change. A new `password` or
- * `disabled: true` ends the user's sessions.
+ * `disabled: true` ends the user's sessions; a new `password` also revokes their API tokens
+ * unless `revokeTokens` is false.
  */
 export const UpdateUserRequest = Type.Object(
   {
@@ -61,6 +62,8 @@ export const UpdateUserRequest = Type.Object(
     role: Type.Optional(UserRole),
     password: Type.Optional(Password),
     disabled: Type.Optional(Type.Boolean()),
+    /** With `password`: whether the user's API tokens stop working too. Defaults to true. */
+    revokeTokens: Type.Optional(Type.Boolean()),
   },
   { $id: 'UpdateUserRequest', additionalProperties: false, minProperties: 1 },
 );

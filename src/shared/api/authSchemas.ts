@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
 
+import { maxPasswordLength, minPasswordLength } from './passwordProblem.ts';
+
 /**
  * What a user may do. `admin`: everything in every team; `member`: read and write in their
  * teams' namespaces; `viewer`: read only in their teams' namespaces.
@@ -31,8 +33,14 @@ export const usernamePattern = '^[A-Za-z0-9][A-Za-z0-9._@+-]*$';
  */
 export const Username = Type.String({ minLength: 1, maxLength: 128, pattern: usernamePattern });
 
-/** A password as typed: 8 to 1024 characters. Never stored, logged or returned. */
-export const Password = Type.String({ minLength: 8, maxLength: 1024 });
+/**
+ * A new password as typed: 12 to 1024 characters. The whole rule (not the username, not a
+ * common password) is `passwordProblem`, checked by the server. Never stored, logged or returned.
+ */
+export const Password = Type.String({
+  minLength: minPasswordLength,
+  maxLength: maxPasswordLength,
+});
 
 /** The signed-in user as the portal sees it, with the teams (namespaces) they belong to. */
 export const CurrentUser = Type.Object(
@@ -72,6 +80,21 @@ export const SessionInfo = Type.Object(
   { $id: 'SessionInfo', additionalProperties: false },
 );
 export type SessionInfo = Static<typeof SessionInfo>;
+
+/**
+ * Body of `POST /api/v1/auth/password`: the signed-in user changes their own password. Their
+ * other browser sessions end; so do their API tokens unless `revokeTokens` is false.
+ */
+export const ChangePasswordRequest = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: maxPasswordLength }),
+    password: Password,
+    /** Whether the user's API tokens stop working too. Defaults to true. */
+    revokeTokens: Type.Optional(Type.Boolean()),
+  },
+  { $id: 'ChangePasswordRequest', additionalProperties: false },
+);
+export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
 
 /** An API token as listed: never the secret, only its first characters for recognition. */
 export const ApiTokenInfo = Type.Object(
