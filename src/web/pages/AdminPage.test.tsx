@@ -150,6 +150,54 @@ describe('AdminPage', () => {
     });
   });
 
+  it('names a password that breaks the shared rule under its input, before any request', async () => {
+    const { user, calls } = renderWithPortal(<AdminPage />, {
+      path: '/admin',
+      handlers: adminServer().handlers,
+    });
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New user' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Username' }), 'carla');
+    const password = within(dialog).getByLabelText('Password');
+    expect(password).toHaveAccessibleDescription(/At least 12 characters/);
+    for (const [typed, problem] of [
+      ['short-one', 'Password must be at least 12 characters long'],
+      ['carla-rocks-2026', 'Password must not contain the username'],
+      ['password1234', 'Password is too common; choose a less guessable one'],
+    ] as const) {
+      await user.clear(password);
+      await user.type(password, typed);
+      await user.click(within(dialog).getByRole('button', { name: 'Create user' }));
+      await waitFor(() => expect(password).toHaveAccessibleDescription(new RegExp(problem)));
+    }
+    expect(calls.some((call) => call.method === 'POST')).toBe(false);
+  });
+
+  it('resets a password, revoking API tokens unless told to keep them', async () => {
+    const { user, calls } = renderWithPortal(<AdminPage />, {
+      path: '/admin',
+      handlers: adminServer().handlers,
+    });
+    const reset = async (keepTokens: boolean) => {
+      await user.click(await screen.findByRole('button', { name: 'Actions for ana' }));
+      await user.click(await screen.findByRole('menuitem', { name: 'Reset password' }));
+      const dialog = await screen.findByRole('dialog', { name: 'Reset password of ana' });
+      await user.type(within(dialog).getByLabelText('New password'), 'violet-orchard-42');
+      if (keepTokens) {
+        await user.click(within(dialog).getByRole('checkbox', { name: /Keep their API tokens/ }));
+      }
+      await user.click(within(dialog).getByRole('button', { name: 'Set password' }));
+      await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    };
+    await reset(false);
+    expect(await screen.findByText(/their API tokens are revoked/)).toBeVisible();
+    await reset(true);
+    expect(calls.filter((call) => call.method === 'PATCH').map((call) => call.body)).toEqual([
+      { password: 'violet-orchard-42' },
+      { password: 'violet-orchard-42', revokeTokens: false },
+    ]);
+  });
+
   it('changes a role in place and shows the server’s refusal as it is', async () => {
     const { user, calls } = renderWithPortal(<AdminPage />, {
       path: '/admin',

@@ -5,6 +5,7 @@ import {
   Badge,
   Button,
   Card,
+  Checkbox,
   Group,
   Menu,
   Modal,
@@ -31,6 +32,7 @@ import { type FormEvent, useState } from 'react';
 
 import type { AdminUser, UpdateUserRequest } from '../../../shared/api/adminSchemas.ts';
 import type { UserRole } from '../../../shared/api/authSchemas.ts';
+import { minPasswordLength, passwordProblem } from '../../../shared/api/passwordProblem.ts';
 import { useApiClient } from '../../hooks/useApiClient.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { adminQueryKeys } from './adminQueryKeys.ts';
@@ -46,6 +48,9 @@ const roleOptions: { value: UserRole; label: string }[] = [
 ];
 const roleHelp =
   'viewer: reads their teams · member: creates and changes clusters in their teams · admin: everything';
+
+/** What the password inputs say; the rule itself is the server's `passwordProblem`. */
+const passwordHelp = `At least ${minPasswordLength} characters, not containing the username, not a common password`;
 
 function useUpdateUser() {
   const client = useApiClient();
@@ -100,6 +105,12 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
   const clear = (key: string) => setErrors(({ [key]: _fixed, ...rest }) => rest);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // The same rule the server applies, so a weak password is named before any request.
+    const problem = passwordProblem(password, username.trim());
+    if (problem) {
+      setErrors((current) => ({ ...current, password: `Password ${problem}` }));
+      return;
+    }
     create.mutate();
   };
   return (
@@ -132,7 +143,7 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
             label="Password"
             // Its own name must not contain "password": getByLabel('Password') would match it too.
             visibilityToggleButtonProps={{ 'aria-label': 'Show typed characters' }}
-            description="At least 8 characters; tell it to them over a private channel"
+            description={`${passwordHelp}; tell it to them over a private channel`}
             autoComplete="new-password"
             value={password}
             onChange={(event) => {
@@ -172,9 +183,11 @@ function ResetPasswordDialog({
 }) {
   const update = useUpdateUser();
   const [password, setPassword] = useState('');
+  const [keepTokens, setKeepTokens] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);
   const close = () => {
     setPassword('');
+    setKeepTokens(false);
     setError(undefined);
     update.reset();
     onClose();
@@ -182,11 +195,21 @@ function ResetPasswordDialog({
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!user) return;
+    const problem = passwordProblem(password, user.username);
+    if (problem) {
+      setError(`Password ${problem}`);
+      return;
+    }
     update.mutate(
-      { user, changes: { password } },
+      { user, changes: { password, ...(keepTokens ? { revokeTokens: false } : {}) } },
       {
         onSuccess: () => {
-          notify.success(`Password of ${user.username} reset`, 'Their open sessions have ended.');
+          notify.success(
+            `Password of ${user.username} reset`,
+            keepTokens
+              ? 'Their open sessions have ended; their API tokens keep working.'
+              : 'Their open sessions have ended and their API tokens are revoked.',
+          );
           close();
         },
         onError: (failure) => {
@@ -208,7 +231,7 @@ function ResetPasswordDialog({
             label="New password"
             // Its own name must not contain "password": getByLabel('Password') would match it too.
             visibilityToggleButtonProps={{ 'aria-label': 'Show typed characters' }}
-            description="At least 8 characters. Their browser sessions end; their API tokens keep working."
+            description={`${passwordHelp}. Their browser sessions end.`}
             autoComplete="new-password"
             value={password}
             onChange={(event) => {
@@ -217,6 +240,12 @@ function ResetPasswordDialog({
             }}
             error={error}
             data-autofocus
+          />
+          <Checkbox
+            label="Keep their API tokens working"
+            description="Leave unticked when the old password may have leaked: the tokens are revoked."
+            checked={keepTokens}
+            onChange={(event) => setKeepTokens(event.currentTarget.checked)}
           />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={close}>
