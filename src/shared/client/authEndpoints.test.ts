@@ -14,6 +14,7 @@ describe('authEndpoints', () => {
     await api.login({ username: 'ana', password: 'pw' });
     await api.logout();
     await api.me();
+    await api.changePassword({ currentPassword: 'old', password: 'new', revokeTokens: false });
     await api.listTokens();
     await api.createToken({ name: 'ci' });
     await api.deleteToken('t/1');
@@ -29,6 +30,10 @@ describe('authEndpoints', () => {
       ['/api/v1/auth/login', { method: 'POST', body: { username: 'ana', password: 'pw' } }],
       ['/api/v1/auth/logout', { method: 'POST' }],
       ['/api/v1/auth/me', undefined],
+      [
+        '/api/v1/auth/password',
+        { method: 'POST', body: { currentPassword: 'old', password: 'new', revokeTokens: false } },
+      ],
       ['/api/v1/tokens', undefined],
       ['/api/v1/tokens', { method: 'POST', body: { name: 'ci' } }],
       ['/api/v1/tokens/t%2F1', { method: 'DELETE' }],

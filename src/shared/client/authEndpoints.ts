@@ -11,6 +11,7 @@ import type {
 import type { AuditPage, AuditQuery } from '../api/auditSchemas.ts';
 import type {
   ApiTokenList,
+  ChangePasswordRequest,
   CreateApiTokenRequest,
   CreatedApiToken,
   LoginRequest,
@@ -25,6 +26,8 @@ export interface AuthEndpoints {
   logout(): Promise<void>;
   /** Who am I, with my teams and the CSRF token of my session. */
   me(): Promise<SessionInfo>;
+  /** Changes my own password; my other sessions end, and my API tokens unless `revokeTokens: false`. */
+  changePassword(body: ChangePasswordRequest): Promise<void>;
   listTokens(): Promise<ApiTokenList>;
   /** The answer's `token` is the only time the secret is shown. */
   createToken(body: CreateApiTokenRequest): Promise<CreatedApiToken>;
@@ -53,6 +56,9 @@ export function authEndpoints(request: ApiRequest): AuthEndpoints {
       await request<unknown>('/api/v1/auth/logout', { method: 'POST' });
     },
     me: () => request<SessionInfo>('/api/v1/auth/me'),
+    changePassword: async (body) => {
+      await request<unknown>('/api/v1/auth/password', { method: 'POST', body });
+    },
     listTokens: () => request<ApiTokenList>('/api/v1/tokens'),
     createToken: (body) => request<CreatedApiToken>('/api/v1/tokens', { method: 'POST', body }),
     deleteToken: async (id) => {
