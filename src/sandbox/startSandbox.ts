@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 import {
   createSandboxApiServer,
   type SandboxApiServer,
 } from './apiserver/createSandboxApiServer.ts';
+import type { ObjectStore } from './apiserver/objectStore.ts';
 import { StateJournal } from './apiserver/StateJournal.ts';
 import { podGracefulDeletion } from './controllers/core/kubelet.ts';
 import { writeSandboxKubeconfig } from './kubeconfigFile.ts';
@@ -91,7 +93,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(options.rbac ? { rbac: true } : {}),
     ...(world ? { gracefulDeletion: podGracefulDeletion } : {}),
   });
-  const running = world && clock ? startWorld({ apiServer, world, clock }) : undefined;
+  const rayStateDir = options.state ? `${options.state}.ray` : undefined;
+  if (rayStateDir && journal) pruneRayJobTables(rayStateDir, journal.store);
+  const running =
+    world && clock
+      ? startWorld({ apiServer, world, clock, ...(rayStateDir ? { rayStateDir } : {}) })
+      : undefined;
   const url = await apiServer.listen(host, port);
   if (options.kubeconfigOut) writeSandboxKubeconfig(options.kubeconfigOut, url, options.token);
   return {
@@ -104,4 +111,18 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       journal?.close();
     },
   };
+}
+
+/**
+ * Deletes job tables of Ray heads whose head pod no longer exists (a table is kept per head pod,
+ * `<dir>/<namespace>/<pod>.json`; a new pod never reads an old pod's table).
+ */
+function pruneRayJobTables(dir: string, store: ObjectStore): void {
+  if (!existsSync(dir)) return;
+  for (const namespace of readdirSync(dir)) {
+    for (const file of readdirSync(join(dir, namespace))) {
+      const pod = file.replace(/\.json$/, '');
+      if (!store.get('/pods', `${namespace}/${pod}`)) rmSync(join(dir, namespace, file));
+    }
+  }
 }

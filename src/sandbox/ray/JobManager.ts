@@ -68,6 +68,38 @@ export interface JobManagerOptions {
   startTimeoutSeconds?: number;
   /** Called after resources were freed, so waiting work elsewhere can be placed. */
   onResourcesFreed: () => void;
+  /**
+   * Called after the job table changed in a way worth persisting: a submission, a start, a
+   * driver connecting, an end, a deletion (not every log line).
+   */
+  onJobsChanged?: () => void;
+}
+
+/** One job as persisted: what `GET /api/jobs/` shows plus its log; no timers or scripts. */
+export interface PersistedJob {
+  submissionId: string;
+  request: JobSubmitRequest;
+  status: JobStatus;
+  message: string | null;
+  errorType: string | null;
+  startTime: number;
+  endTime: number | null;
+  driverAgentHttpAddress: string | null;
+  driverNodeId: string | null;
+  driverExitCode: number | null;
+  jobId: string | null;
+  driverInfo: DriverInfo | null;
+  logs: string;
+}
+
+/** A head's job table as persisted (see {@link JobManager.exportTable}). */
+export interface PersistedJobTable {
+  format: 'raydeck-ray-jobs/v1';
+  nextJobNumber: number;
+  submissions: number;
+  /** Epoch ms. */
+  lastActivityMs: number;
+  jobs: PersistedJob[];
 }
 
 /** Delay between placing a job's supervisor and its entrypoint running (actor + process start). */
@@ -230,12 +262,62 @@ export class JobManager {
       });
       return submissionId;
     }
+    this.changed();
     const timeoutMs = (this.options.startTimeoutSeconds ?? 900) * 1000;
     // The monitor loop checks once a second and fails the job once it is *more* than the
     // timeout past its start time: the first check after the timeout.
     job.startTimeout = this.options.clock.setTimer(timeoutMs + 1000, () => this.startTimedOut(job));
     this.schedulePending();
     return submissionId;
+  }
+
+  /** The job table in a JSON-safe form, to be restored by {@link restoreTable}. */
+  exportTable(): PersistedJobTable {
+    return {
+      format: 'raydeck-ray-jobs/v1',
+      nextJobNumber: this.nextJobNumber,
+      submissions: this.submissions,
+      lastActivityMs: this.lastActivityMs,
+      jobs: [...this.jobs.values()].map((job) => ({
+        submissionId: job.submissionId,
+        request: job.request,
+        status: job.status,
+        message: job.message,
+        errorType: job.errorType,
+        startTime: job.startTime,
+        endTime: job.endTime,
+        driverAgentHttpAddress: job.driverAgentHttpAddress,
+        driverNodeId: job.driverNodeId,
+        driverExitCode: job.driverExitCode,
+        jobId: job.jobId,
+        driverInfo: job.driverInfo,
+        logs: job.logs,
+      })),
+    };
+  }
+
+  /**
+   * Loads a table saved by {@link exportTable} (after a sandbox restart). Ended jobs come back
+   * as they were. A job that was PENDING or RUNNING lost its supervisor with the old process, so
+   * it ends FAILED now, as Ray reports a job whose supervisor actor died with its node.
+   */
+  restoreTable(table: PersistedJobTable): void {
+    const now = this.options.clock.now();
+    this.nextJobNumber = Math.max(this.nextJobNumber, table.nextJobNumber);
+    this.submissions = Math.max(this.submissions, table.submissions);
+    this.lastActivityMs = Math.max(this.lastActivityMs, table.lastActivityMs);
+    for (const saved of table.jobs) {
+      const job: Job = { ...saved, timers: new Set(), watchers: new Set() };
+      if (!isTerminal(job.status)) {
+        job.message = `Job supervisor actor died: the Ray head restarted (Raydeck sandbox restart) while the job was ${job.status}.`;
+        job.errorType = 'JOB_SUPERVISOR_ACTOR_DIED';
+        job.status = 'FAILED';
+        job.endTime = now;
+        this.lastActivityMs = Math.max(this.lastActivityMs, now);
+      }
+      this.jobs.set(job.submissionId, job);
+    }
+    this.changed();
   }
 
   /** The job with this submission id or Ray job id (hex). */
@@ -340,6 +422,7 @@ export class JobManager {
       );
     }
     this.jobs.delete(job.submissionId);
+    this.changed();
     return true;
   }
 
@@ -443,6 +526,10 @@ export class JobManager {
     }
   }
 
+  private changed(): void {
+    this.options.onJobsChanged?.();
+  }
+
   private find(id: string): Job | undefined {
     return this.jobs.get(id) ?? [...this.jobs.values()].find((job) => job.jobId === id);
   }
@@ -499,6 +586,7 @@ export class JobManager {
       simulated.durationOverrideMs === undefined ? 0 : measureScript(simulated.create(ctx));
     job.scale = new DurationScale(natural, simulated.durationOverrideMs);
     job.script = simulated.create(this.scriptContext(job));
+    this.changed();
     this.notifyWatchers(job, '');
     this.step(job, true);
   }
@@ -583,6 +671,7 @@ export class JobManager {
       node_ip_address: job.node.description.ip,
       pid: String(this.scriptContext(job).pid('driver')),
     };
+    this.changed();
   }
 
   private exited(job: Job, exitCode: number): void {
@@ -627,6 +716,7 @@ export class JobManager {
     job.node = undefined;
     for (const watcher of job.watchers) watcher.onEnd();
     job.watchers.clear();
+    this.changed();
     this.options.onResourcesFreed();
   }
 

@@ -18,6 +18,7 @@ import { notAWebSocketText, serveLogTail } from './jobLogTail.ts';
 import { type JobDetails, JobManager, type PendingDemand } from './JobManager.ts';
 import { addJobsRoutes, missing } from './jobsApi.ts';
 import { type JobSubmitRequestJson, submitRequestFromJson } from './jobSubmitRequest.ts';
+import type { JobTableStore } from './jobTableFile.ts';
 import { pythonJsonDumps } from './pythonJson.ts';
 import { type RayNodeDescription, stableHex } from './rayNodes.ts';
 import { ResourceLedger } from './ResourceLedger.ts';
@@ -55,6 +56,11 @@ export interface RayHeadSimulationOptions {
   authToken?: string;
   /** Ray's `RAY_JOB_START_TIMEOUT_SECONDS`. Default 900. */
   jobStartTimeoutSeconds?: number;
+  /**
+   * Where the job table is kept so it survives a sandbox restart (restored at construction,
+   * saved on every job change). Default: memory only.
+   */
+  jobTable?: JobTableStore;
 }
 
 /** The result of {@link RayHeadSimulation.deployServeConfig}. */
@@ -130,7 +136,12 @@ export class RayHeadSimulation {
         ? { startTimeoutSeconds: options.jobStartTimeoutSeconds }
         : {}),
       onResourcesFreed,
+      ...(options.jobTable
+        ? { onJobsChanged: () => options.jobTable?.save(this.jobs.exportTable()) }
+        : {}),
     });
+    const saved = options.jobTable?.load();
+    if (saved) this.jobs.restoreTable(saved);
     this.serve = new ServeController({
       clock: options.clock,
       ledger: this.ledger,

@@ -12,12 +12,13 @@ import type { RunningController, WorldContext } from './worldContext.ts';
  * Brings a sandbox API server to life: creates the world's nodes, namespaces and quotas, then
  * starts the simulated cluster components (scheduler, kubelet, quota, workload controllers) and
  * the KubeRay operator with its simulated Ray heads. All of them act through the same API and
- * watch feed that HTTP clients use.
+ * watch feed that HTTP clients use. With `rayStateDir`, Ray heads keep their job tables there.
  */
 export function startWorld(input: {
   apiServer: SandboxApiServer;
   world: WorldConfig;
   clock: SimClock;
+  rayStateDir?: string;
 }): RunningController & { context: WorldContext } {
   const { apiServer, world, clock } = input;
   bootstrapWorld(apiServer.api, world);
@@ -30,7 +31,7 @@ export function startWorld(input: {
   };
   const running = [
     startCoreControllers(context),
-    startKubeRayOperator(context),
+    startKubeRayOperator(context, input.rayStateDir ? { rayStateDir: input.rayStateDir } : {}),
     startEventTtl(context),
   ];
   return {

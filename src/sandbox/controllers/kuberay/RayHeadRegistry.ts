@@ -63,6 +63,8 @@ export interface RayHeadStartOptions {
   nodes: readonly RayNodeDescription[];
   /** Token of `authOptions.mode: token` clusters; requests must carry it. */
   authToken?: string;
+  /** The head pod the head runs in (a new pod is a new Ray head, with an empty job table). */
+  headPodName?: string;
 }
 
 /** Starts a Ray head simulation. */
@@ -123,7 +125,11 @@ export class RayHeadRegistry {
     }
     const signature = nodesSignature(input.nodes);
     if (!running) {
-      const head = this.factory({ ...input.start(), nodes: input.nodes });
+      const head = this.factory({
+        ...input.start(),
+        nodes: input.nodes,
+        headPodName: input.headPodName,
+      });
       const namespace = input.clusterKey.slice(0, input.clusterKey.indexOf('/'));
       running = {
         head,

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+
 import { RayDashboardError } from '../../ray/jobSubmitRequest.ts';
+import { jobTableFile } from '../../ray/jobTableFile.ts';
 import { RayHeadSimulation } from '../../ray/RayHeadSimulation.ts';
 import type {
   RayHeadApi,
@@ -25,9 +28,18 @@ interface ServeDetails {
  * The operator's {@link RayHeadApi} over the sandbox's Ray head simulation
  * (src/sandbox/ray/RayHeadSimulation.ts): the same calls KubeRay makes over HTTP, made in
  * process. A worker counts as idle for the autoscaler when no job is active on the cluster and
- * no Serve replica is placed on it.
+ * no Serve replica is placed on it. With `stateDir`, the head's job table is kept in
+ * `<stateDir>/<namespace>/<head pod>.json`, so it survives a sandbox restart (the head pod
+ * does too); a new head pod starts with an empty table, as a restarted Ray head does.
  */
-export function simulatedRayHead(options: RayHeadStartOptions): RayHeadApi {
+export function simulatedRayHead(
+  options: RayHeadStartOptions,
+  persistence: { stateDir?: string } = {},
+): RayHeadApi {
+  const jobTable =
+    persistence.stateDir && options.headPodName
+      ? jobTableFile(join(persistence.stateDir, options.namespace, `${options.headPodName}.json`))
+      : undefined;
   const simulation = new RayHeadSimulation({
     clock: options.clock,
     clusterName: options.clusterName,
@@ -35,6 +47,7 @@ export function simulatedRayHead(options: RayHeadStartOptions): RayHeadApi {
     rayVersion: options.rayVersion,
     nodes: options.nodes,
     ...(options.authToken ? { authToken: options.authToken } : {}),
+    ...(jobTable ? { jobTable } : {}),
   });
   const ipByName = new Map(options.nodes.map((node) => [node.name, node.ip]));
   const serveDetails = (): ServeDetails => simulation.serveApplications() as ServeDetails;

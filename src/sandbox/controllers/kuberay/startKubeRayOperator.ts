@@ -25,6 +25,8 @@ import { submitterContainerPlanner } from './submitterContainerPlanner.ts';
 export interface KubeRayOperatorOptions {
   /** Starts the Ray head of a cluster; default: the sandbox's Ray head simulation. */
   rayHeadFactory?: RayHeadFactory;
+  /** Directory where the default Ray heads keep their job tables (see simulatedRayHead). */
+  rayStateDir?: string;
   /**
    * Feature gates over KubeRay's defaults; default from the world file's `featureGates` or
    * `RAYDECK_SANDBOX_FEATURE_GATES`.
@@ -76,7 +78,9 @@ export function startKubeRayOperator(
   const index = new KubeRayIndex(context.api);
   const heads = new RayHeadRegistry(
     context.apiServer.proxies,
-    options.rayHeadFactory ?? simulatedRayHead,
+    options.rayHeadFactory ??
+      ((start) =>
+        simulatedRayHead(start, options.rayStateDir ? { stateDir: options.rayStateDir } : {})),
   );
   const runtime = new KubeRayRuntime({ context, index, heads, gates });
   const autoscaler = new InTreeAutoscaler(runtime);
