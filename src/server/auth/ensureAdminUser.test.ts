@@ -49,6 +49,20 @@ describe('ensureAdminUser', () => {
     ]);
   });
 
+  it('accepts an environment password that fails the policy, but warns without showing it', async () => {
+    db = await openDatabase({ file: ':memory:' });
+    const printed: string[] = [];
+    const env = { RAYDECK_ADMIN_PASSWORD: 'my-admin-pass' };
+    await ensureAdminUser(db, { env, print: (line) => printed.push(line), hashParams });
+    expect(await verifyPassword('my-admin-pass', (await adminRow()).password_hash ?? '')).toBe(
+      true,
+    );
+    expect(printed.at(-1)).toBe(
+      'Warning: the password from RAYDECK_ADMIN_PASSWORD must not contain the username; change it after signing in.',
+    );
+    expect(printed.join('\n')).not.toContain('my-admin-pass');
+  });
+
   it('otherwise generates a 20-character password and prints it exactly once', async () => {
     db = await openDatabase({ file: ':memory:' });
     const printed: string[] = [];

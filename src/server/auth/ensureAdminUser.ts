@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 
 import type { Kysely } from 'kysely';
 
+import { passwordProblem } from '../../shared/api/passwordProblem.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
 import type { Database } from '../store/database.ts';
 import { defaultScryptParams, hashPassword, type ScryptParams } from './passwordHash.ts';
@@ -37,7 +38,9 @@ export function generatePassword(length = 20): string {
  * First run: when the store has no users at all, creates the admin `admin` with the password
  * from `RAYDECK_ADMIN_PASSWORD`, or else a random 20-character one printed once (it is not
  * stored anywhere else; reset it through another admin if lost). Does nothing when any user
- * exists, so restarts and replicas are safe.
+ * exists, so restarts and replicas are safe. An environment password that fails the password
+ * policy (`passwordProblem`) is still accepted, so existing deployments keep starting, but a
+ * warning asks the operator to change it.
  * @returns whether the admin was created now
  * @throws Error when `RAYDECK_ADMIN_PASSWORD` is set but shorter than 8 characters
  */
@@ -72,5 +75,11 @@ export async function ensureAdminUser(
       ? `Raydeck admin user "${firstAdminUsername}" created with the password from ${adminPasswordVariable}.`
       : `Raydeck admin password (shown once): ${password}`,
   );
+  const problem = fromEnv ? passwordProblem(fromEnv, firstAdminUsername) : undefined;
+  if (problem) {
+    options.print(
+      `Warning: the password from ${adminPasswordVariable} ${problem}; change it after signing in.`,
+    );
+  }
   return { created: true };
 }
