@@ -14,6 +14,7 @@ import type { KubeClient } from './k8s/KubeClient.ts';
 import type { KubeConnection } from './k8s/kubeConnection.ts';
 import { createServiceProxy } from './k8s/serviceProxyRequest.ts';
 import { portalFastifyOptions, useStrictValidation } from './portalFastifyOptions.ts';
+import { registerRequestLogging } from './requestLogging.ts';
 import { aboutRoutes } from './routes/aboutRoutes.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { auditRoutes } from './routes/auditRoutes.ts';
@@ -57,7 +58,7 @@ export interface PortalDependencies {
 
 /** Options for {@link buildServer}. Everything with side effects is injected. */
 export interface BuildServerOptions {
-  config: Pick<ServerConfig, 'logLevel' | 'webRoot'>;
+  config: Pick<ServerConfig, 'logLevel' | 'webRoot'> & Partial<Pick<ServerConfig, 'logRequests'>>;
   /** Raydeck's version, reported by `/api/v1/version`. */
   version: string;
   /** Readiness checks for `/readyz`; none means always ready. */
@@ -81,6 +82,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     ),
   );
   useStrictValidation(app);
+  registerRequestLogging(app, options.config.logRequests ?? 'api');
   await app.register(securityHeaders);
   const registry = options.metricsRegistry ?? createMetricsRegistry();
   registerHttpMetrics(app, registry);

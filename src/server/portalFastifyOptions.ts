@@ -22,6 +22,8 @@ export function portalFastifyOptions(logger: FastifyServerOptions['logger']): Fa
     // Request ids come from the caller when it sends one (reverse proxies, the CLI's retries).
     requestIdHeader: 'x-request-id',
     requestTimeout: requestTimeoutMs,
+    // One line per request instead, by registerRequestLogging.
+    disableRequestLogging: true,
     frameworkErrors: (error, _request, reply) =>
       sendApiError(reply, {
         status: 400,

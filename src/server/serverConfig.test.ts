@@ -16,6 +16,7 @@ describe('loadServerConfig', () => {
       host: '127.0.0.1',
       port: 8080,
       logLevel: 'info',
+      logRequests: 'api',
       webRoot,
       dataDir: resolve('.raydeck'),
       kubeconfig: undefined,

@@ -6,6 +6,12 @@ import { packageRoot } from './packageRoot.ts';
 /** pino log levels accepted by `--log-level`. */
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof logLevels)[number];
+/**
+ * Which requests get an info line: `api` (every `/api` request; no static files, no probes),
+ * `all`, or `none`.
+ */
+export const requestLogModes = ['api', 'all', 'none'] as const;
+export type RequestLogMode = (typeof requestLogModes)[number];
 
 /** The validated settings of `raydeck serve`. */
 export interface ServerConfig {
@@ -15,6 +21,8 @@ export interface ServerConfig {
   port: number;
   /** Minimum pino level written to stdout. Defaults to `info`. */
   logLevel: LogLevel;
+  /** Which requests are logged, one line each. Defaults to `api`. */
+  logRequests: RequestLogMode;
   /** Folder holding the built web app (`index.html`). Defaults to `dist/web` in the package. */
   webRoot: string;
   /** Folder for the SQLite store and the embedded sandbox's state. Defaults to `.raydeck`. */
@@ -94,6 +102,19 @@ export const serverSettings: readonly ServerSetting[] = [
       const level = logLevels.find((candidate) => candidate === raw);
       if (!level) throw new Error(`must be one of ${logLevels.join(', ')}`);
       return level;
+    },
+  },
+  {
+    key: 'logRequests',
+    flag: '--log-requests',
+    env: 'RAYDECK_LOG_REQUESTS',
+    description:
+      'Which requests get one info line each: `api` (API calls, not static files or probes), `all`, or `none`.',
+    defaultValue: () => 'api',
+    parse: (raw) => {
+      const mode = requestLogModes.find((candidate) => candidate === raw);
+      if (!mode) throw new Error(`must be one of ${requestLogModes.join(', ')}`);
+      return mode;
     },
   },
   {
