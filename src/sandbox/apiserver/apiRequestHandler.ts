@@ -2,11 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { parse as parseYaml } from 'yaml';
 
-import {
-  authorizeWithRbac,
-  type NonResourceAttributes,
-  type ResourceAttributes,
-} from './accessReview.ts';
+import { answerReview } from './answerReview.ts';
+import { authenticateRequest, type RequestAuthentication } from './authenticateRequest.ts';
+import { authorizeRequest } from './authorizeRequest.ts';
+import { decodeProtobufObject } from './decodeProtobufObject.ts';
 import {
   apiGroup,
   apiGroupList,
@@ -24,6 +23,7 @@ import type {
   WriteOptions,
 } from './objectApi.ts';
 import { PatchError } from './patchObject.ts';
+import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
 import {
@@ -31,11 +31,9 @@ import {
   methodNotAllowed,
   serviceUnavailable,
   StatusError,
-  unauthorized,
   unsupportedMediaType,
 } from './statusError.ts';
 import type { FieldValidation } from './structuralSchema.ts';
-import { sandboxAdmin, type UserInfo } from './userInfo.ts';
 import { serveWatch } from './watchStream.ts';
 
 /** Source of container logs for `pods/{name}/log` (the simulated kubelet provides one). */
@@ -50,10 +48,10 @@ export type PodLogSource = (input: {
 export interface ApiRequestContext {
   api: ObjectApi;
   proxies: ServiceProxyRegistry;
-  /** When set, every request must carry `Authorization: Bearer <token>`. */
-  token?: string;
-  /** Evaluate access reviews against stored RBAC; otherwise they allow everything. */
-  rbac?: boolean;
+  /** Who sends each request: the admin token, ServiceAccount tokens, impersonation. */
+  authentication: RequestAuthentication;
+  /** Authorizes every request and access review (`--rbac`); without it all is allowed. */
+  authorizer?: RbacAuthorizer;
   /** `host:port` clients reach the server on, for `/api` discovery. */
   serverAddress: () => string;
   podLogs?: PodLogSource;
@@ -83,7 +81,8 @@ async function handle(
     response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     return;
   }
-  const user = authenticate(context, request);
+  const user = authenticateRequest(context.authentication, request);
+  authorizeRequest(context.authorizer, user, request.method ?? 'GET', url);
   if (path === '/version') return sendJson(response, 200, sandboxKubernetesVersion);
   if (path === '/api') return sendJson(response, 200, apiVersions(context.serverAddress()));
   if (path === '/apis') return sendJson(response, 200, apiGroupList(context.api.registry));
@@ -146,7 +145,13 @@ async function handle(
   if (type.review) {
     if (method !== 'POST') return sendError(response, methodNotAllowed());
     const body = await readBody(request);
-    return sendJson(response, 201, review(context, type, body, user));
+    return sendJson(response, 201, answerReview(type, body, user, context.authorizer));
+  }
+  if (sub === 'token') {
+    if (method !== 'POST') return sendError(response, methodNotAllowed());
+    const body = await readBody(request);
+    const tokens = context.authentication.tokens;
+    return sendJson(response, 201, tokens.request(namespace ?? '', name ?? '', body));
   }
 
   if (method === 'GET') {
@@ -229,22 +234,6 @@ async function handle(
   return sendError(response, methodNotAllowed());
 }
 
-function authenticate(context: ApiRequestContext, request: IncomingMessage): UserInfo {
-  if (context.token && request.headers.authorization !== `Bearer ${context.token}`)
-    throw unauthorized();
-  const impersonated = request.headers['impersonate-user'];
-  if (typeof impersonated === 'string' && impersonated) {
-    const groups = request.headers['impersonate-group'];
-    const list = Array.isArray(groups)
-      ? groups
-      : groups
-        ? groups.split(',').map((group) => group.trim())
-        : [];
-    return { username: impersonated, groups: [...list, 'system:authenticated'] };
-  }
-  return sandboxAdmin;
-}
-
 function pathNotFound(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
@@ -316,11 +305,14 @@ async function readBody(
       );
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const text = raw.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request is empty');
   const contentType = request.headers['content-type'] ?? '';
   if (contentType.includes('protobuf')) {
-    // client-go retries the request as JSON when the server refuses protobuf with 415.
+    // kubectl sends reviews and TokenRequests only as protobuf; the rest gets 415.
+    const decoded = decodeProtobufObject(raw);
+    if (decoded) return decoded;
     throw unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
     );
@@ -411,50 +403,6 @@ function deleteCollection(
     metadata: {},
     items: deleted,
   });
-}
-
-function review(
-  context: ApiRequestContext,
-  type: ResourceType,
-  body: unknown,
-  user: UserInfo,
-): object {
-  const reviewBody = (body ?? {}) as {
-    spec?: {
-      resourceAttributes?: ResourceAttributes;
-      nonResourceAttributes?: NonResourceAttributes;
-      user?: string;
-      groups?: string[];
-    };
-  };
-  const spec = reviewBody.spec ?? {};
-  if (!spec.resourceAttributes && !spec.nonResourceAttributes) {
-    throw new StatusError(
-      422,
-      'Invalid',
-      `${type.kind}.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified`,
-    );
-  }
-  const subject: UserInfo =
-    type.kind === 'SubjectAccessReview'
-      ? { username: spec.user ?? '', groups: spec.groups ?? [] }
-      : user;
-  const decision = context.rbac
-    ? authorizeWithRbac(context.api, subject, {
-        ...optional('resource', spec.resourceAttributes),
-        ...optional('nonResource', spec.nonResourceAttributes),
-      })
-    : {
-        allowed: true,
-        reason: 'the sandbox allows every request (start it with --rbac to evaluate RBAC)',
-      };
-  return {
-    kind: type.kind,
-    apiVersion: 'authorization.k8s.io/v1',
-    metadata: { creationTimestamp: null },
-    spec,
-    status: decision,
-  };
 }
 
 function bindPod(

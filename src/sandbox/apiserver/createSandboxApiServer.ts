@@ -11,8 +11,10 @@ import {
   rayCustomResourceDefinitions,
   validateRayObjectName,
 } from './rayCustomResourceDefinitions.ts';
+import { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { ResourceRegistry } from './resourceRegistry.ts';
 import type { ResourceType } from './resourceType.ts';
+import { ServiceAccountTokens } from './ServiceAccountTokens.ts';
 import { ServiceProxyRegistry } from './serviceProxy.ts';
 import { invalid } from './statusError.ts';
 
@@ -26,9 +28,15 @@ export const initialNamespaces = [
 
 /** Options for {@link createSandboxApiServer}. */
 export interface SandboxApiServerOptions extends ObjectStoreOptions, ObjectApiOptions {
-  /** Require `Authorization: Bearer <token>` on every request. */
+  /**
+   * The admin token: it authenticates as `sandbox-admin` (group `system:masters`), and
+   * requests without any bearer token get 401. Without it, such requests act as the admin.
+   */
   token?: string;
-  /** Evaluate access reviews against stored RBAC objects (default: allow everything). */
+  /**
+   * Authorize every request, and answer access reviews, from the stored RBAC objects plus
+   * Kubernetes' default discovery/basic-user roles (default: allow everything).
+   */
   rbac?: boolean;
   /** A store restored from a snapshot; a fresh (or empty) one is seeded. */
   store?: ObjectStore;
@@ -74,12 +82,19 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
   if (!restored) seed(api);
 
   const proxies = new ServiceProxyRegistry();
+  // Controllers inside the sandbox call ObjectApi directly: only HTTP clients are authorized.
+  const authorizer = options.rbac ? new RbacAuthorizer(store) : undefined;
+  const tokens = new ServiceAccountTokens(api, options.now ? { now: options.now } : {});
   let address = '127.0.0.1:0';
   const context = {
     api,
     proxies,
-    ...(options.token ? { token: options.token } : {}),
-    ...(options.rbac ? { rbac: true } : {}),
+    authentication: {
+      tokens,
+      ...(options.token ? { adminToken: options.token } : {}),
+      ...(authorizer ? { authorize: authorizer.authorize.bind(authorizer) } : {}),
+    },
+    ...(authorizer ? { authorizer } : {}),
     serverAddress: () => address,
     ...(options.podLogs ? { podLogs: options.podLogs } : {}),
   };

@@ -49,6 +49,13 @@ const subresourceVerbs: Record<string, string[]> = {
   log: ['get'],
   proxy: ['create', 'delete', 'get', 'patch', 'update'],
   binding: ['create'],
+  token: ['create'],
+};
+
+/** Subresources whose kind is not the parent's: `{group, version, kind}` discovery reports. */
+const subresourceKinds: Record<string, { group: string; version: string; kind: string }> = {
+  scale: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+  token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' },
 };
 
 function resourceEntries(type: ResourceType): object[] {
@@ -65,8 +72,13 @@ function resourceEntries(type: ResourceType): object[] {
     name: `${type.plural}/${subresource}`,
     singularName: '',
     namespaced: type.namespaced,
-    kind: subresource === 'scale' ? 'Scale' : type.kind,
-    ...(subresource === 'scale' ? { group: 'autoscaling', version: 'v1' } : {}),
+    kind: subresourceKinds[subresource]?.kind ?? type.kind,
+    ...(subresourceKinds[subresource]
+      ? {
+          group: subresourceKinds[subresource].group,
+          version: subresourceKinds[subresource].version,
+        }
+      : {}),
     verbs: subresourceVerbs[subresource] ?? ['get'],
   }));
   return [main, ...subresources];

@@ -73,8 +73,11 @@ export interface ResourceType {
   shortNames?: readonly string[];
   categories?: readonly string[];
   verbs: readonly string[];
-  /** Subresources served: `status` splits spec and status writes; `log` is pods only. */
-  subresources: readonly ('status' | 'log' | 'scale' | 'proxy' | 'binding')[];
+  /**
+   * Subresources served: `status` splits spec and status writes; `log` is pods only; `token`
+   * (ServiceAccounts) answers TokenRequests.
+   */
+  subresources: readonly ('status' | 'log' | 'scale' | 'proxy' | 'binding' | 'token')[];
   /** Key of the storage bucket; types that share storage (two Event APIs) share this key. */
   storageKey: string;
   converter?: VersionConverter;
