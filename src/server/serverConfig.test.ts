@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, loadServerConfig } from './serverConfig.ts';
+import { ConfigError, loadServerConfig, runsInCluster } from './serverConfig.ts';
 
 const webRoot = mkdtempSync(join(tmpdir(), 'raydeck-web-'));
 writeFileSync(join(webRoot, 'index.html'), '<!doctype html>');
@@ -21,7 +21,8 @@ describe('loadServerConfig', () => {
       dataDir: resolve('.raydeck'),
       kubeconfig: undefined,
       context: undefined,
-      inCluster: false,
+      inCluster: 'auto',
+      serviceAccountDir: '/var/run/secrets/kubernetes.io/serviceaccount',
       apiserverUrl: undefined,
       apiserverToken: undefined,
       namespaces: undefined,
@@ -95,5 +96,30 @@ describe('loadServerConfig', () => {
     for (const port of ['-1', '80.5', '1e3', ' 80']) {
       expect(() => loadServerConfig({ flags: { port, webRoot } }), port).toThrow(ConfigError);
     }
+  });
+});
+
+describe('runsInCluster', () => {
+  const mount = mkdtempSync(join(tmpdir(), 'raydeck-sa-'));
+  writeFileSync(join(mount, 'token'), 'sa-token');
+  const pod = { KUBERNETES_SERVICE_HOST: '10.43.0.1' };
+  const auto = {
+    inCluster: 'auto' as const,
+    serviceAccountDir: mount,
+    kubeconfig: undefined,
+    apiserverUrl: undefined,
+  };
+
+  it('is on inside a pod: the service host set and a token mounted', () => {
+    expect(runsInCluster(auto, pod)).toBe(true);
+    expect(runsInCluster(auto, {})).toBe(false);
+    expect(runsInCluster({ ...auto, serviceAccountDir: join(mount, 'absent') }, pod)).toBe(false);
+  });
+
+  it('yields to a kubeconfig or APIServer URL, and to an explicit choice', () => {
+    expect(runsInCluster({ ...auto, kubeconfig: '/k' }, pod)).toBe(false);
+    expect(runsInCluster({ ...auto, apiserverUrl: 'http://x' }, pod)).toBe(false);
+    expect(runsInCluster({ ...auto, inCluster: false }, pod)).toBe(false);
+    expect(runsInCluster({ ...auto, inCluster: true }, {})).toBe(true);
   });
 });

@@ -31,8 +31,14 @@ export interface ServerConfig {
   kubeconfig: string | undefined;
   /** Context of the kubeconfig to use; default its current context. */
   context: string | undefined;
-  /** Use the pod's service account (running inside the cluster). Default false. */
-  inCluster: boolean;
+  /**
+   * Use the pod's service account: true, false, or `auto` (the default): yes inside a pod, i.e.
+   * `KUBERNETES_SERVICE_HOST` is set and a token is in {@link serviceAccountDir}, unless a
+   * kubeconfig or APIServer URL is given. See {@link runsInCluster}.
+   */
+  inCluster: boolean | 'auto';
+  /** Folder of the pod's service-account `token`, `ca.crt` and `namespace`. */
+  serviceAccountDir: string;
   /** KubeRay APIServer v2 URL to reach Kubernetes through, instead of the API server. */
   apiserverUrl: string | undefined;
   /** Bearer token for the KubeRay APIServer v2 (its security proxy or an ingress). Secret. */
@@ -164,9 +170,17 @@ export const serverSettings: readonly ServerSetting[] = [
     flag: '--in-cluster',
     env: 'RAYDECK_IN_CLUSTER',
     description:
-      "Use the pod's service account (when Raydeck runs inside the cluster): true or false.",
-    defaultValue: () => 'false',
-    parse: parseBoolean,
+      "Use the pod's service account: true, false, or auto (yes when `KUBERNETES_SERVICE_HOST` is set and a token is mounted, unless a kubeconfig or APIServer URL is given).",
+    defaultValue: () => 'auto',
+    parse: (raw) => (raw === 'auto' ? 'auto' : parseBoolean(raw)),
+  },
+  {
+    key: 'serviceAccountDir',
+    flag: '--service-account-dir',
+    env: 'RAYDECK_SERVICE_ACCOUNT_DIR',
+    description: "Folder of the pod's service-account token, CA certificate and namespace.",
+    defaultValue: () => defaultServiceAccountDir,
+    parse: (raw) => resolve(raw),
   },
   {
     key: 'apiserverUrl',
@@ -254,6 +268,26 @@ export const serverSettings: readonly ServerSetting[] = [
         .filter(Boolean),
   },
 ];
+
+/** Where Kubernetes mounts a pod's service-account credentials. */
+export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Whether the portal reaches Kubernetes as its pod's service account: as configured, or with
+ * `auto` when it runs in a pod (the kubelet sets `KUBERNETES_SERVICE_HOST` and mounts a token)
+ * and no kubeconfig or APIServer URL says otherwise. Without this a deployed portal started
+ * its own embedded sandbox.
+ */
+export function runsInCluster(
+  config: Pick<ServerConfig, 'inCluster' | 'serviceAccountDir' | 'kubeconfig' | 'apiserverUrl'>,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
+  if (config.inCluster !== 'auto') return config.inCluster;
+  if (config.kubeconfig || config.apiserverUrl) return false;
+  return (
+    Boolean(env['KUBERNETES_SERVICE_HOST']) && existsSync(join(config.serviceAccountDir, 'token'))
+  );
+}
 
 function parseBoolean(raw: string): boolean {
   if (raw === 'true' || raw === '1') return true;

@@ -14,7 +14,7 @@ import { KubeCache } from './k8s/KubeCache.ts';
 import { KubeClient } from './k8s/KubeClient.ts';
 import { connectKube, type KubeConnectionSource } from './k8s/kubeConnection.ts';
 import { packageVersion } from './packageRoot.ts';
-import type { ServerConfig } from './serverConfig.ts';
+import { runsInCluster, type ServerConfig } from './serverConfig.ts';
 import { ClusterIndex } from './services/ClusterIndex.ts';
 import { ClusterService } from './services/ClusterService.ts';
 import { GpuService } from './services/GpuService.ts';
@@ -58,7 +58,9 @@ export function connectionSourceOf(
       ...(config.apiserverToken ? { token: config.apiserverToken } : {}),
     };
   }
-  if (config.inCluster) return { kind: 'in-cluster' };
+  if (runsInCluster(config)) {
+    return { kind: 'in-cluster', serviceAccountDir: config.serviceAccountDir };
+  }
   if (config.kubeconfig)
     return {
       kind: 'kubeconfig',
@@ -71,7 +73,7 @@ export function connectionSourceOf(
 
 /** True when no cluster is configured, so the entry point should start the embedded sandbox. */
 export function needsSandbox(config: ServerConfig): boolean {
-  return !config.apiserverUrl && !config.inCluster && !config.kubeconfig;
+  return !config.apiserverUrl && !runsInCluster(config) && !config.kubeconfig;
 }
 
 /**

@@ -1,9 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { join } from 'node:path';
+
 import { KubeConfig } from '@kubernetes/client-node';
 
 /** How the portal reaches Kubernetes. Exactly one source is chosen by the server config. */
 export type KubeConnectionSource =
   | { kind: 'kubeconfig'; path: string; context?: string }
-  | { kind: 'in-cluster' }
+  | { kind: 'in-cluster'; serviceAccountDir: string }
   | { kind: 'apiserver-v2'; url: string; token?: string }
   | { kind: 'sandbox'; kubeconfigPath: string };
 
@@ -37,7 +41,7 @@ export function connectKube(source: KubeConnectionSource): KubeConnection {
       break;
     }
     case 'in-cluster':
-      kubeConfig.loadFromCluster();
+      loadInCluster(kubeConfig, source.serviceAccountDir);
       break;
     case 'apiserver-v2':
       kubeConfig.loadFromOptions({
@@ -56,4 +60,53 @@ export function connectKube(source: KubeConnectionSource): KubeConnection {
     server: cluster.server,
     context: kubeConfig.getCurrentContext(),
   };
+}
+
+/**
+ * In-cluster configuration as client-node's `loadFromCluster` builds it (server from
+ * `KUBERNETES_SERVICE_HOST`/`_PORT`, http only on ports 80, 8080 and 8001, the token file
+ * re-read as it rotates), but from `serviceAccountDir` rather than the fixed mount path, so a
+ * pod-like test can mount its own.
+ */
+function loadInCluster(kubeConfig: KubeConfig, serviceAccountDir: string): void {
+  const host = process.env['KUBERNETES_SERVICE_HOST'];
+  const port = process.env['KUBERNETES_SERVICE_PORT'];
+  if (!host || !port) {
+    throw new Error(
+      '--in-cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set',
+    );
+  }
+  const scheme = ['80', '8080', '8001'].includes(port) ? 'http' : 'https';
+  const serverHost = isIPv6(host) ? `[${host}]` : host;
+  const namespaceFile = join(serviceAccountDir, 'namespace');
+  kubeConfig.loadFromOptions({
+    clusters: [
+      {
+        name: 'in-cluster',
+        server: `${scheme}://${serverHost}:${port}`,
+        caFile: join(serviceAccountDir, 'ca.crt'),
+        skipTLSVerify: false,
+      },
+    ],
+    users: [
+      {
+        name: 'service-account',
+        authProvider: {
+          name: 'tokenFile',
+          config: { tokenFile: join(serviceAccountDir, 'token') },
+        },
+      },
+    ],
+    contexts: [
+      {
+        name: 'in-cluster',
+        cluster: 'in-cluster',
+        user: 'service-account',
+        ...(existsSync(namespaceFile)
+          ? { namespace: readFileSync(namespaceFile, 'utf8').trim() }
+          : {}),
+      },
+    ],
+    currentContext: 'in-cluster',
+  });
 }
