@@ -15,6 +15,7 @@ interface SandboxFlags {
   listen: string;
   kubeconfigOut?: string;
   state?: string;
+  fsync?: boolean;
   token?: string;
   rbac?: boolean;
   world?: string | boolean;
@@ -71,7 +72,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     )
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:6443')
     .option('--kubeconfig-out <file>', 'write a kubeconfig for kubectl to this file')
-    .option('--state <file>', 'restore from and snapshot to this file')
+    .option('--state <file>', 'restore from and persist to this file (and FILE.journal)')
+    .option('--fsync', 'fdatasync every state write (survives power loss; slower)')
     .option('--token <token>', 'require this bearer token on every request')
     .option('--rbac', 'evaluate access reviews against stored RBAC objects')
     .option('--world <file>', 'world file (YAML): nodes, namespaces, quotas, timings')
@@ -99,6 +101,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         listen: flags.listen,
         ...(flags.kubeconfigOut ? { kubeconfigOut: flags.kubeconfigOut } : {}),
         ...(flags.state ? { state: flags.state } : {}),
+        ...(flags.fsync ? { fsync: true } : {}),
         ...(flags.token ? { token: flags.token } : {}),
         ...(flags.rbac ? { rbac: true } : {}),
         ...(flags.world === false
