@@ -74,7 +74,7 @@ function operationCases(): Record<string, OperationCase> {
     'GET /api/v1/auth/me': { access: 'signedIn' },
     'POST /api/v1/auth/password': {
       access: 'signedIn',
-      body: { currentPassword: 'wrong-password-1', newPassword: 'another-long-passphrase-9' },
+      body: { currentPassword: 'wrong-password-1', password: 'another-long-passphrase-9' },
     },
     'GET /api/v1/admin/users': { access: 'admin' },
     'POST /api/v1/admin/users': {
