@@ -14,6 +14,7 @@ import {
   sandboxKubernetesVersion,
 } from './discovery.ts';
 import { FieldSelectorError, parseFieldSelector, supportedFieldPaths } from './fieldSelector.ts';
+import { followPodLog, logContainerName } from './followPodLog.ts';
 import { parseLabelSelector, SelectorParseError } from './labelSelector.ts';
 import type {
   DeleteOptions,
@@ -25,6 +26,7 @@ import type {
 import { PatchError } from './patchObject.ts';
 import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
+import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
 import {
   badRequest,
@@ -34,6 +36,7 @@ import {
   unsupportedMediaType,
 } from './statusError.ts';
 import type { FieldValidation } from './structuralSchema.ts';
+import { waitForResourceVersion } from './waitForResourceVersion.ts';
 import { serveWatch } from './watchStream.ts';
 
 /** Source of container logs for `pods/{name}/log` (the simulated kubelet provides one). */
@@ -126,7 +129,8 @@ async function handle(
     return proxyToService(context, request, response, {
       namespace: namespace ?? '',
       name,
-      // The path after `/proxy` exactly as sent: a trailing slash matters to Ray (`/api/jobs/`).
+      // The path after `/proxy`, decoded once as Kubernetes does (`%2F` is a slash), trailing
+      // slash kept: it matters to Ray (`/api/jobs/`).
       subpath: proxySubpath(url.pathname),
       search: url.search,
     });
@@ -138,6 +142,12 @@ async function handle(
     fieldValidation: parseFieldValidation(query.get('fieldValidation')),
   };
   const sub = subresource[0];
+  if (type.kind === 'Pod' && !type.group && name && sub && sub in containerStreamVerbs) {
+    context.api.get(type, namespace, name);
+    throw badRequest(
+      `the Raydeck sandbox runs no containers; ${containerStreamVerbs[sub] ?? sub} is not supported`,
+    );
+  }
   if (sub !== undefined && !type.subresources.includes(sub as never))
     return sendError(response, pathNotFound());
   const method = request.method ?? 'GET';
@@ -157,7 +167,17 @@ async function handle(
   if (method === 'GET') {
     if (!name) {
       const filter = listFilter(type, namespace, query);
+      const resourceVersion = query.get('resourceVersion') ?? undefined;
       if (isTrue(query.get('watch'))) {
+        // A plain watch from a future resourceVersion waits for it; a streaming list first
+        // waits for the cache to reach it, then fails in the stream, as the watch cache does.
+        if (isTrue(query.get('sendInitialEvents'))) {
+          const failure = await waitForResourceVersion(context.api.store, resourceVersion).then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          if (failure instanceof StatusError) return sendWatchError(response, failure);
+        }
         return serveWatch(request, response, {
           api: context.api,
           type,
@@ -168,13 +188,16 @@ async function handle(
           timeoutSeconds: numberParam(query, 'timeoutSeconds'),
         });
       }
+      await waitForResourceVersion(context.api.store, resourceVersion);
       return sendList(context.api, type, response, {
         ...filter,
         ...optional('limit', numberParam(query, 'limit')),
         ...optional('continueToken', query.get('continue') ?? undefined),
       });
     }
-    if (sub === 'log') return sendPodLog(context, response, type, namespace ?? '', name, query);
+    await waitForResourceVersion(context.api.store, query.get('resourceVersion') ?? undefined);
+    if (sub === 'log')
+      return sendPodLog(context, request, response, type, namespace ?? '', name, query);
     if (sub === 'scale')
       return sendJson(response, 200, scaleOf(context.api.get(type, namespace, name)));
     return sendRecord(
@@ -204,6 +227,23 @@ async function handle(
     return sendError(response, methodNotAllowed());
   }
   const statusSubresource = sub === 'status' ? { subresource: 'status' as const } : {};
+  if (method === 'PUT' && sub === 'scale') {
+    const body = await readBody(request);
+    return sendJson(
+      response,
+      200,
+      updateScale(context.api, type, namespace, name, body, writeOptions),
+    );
+  }
+  if (method === 'PATCH' && sub === 'scale') {
+    const patchType = patchTypeOf(request.headers['content-type']);
+    const body = await readBody(request, 'json');
+    return sendJson(
+      response,
+      200,
+      patchScale(context.api, type, namespace, name, patchType, body, writeOptions),
+    );
+  }
   if (method === 'PUT') {
     const result = context.api.update(type, namespace, name, await readBody(request), {
       ...writeOptions,
@@ -238,8 +278,20 @@ function pathNotFound(): StatusError {
   return new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
+/** Pod subresources that stream into a container, with the verb a message names. */
+const containerStreamVerbs: Record<string, string> = {
+  exec: 'exec',
+  attach: 'attach',
+  portforward: 'port-forward',
+};
+
+/**
+ * A boolean query parameter as Kubernetes decodes it (`Convert_Slice_string_To_bool`): absent is
+ * false; present, anything but `0` or `false` (any case) is true, so Python's `watch=True` and a
+ * bare `?watch` both watch.
+ */
 function isTrue(value: string | null): boolean {
-  return value === 'true' || value === '1';
+  return value !== null && value !== '0' && value.toLowerCase() !== 'false';
 }
 
 function numberParam(query: URLSearchParams, name: string): number | undefined {
@@ -427,25 +479,9 @@ function bindPod(
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 }
 
-function scaleOf(object: KubeObject): object {
-  const spec = (object['spec'] ?? {}) as { replicas?: number };
-  const status = (object['status'] ?? {}) as { replicas?: number };
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: object.metadata?.name,
-      namespace: object.metadata?.namespace,
-      uid: object.metadata?.uid,
-      resourceVersion: object.metadata?.resourceVersion,
-    },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, selector: '' },
-  };
-}
-
 function sendPodLog(
   context: ApiRequestContext,
+  request: IncomingMessage,
   response: ServerResponse,
   type: ResourceType,
   namespace: string,
@@ -453,21 +489,56 @@ function sendPodLog(
   query: URLSearchParams,
 ): void {
   const pod = context.api.get(type, namespace, name);
+  const container = query.get('container') ?? undefined;
   const text =
-    context.podLogs?.({
-      namespace,
-      pod,
-      container: query.get('container') ?? undefined,
-      tailLines: numberParam(query, 'tailLines'),
-    }) ?? '';
-  response.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+    context.podLogs?.({ namespace, pod, container, tailLines: numberParam(query, 'tailLines') }) ??
+    '';
+  const source = context.podLogs;
+  if (!isTrue(query.get('follow')) || !source) {
+    response.writeHead(200, { 'content-type': 'text/plain' }).end(text);
+    return;
+  }
+  followPodLog({
+    request,
+    response,
+    api: context.api,
+    type,
+    namespace,
+    name,
+    container: logContainerName(pod, container),
+    initial: text,
+    readLog: (current) => source({ namespace, pod: current, container, tailLines: undefined }),
+  });
 }
 
-/** What follows `/services/{name}/proxy` in a raw path (the name segment may contain "proxy"). */
+/** A watch that fails before it starts: 200 and one ERROR event, as Kubernetes streams it. */
+function sendWatchError(response: ServerResponse, error: StatusError): void {
+  response
+    .writeHead(200, { 'content-type': 'application/json' })
+    .end(`${JSON.stringify({ type: 'ERROR', object: error.toBody() })}\n`);
+}
+
+/**
+ * What follows `/services/{name}/proxy` in a raw path (the name segment may contain "proxy"),
+ * decoded once and escaped again as Go's `URL.EscapedPath` writes it: the API server reads the
+ * decoded `URL.Path`, so `%2F` reaches the backend as `/` while `%252F` stays `%2F` encoded.
+ */
 function proxySubpath(pathname: string): string {
   const nameStart = pathname.indexOf('/services/') + '/services/'.length;
   const proxyStart = pathname.indexOf('/', nameStart) + '/proxy'.length;
-  return pathname.slice(proxyStart) || '/';
+  const raw = pathname.slice(proxyStart) || '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw badRequest(`invalid URL escape in path "${raw}"`);
+  }
+  return decoded.replace(/[^A-Za-z0-9\-_.~$&+,/:;=@]/g, (character) =>
+    encodeURIComponent(character).replace(
+      /[!'()*]/g,
+      (mark) => `%${mark.charCodeAt(0).toString(16).toUpperCase()}`,
+    ),
+  );
 }
 
 function proxyToService(

@@ -25,7 +25,8 @@ export interface StatusBody {
     group?: string;
     kind?: string;
     uid?: string;
-    causes?: StatusCauseBody[];
+    /** `field` is omitted when a cause names none (`ResourceVersionTooLarge`). */
+    causes?: (StatusCauseBody | Omit<StatusCauseBody, 'field'>)[];
     retryAfterSeconds?: number;
   };
   code: number;

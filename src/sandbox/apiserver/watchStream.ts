@@ -94,6 +94,8 @@ export function serveWatch(
   }
 
   function deliver(event: StoreEvent): void {
+    // A watch from a future resourceVersion starts once the store passes it, as in Kubernetes.
+    if (resumeFrom !== undefined && event.record.resourceVersion <= resumeFrom) return;
     const matchesNow = api.matches(type, event.record, watch.filter);
     if (event.type === 'ADDED') {
       if (matchesNow) send(eventLine(api, type, 'ADDED', event.record));

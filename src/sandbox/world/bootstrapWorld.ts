@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { ObjectApi } from '../apiserver/objectApi.ts';
 import type { KubeObject, ResourceType } from '../apiserver/resourceType.ts';
 import type { WorldConfig, WorldNodePool } from './worldConfig.ts';
@@ -6,6 +8,31 @@ function typeOf(api: ObjectApi, group: string, plural: string): ResourceType {
   const type = api.registry.lookup(group, 'v1', plural);
   if (!type) throw new Error(`${plural} is not served`);
   return type;
+}
+
+/**
+ * `status.nodeInfo` as a 1.35 kubelet reports it. Clients such as python3-kubernetes require
+ * every field; the machine, system and boot ids are derived from the node name so they stay the
+ * same across restarts of the sandbox. `kubeProxyVersion` is empty: kubelets stopped reporting
+ * it (DisableNodeKubeProxyVersion, on since 1.31).
+ */
+export function nodeSystemInfo(nodeName: string): Record<string, string> {
+  const hex = (label: string) =>
+    createHash('sha256').update(`${label}:${nodeName}`).digest('hex').slice(0, 32);
+  const uuid = (text: string) =>
+    `${text.slice(0, 8)}-${text.slice(8, 12)}-4${text.slice(13, 16)}-a${text.slice(17, 20)}-${text.slice(20, 32)}`;
+  return {
+    machineID: hex('machine-id'),
+    systemUUID: uuid(hex('system-uuid')),
+    bootID: uuid(hex('boot-id')),
+    kernelVersion: '6.8.0-raydeck',
+    osImage: 'Ubuntu 24.04.3 LTS (simulated by Raydeck)',
+    containerRuntimeVersion: 'containerd://2.1.4',
+    kubeletVersion: 'v1.35.0',
+    kubeProxyVersion: '',
+    operatingSystem: 'linux',
+    architecture: 'amd64',
+  };
 }
 
 /** The Node objects of a pool, with GPU feature discovery labels and a Ready kubelet status. */
@@ -79,15 +106,7 @@ export function nodesOfPool(pool: WorldNodePool, firstIpOffset: number, now: str
           { type: 'InternalIP', address: `10.0.${Math.floor(ip / 250)}.${(ip % 250) + 2}` },
           { type: 'Hostname', address: name },
         ],
-        nodeInfo: {
-          architecture: 'amd64',
-          operatingSystem: 'linux',
-          osImage: 'Ubuntu 24.04.3 LTS (simulated by Raydeck)',
-          kernelVersion: '6.8.0-raydeck',
-          kubeletVersion: 'v1.35.0',
-          kubeProxyVersion: 'v1.35.0',
-          containerRuntimeVersion: 'containerd://2.1.4',
-        },
+        nodeInfo: nodeSystemInfo(name),
       },
     };
   });
