@@ -192,6 +192,12 @@ export async function startServer(
   };
   reconcile();
 
+  // Once every informer has listed, one line says how much of the cluster the portal holds:
+  // a count stuck at a multiple of 500 would betray a list cut off after its first pages.
+  void cache
+    .whenSynced()
+    .then(() => app.log.info({ objects: cache.counts() }, 'kubernetes cache synced'));
+
   if (sandbox) {
     // A fresh sandbox gets starter templates once the cache shows what exists already.
     cache

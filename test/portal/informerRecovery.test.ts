@@ -1,4 +1,4 @@
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import {
@@ -41,8 +41,8 @@ const rayCluster = (name: string) => ({
 
 function names(current: KubeCache): string[] {
   return current
-    .list<KubernetesObject>('RayCluster')
-    .map((object) => object.metadata?.name ?? '')
+    .list('RayCluster')
+    .map((object) => object.metadata.name ?? '')
     .sort();
 }
 

@@ -1,48 +1,31 @@
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 
+import type { PodResource } from '../../shared/k8s/kubeTypes.ts';
 import {
-  type InformerObserver,
-  type ListPageQuery,
-  type ListResponse,
-  ResourceInformer,
-} from './ResourceInformer.ts';
-import { slimPod, slimRayCluster } from './slimObjects.ts';
+  type CachedKind,
+  cachedKinds,
+  collectionPath,
+  kindSpec,
+  type KubeKindTypes,
+  type KubeObject,
+} from './kubeKinds.ts';
+import { kubeRequest } from './kubeRequest.ts';
+import { type InformerObserver, type ListResponse, ResourceInformer } from './ResourceInformer.ts';
+
+export { type CachedKind, templateLabelSelector } from './kubeKinds.ts';
 
 /** Any object in the cache: apiVersion, kind and metadata, the rest by kind. */
-export type CachedObject = KubernetesObject;
+export type CachedObject = KubeObject;
 
-/** The kinds Raydeck keeps in its watch-fed cache. */
-export type CachedKind =
-  'RayCluster' | 'RayJob' | 'RayService' | 'Pod' | 'Node' | 'Event' | 'ConfigMap' | 'ResourceQuota';
-
-/** One change of the cache, fanned out to services and the SSE stream. */
-export interface CacheChange {
-  kind: CachedKind;
-  type: 'upsert' | 'delete';
-  object: KubernetesObject;
-  previous: KubernetesObject | undefined;
-}
-
-/** Label of the ConfigMaps holding compute templates (KubeRay APIServer layout). */
-export const templateLabelSelector = 'ray.io/config-type=compute-template';
-
-interface KindSpec {
-  kind: CachedKind;
-  namespaced: boolean;
-  /** Collection path without the namespace part, e.g. `/apis/ray.io/v1/rayclusters`. */
-  path: (namespace?: string) => string;
-  list: (
-    namespace: string | undefined,
-    page: ListPageQuery,
-  ) => Promise<ListResponse<KubernetesObject>>;
-  labelSelector?: string;
-  transform?: (object: KubernetesObject) => KubernetesObject;
-}
+/** One change of the cache, typed by kind, fanned out to services and the SSE stream. */
+export type CacheChange = {
+  [K in CachedKind]: {
+    kind: K;
+    type: 'upsert' | 'delete';
+    object: KubeKindTypes[K];
+    previous: KubeKindTypes[K] | undefined;
+  };
+}[CachedKind];
 
 /** Options for {@link KubeCache}. */
 export interface KubeCacheOptions {
@@ -54,169 +37,23 @@ export interface KubeCacheOptions {
   informerOptions?: { initialBackoffMs?: number; maxBackoffMs?: number; staleAfterMs?: number };
 }
 
-/**
- * Pods that are not Ray pods are kept only as far as GPU accounting needs (node, phase and
- * resource requests); Ray pods keep what status and explanations read (see slimObjects.ts), so
- * the cache stays small on a large fleet.
- */
-export function slimNonRayPod(object: KubernetesObject): KubernetesObject {
-  const labels = object.metadata?.labels ?? {};
-  if (labels['ray.io/is-ray-node'] === 'yes') return slimPod(object);
-  const pod = object as KubernetesObject & {
-    spec?: { nodeName?: string; containers?: { name: string; resources?: unknown }[] };
-    status?: { phase?: string };
-  };
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    metadata: {
-      name: object.metadata?.name,
-      namespace: object.metadata?.namespace,
-      uid: object.metadata?.uid,
-      resourceVersion: object.metadata?.resourceVersion,
-      labels,
-    },
-    spec: {
-      nodeName: pod.spec?.nodeName,
-      containers: (pod.spec?.containers ?? []).map((container) => ({
-        name: container.name,
-        resources: container.resources,
-      })),
-    },
-    status: { phase: pod.status?.phase },
-  } as KubernetesObject;
-}
+type InformersByKind = { [K in CachedKind]: ResourceInformer<KubeKindTypes[K]>[] };
 
 /**
- * Raydeck's watch-fed view of the cluster: one supervised informer per kind (and per namespace
- * when a namespace list is configured). Lists are served from here, never by a LIST per page
- * view; every change is also published to subscribers (services, the SSE stream).
+ * Raydeck's watch-fed view of the cluster: one supervised informer per cached kind of the
+ * registry (kubeKinds.ts), and per namespace when a namespace list is configured. Lists are
+ * served from here, never by a LIST per page view; every change is also published to
+ * subscribers (services, the SSE stream).
  */
 export class KubeCache {
-  private readonly informers = new Map<CachedKind, ResourceInformer<KubernetesObject>[]>();
+  private readonly informers: InformersByKind;
   private readonly subscribers = new Set<(change: CacheChange) => void>();
-  private readonly podsByCluster = new Map<string, Map<string, KubernetesObject>>();
+  private readonly podsByCluster = new Map<string, Map<string, PodResource>>();
 
   constructor(options: KubeCacheOptions) {
-    const core = options.kubeConfig.makeApiClient(CoreV1Api);
-    const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
-    const rayList = (plural: string) => (namespace: string | undefined, page: ListPageQuery) =>
-      (namespace
-        ? custom.listNamespacedCustomObject({
-            group: 'ray.io',
-            version: 'v1',
-            namespace,
-            plural,
-            ...page,
-          })
-        : custom.listClusterCustomObject({
-            group: 'ray.io',
-            version: 'v1',
-            plural,
-            ...page,
-          })) as Promise<ListResponse<KubernetesObject>>;
-    const collection = (prefix: string, plural: string) => (namespace?: string) =>
-      namespace ? `${prefix}/namespaces/${namespace}/${plural}` : `${prefix}/${plural}`;
-    const specs: KindSpec[] = [
-      {
-        kind: 'RayCluster',
-        namespaced: true,
-        path: collection('/apis/ray.io/v1', 'rayclusters'),
-        list: rayList('rayclusters'),
-        transform: slimRayCluster,
-      },
-      {
-        kind: 'RayJob',
-        namespaced: true,
-        path: collection('/apis/ray.io/v1', 'rayjobs'),
-        list: rayList('rayjobs'),
-      },
-      {
-        kind: 'RayService',
-        namespaced: true,
-        path: collection('/apis/ray.io/v1', 'rayservices'),
-        list: rayList('rayservices'),
-      },
-      {
-        kind: 'Pod',
-        namespaced: true,
-        path: collection('/api/v1', 'pods'),
-        list: (namespace, page) =>
-          (namespace
-            ? core.listNamespacedPod({ namespace, ...page })
-            : core.listPodForAllNamespaces(page)) as Promise<ListResponse<KubernetesObject>>,
-        transform: slimNonRayPod,
-      },
-      {
-        kind: 'Node',
-        namespaced: false,
-        path: () => '/api/v1/nodes',
-        list: (_namespace, page) => core.listNode(page) as Promise<ListResponse<KubernetesObject>>,
-      },
-      {
-        kind: 'Event',
-        namespaced: true,
-        path: collection('/api/v1', 'events'),
-        list: (namespace, page) =>
-          (namespace
-            ? core.listNamespacedEvent({ namespace, ...page })
-            : core.listEventForAllNamespaces(page)) as Promise<ListResponse<KubernetesObject>>,
-      },
-      {
-        kind: 'ConfigMap',
-        namespaced: true,
-        path: collection('/api/v1', 'configmaps'),
-        labelSelector: templateLabelSelector,
-        list: (namespace, page) =>
-          (namespace
-            ? core.listNamespacedConfigMap({
-                namespace,
-                labelSelector: templateLabelSelector,
-                ...page,
-              })
-            : core.listConfigMapForAllNamespaces({
-                labelSelector: templateLabelSelector,
-              })) as Promise<ListResponse<KubernetesObject>>,
-      },
-      {
-        kind: 'ResourceQuota',
-        namespaced: true,
-        path: collection('/api/v1', 'resourcequotas'),
-        list: (namespace, page) =>
-          (namespace
-            ? core.listNamespacedResourceQuota({ namespace, ...page })
-            : core.listResourceQuotaForAllNamespaces(page)) as Promise<
-            ListResponse<KubernetesObject>
-          >,
-      },
-    ];
-    for (const spec of specs) {
-      const scopes = spec.namespaced && options.namespaces ? [...options.namespaces] : [undefined];
-      const informers = scopes.map(
-        (namespace) =>
-          new ResourceInformer<KubernetesObject>({
-            name: namespace
-              ? `${spec.kind.toLowerCase()}s/${namespace}`
-              : `${spec.kind.toLowerCase()}s`,
-            kubeConfig: options.kubeConfig,
-            watchPath: spec.path(namespace),
-            list: (page) => spec.list(namespace, page),
-            ...(spec.labelSelector ? { labelSelector: spec.labelSelector } : {}),
-            ...(spec.transform ? { transform: spec.transform } : {}),
-            ...(options.observer ? { observer: options.observer } : {}),
-            ...options.informerOptions,
-          }),
-      );
-      for (const informer of informers) {
-        informer.on('upsert', (object, previous) =>
-          this.publish({ kind: spec.kind, type: 'upsert', object, previous }),
-        );
-        informer.on('delete', (object) =>
-          this.publish({ kind: spec.kind, type: 'delete', object, previous: object }),
-        );
-      }
-      this.informers.set(spec.kind, informers);
-    }
+    const informers: Partial<Record<CachedKind, unknown>> = {};
+    for (const kind of cachedKinds) informers[kind] = this.informersOf(kind, options);
+    this.informers = informers as InformersByKind;
   }
 
   start(): void {
@@ -230,6 +67,25 @@ export class KubeCache {
   /** Resolves once every informer has listed once. */
   async waitForSync(timeoutMs = 30_000): Promise<void> {
     await Promise.all(this.allInformers().map((informer) => informer.waitForSync(timeoutMs)));
+  }
+
+  /**
+   * Resolves once every informer has listed once, however long that takes (a first list of a
+   * large fleet may outlast {@link waitForSync}'s timeout; this never rejects).
+   */
+  whenSynced(): Promise<void> {
+    return Promise.all(
+      this.allInformers().map(
+        (informer) =>
+          new Promise<void>((resolve) => {
+            if (informer.synced) return resolve();
+            const off = informer.on('synced', () => {
+              off();
+              resolve();
+            });
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   /** Per-informer health for `/readyz` and the About page. */
@@ -249,32 +105,38 @@ export class KubeCache {
     }));
   }
 
+  /** Objects held per kind, e.g. `{ RayCluster: 10000, Pod: 40000, … }` (the startup log line). */
+  counts(): Record<CachedKind, number> {
+    const counts: Partial<Record<CachedKind, number>> = {};
+    for (const kind of cachedKinds) {
+      counts[kind] = this.informersOfKind(kind).reduce((sum, informer) => sum + informer.size, 0);
+    }
+    return counts as Record<CachedKind, number>;
+  }
+
   get synced(): boolean {
     return this.allInformers().every((informer) => informer.synced);
   }
 
-  list<T extends KubernetesObject = KubernetesObject>(kind: CachedKind): T[] {
-    return (this.informers.get(kind) ?? []).flatMap((informer) => informer.list()) as T[];
+  list<K extends CachedKind>(kind: K): KubeKindTypes[K][] {
+    return this.informersOfKind(kind).flatMap((informer) => informer.list());
   }
 
-  get<T extends KubernetesObject = KubernetesObject>(
-    kind: CachedKind,
+  get<K extends CachedKind>(
+    kind: K,
     namespace: string | undefined,
     name: string,
-  ): T | undefined {
-    for (const informer of this.informers.get(kind) ?? []) {
+  ): KubeKindTypes[K] | undefined {
+    for (const informer of this.informersOfKind(kind)) {
       const found = informer.get(namespace, name);
-      if (found) return found as T;
+      if (found) return found;
     }
     return undefined;
   }
 
   /** Ray pods of one cluster, from an index kept up to date by the pod informer. */
-  podsOfCluster<T extends KubernetesObject = KubernetesObject>(
-    namespace: string,
-    cluster: string,
-  ): T[] {
-    return [...(this.podsByCluster.get(`${namespace}/${cluster}`)?.values() ?? [])] as T[];
+  podsOfCluster(namespace: string, cluster: string): PodResource[] {
+    return [...(this.podsByCluster.get(`${namespace}/${cluster}`)?.values() ?? [])];
   }
 
   /** Subscribes to every change; returns the unsubscribe function. */
@@ -283,17 +145,56 @@ export class KubeCache {
     return () => this.subscribers.delete(listener);
   }
 
+  private informersOfKind<K extends CachedKind>(kind: K): ResourceInformer<KubeKindTypes[K]>[] {
+    return this.informers[kind] as ResourceInformer<KubeKindTypes[K]>[];
+  }
+
+  /** The informers of one kind: cluster-wide, or one per configured namespace. */
+  private informersOf<K extends CachedKind>(
+    kind: K,
+    options: KubeCacheOptions,
+  ): ResourceInformer<KubeKindTypes[K]>[] {
+    const spec = kindSpec(kind);
+    const { labelSelector, transform } = spec.informer ?? {};
+    const scopes = spec.namespaced && options.namespaces ? [...options.namespaces] : [undefined];
+    return scopes.map((namespace) => {
+      const path = collectionPath(kind, namespace);
+      const informer = new ResourceInformer<KubeKindTypes[K]>({
+        name: namespace ? `${spec.plural}/${namespace}` : spec.plural,
+        kubeConfig: options.kubeConfig,
+        watchPath: path,
+        list: (page) =>
+          kubeRequest<ListResponse<KubeKindTypes[K]>>(options.kubeConfig, {
+            method: 'GET',
+            path,
+            query: { labelSelector, limit: page.limit, continue: page._continue },
+          }),
+        ...(labelSelector ? { labelSelector } : {}),
+        ...(transform ? { transform } : {}),
+        ...(options.observer ? { observer: options.observer } : {}),
+        ...options.informerOptions,
+      });
+      informer.on('upsert', (object, previous) =>
+        this.publish({ kind, type: 'upsert', object, previous } as CacheChange),
+      );
+      informer.on('delete', (object) =>
+        this.publish({ kind, type: 'delete', object, previous: object } as CacheChange),
+      );
+      return informer;
+    });
+  }
+
   private publish(change: CacheChange): void {
     if (change.kind === 'Pod') this.indexPod(change);
     for (const listener of this.subscribers) listener(change);
   }
 
-  private indexPod(change: CacheChange): void {
-    const clusterOf = (object: KubernetesObject | undefined) => {
-      const cluster = object?.metadata?.labels?.['ray.io/cluster'];
-      return cluster ? `${object?.metadata?.namespace ?? ''}/${cluster}` : undefined;
+  private indexPod(change: Extract<CacheChange, { kind: 'Pod' }>): void {
+    const clusterOf = (pod: PodResource | undefined) => {
+      const cluster = pod?.metadata.labels?.['ray.io/cluster'];
+      return cluster ? `${pod?.metadata.namespace ?? ''}/${cluster}` : undefined;
     };
-    const podKey = change.object.metadata?.uid ?? change.object.metadata?.name ?? '';
+    const podKey = change.object.metadata.uid ?? change.object.metadata.name ?? '';
     const before = clusterOf(change.previous);
     if (before) this.podsByCluster.get(before)?.delete(podKey);
     const after = change.type === 'upsert' ? clusterOf(change.object) : undefined;
@@ -306,7 +207,9 @@ export class KubeCache {
     pods.set(podKey, change.object);
   }
 
-  private allInformers(): ResourceInformer<KubernetesObject>[] {
-    return [...this.informers.values()].flat();
+  private allInformers(): ResourceInformer<KubeObject>[] {
+    return cachedKinds.flatMap(
+      (kind) => this.informersOfKind(kind) as ResourceInformer<KubeObject>[],
+    );
   }
 }

@@ -1,129 +1,136 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+
+import { KubeApiError } from './k8sErrors.ts';
+import type { kubeKinds } from './kubeKinds.ts';
 import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  PatchStrategy,
-  setHeaderOptions,
-  type V1ConfigMap,
-} from '@kubernetes/client-node';
+  collectionPath,
+  type ConfigMapResource,
+  type KubeKind,
+  type KubeKindTypes,
+  type KubeObject,
+  objectPath,
+} from './kubeKinds.ts';
+import { kubeRequest } from './kubeRequest.ts';
 
-import { kubeCall } from './k8sErrors.ts';
+/** A ConfigMap as the portal reads and writes it. */
+export type ConfigMapObject = ConfigMapResource;
 
-const ray = { group: 'ray.io', version: 'v1' } as const;
+/** The resource names of the ray.io kinds, e.g. `rayclusters`. */
+export type RayPlural = (typeof kubeKinds)['RayCluster' | 'RayJob' | 'RayService']['plural'];
 
-/** A ConfigMap as the Kubernetes client reads and writes it. */
-export type ConfigMapObject = V1ConfigMap;
+const rayKindOfPlural: Readonly<Record<RayPlural, KubeKind>> = {
+  rayclusters: 'RayCluster',
+  rayjobs: 'RayJob',
+  rayservices: 'RayService',
+};
 
 /**
- * The writes and point reads Raydeck's services make against Kubernetes. Reads for lists come
- * from the watch-fed cache instead. Every error is a KubeApiError.
+ * The writes and point reads Raydeck's services make against Kubernetes, on the paths of the
+ * kind registry (kubeKinds.ts). Reads for lists come from the watch-fed cache instead. Answers
+ * are the API server's JSON as is; every error is a {@link KubeApiError}.
  */
 export class KubeClient {
-  private readonly core: CoreV1Api;
-  private readonly custom: CustomObjectsApi;
   readonly kubeConfig: KubeConfig;
 
   constructor(kubeConfig: KubeConfig) {
     this.kubeConfig = kubeConfig;
-    this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
   /** Creates a ray.io object; with `dryRun` the server validates and defaults it without storing. */
-  createRayObject<T extends KubernetesObject>(
-    plural: string,
+  createRayObject<T extends KubeObject>(
+    plural: RayPlural,
     namespace: string,
     body: T,
     dryRun = false,
   ): Promise<T> {
-    return kubeCall(
-      () =>
-        this.custom.createNamespacedCustomObject({
-          ...ray,
-          plural,
-          namespace,
-          body,
-          ...(dryRun ? { dryRun: 'All' } : {}),
-          fieldValidation: 'Strict',
-        }) as Promise<T>,
-    );
+    return kubeRequest<T>(this.kubeConfig, {
+      method: 'POST',
+      path: collectionPath(rayKindOfPlural[plural], namespace),
+      query: { fieldValidation: 'Strict', ...(dryRun ? { dryRun: 'All' } : {}) },
+      body,
+    });
   }
 
-  getRayObject<T extends KubernetesObject>(
-    plural: string,
+  getRayObject<T extends KubeObject>(
+    plural: RayPlural,
     namespace: string,
     name: string,
   ): Promise<T> {
-    return kubeCall(
-      () =>
-        this.custom.getNamespacedCustomObject({ ...ray, plural, namespace, name }) as Promise<T>,
-    );
+    return kubeRequest<T>(this.kubeConfig, {
+      method: 'GET',
+      path: objectPath(rayKindOfPlural[plural], namespace, name),
+    });
   }
 
   /** JSON-patches a ray.io object (use `test` operations to guard against races). */
-  jsonPatchRayObject<T extends KubernetesObject>(
-    plural: string,
+  jsonPatchRayObject<T extends KubeObject>(
+    plural: RayPlural,
     namespace: string,
     name: string,
     operations: object[],
   ): Promise<T> {
-    return kubeCall(
-      () =>
-        this.custom.patchNamespacedCustomObject(
-          { ...ray, plural, namespace, name, body: operations },
-          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-        ) as Promise<T>,
-    );
+    return kubeRequest<T>(this.kubeConfig, {
+      method: 'PATCH',
+      path: objectPath(rayKindOfPlural[plural], namespace, name),
+      body: operations,
+      contentType: 'application/json-patch+json',
+    });
   }
 
   /** Merge-patches a ray.io object. */
-  mergePatchRayObject<T extends KubernetesObject>(
-    plural: string,
+  mergePatchRayObject<T extends KubeObject>(
+    plural: RayPlural,
     namespace: string,
     name: string,
     patch: object,
   ): Promise<T> {
-    return kubeCall(
-      () =>
-        this.custom.patchNamespacedCustomObject(
-          { ...ray, plural, namespace, name, body: patch },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-        ) as Promise<T>,
-    );
+    return kubeRequest<T>(this.kubeConfig, {
+      method: 'PATCH',
+      path: objectPath(rayKindOfPlural[plural], namespace, name),
+      body: patch,
+      contentType: 'application/merge-patch+json',
+    });
   }
 
-  deleteRayObject(plural: string, namespace: string, name: string): Promise<unknown> {
-    return kubeCall(() =>
-      this.custom.deleteNamespacedCustomObject({
-        ...ray,
-        plural,
-        namespace,
-        name,
-        propagationPolicy: 'Background',
-      }),
-    );
+  /** Deletes a ray.io object; its pods and services go in the background (garbage collection). */
+  deleteRayObject(plural: RayPlural, namespace: string, name: string): Promise<unknown> {
+    return kubeRequest(this.kubeConfig, {
+      method: 'DELETE',
+      path: objectPath(rayKindOfPlural[plural], namespace, name),
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+    });
   }
 
-  createConfigMap(namespace: string, body: V1ConfigMap): Promise<V1ConfigMap> {
-    return kubeCall(() => this.core.createNamespacedConfigMap({ namespace, body }));
+  createConfigMap(namespace: string, body: ConfigMapObject): Promise<ConfigMapObject> {
+    return this.write('ConfigMap', 'POST', collectionPath('ConfigMap', namespace), body);
   }
 
-  replaceConfigMap(namespace: string, name: string, body: V1ConfigMap): Promise<V1ConfigMap> {
-    return kubeCall(() => this.core.replaceNamespacedConfigMap({ namespace, name, body }));
+  /** Replaces a ConfigMap; a `metadata.resourceVersion` makes a concurrent change a 409. */
+  replaceConfigMap(
+    namespace: string,
+    name: string,
+    body: ConfigMapObject,
+  ): Promise<ConfigMapObject> {
+    return this.write('ConfigMap', 'PUT', objectPath('ConfigMap', namespace, name), body);
   }
 
   deleteConfigMap(namespace: string, name: string): Promise<unknown> {
-    return kubeCall(() => this.core.deleteNamespacedConfigMap({ namespace, name }));
+    return kubeRequest(this.kubeConfig, {
+      method: 'DELETE',
+      path: objectPath('ConfigMap', namespace, name),
+    });
   }
 
   /** Whether a PersistentVolumeClaim exists (volumes may only use existing claims). */
   async hasPersistentVolumeClaim(namespace: string, name: string): Promise<boolean> {
     try {
-      await kubeCall(() => this.core.readNamespacedPersistentVolumeClaim({ namespace, name }));
+      await kubeRequest(this.kubeConfig, {
+        method: 'GET',
+        path: objectPath('PersistentVolumeClaim', namespace, name),
+      });
       return true;
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return false;
+      if (error instanceof KubeApiError && error.status === 404) return false;
       throw error;
     }
   }
@@ -131,9 +138,22 @@ export class KubeClient {
   /** Creates a namespace if it does not exist (teams map to namespaces). */
   async ensureNamespace(name: string): Promise<void> {
     try {
-      await kubeCall(() => this.core.createNamespace({ body: { metadata: { name } } }));
+      await this.write('Namespace', 'POST', collectionPath('Namespace'), {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name },
+      });
     } catch (error) {
-      if ((error as { status?: number }).status !== 409) throw error;
+      if (!(error instanceof KubeApiError && error.status === 409)) throw error;
     }
+  }
+
+  private write<K extends KubeKind>(
+    _kind: K,
+    method: 'POST' | 'PUT',
+    path: string,
+    body: KubeKindTypes[K],
+  ): Promise<KubeKindTypes[K]> {
+    return kubeRequest<KubeKindTypes[K]>(this.kubeConfig, { method, path, body });
   }
 }

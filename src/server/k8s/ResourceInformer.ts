@@ -1,9 +1,23 @@
-import { type KubeConfig, type KubernetesObject, Watch } from '@kubernetes/client-node';
+import { type KubeConfig, Watch } from '@kubernetes/client-node';
 
-/** A page of a list call, as client-node returns it. */
+/** What an informer reads of an object: its identity and version. */
+export interface InformedObject {
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+}
+
+/**
+ * A page of a list call. The continue token is `metadata.continue` on the wire and in custom
+ * object calls, but client-node 1.4's typed calls (CoreV1Api…) rename it `_continue`; both are
+ * read, so no list function can silently stop after the first page.
+ */
 export interface ListResponse<T> {
-  items: T[];
-  metadata?: { resourceVersion?: string; continue?: string };
+  items: readonly T[];
+  metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
+}
+
+/** The token of a list page's next page, whichever name the list call gave it. */
+export function continueTokenOf(page: Pick<ListResponse<unknown>, 'metadata'>): string | undefined {
+  return page.metadata?.continue || page.metadata?._continue || undefined;
 }
 
 /** The paging parameters of a list call, in client-node's object-param names. */
@@ -13,7 +27,7 @@ export interface ListPageQuery {
 }
 
 /** Objects per page of a list, as client-go's pager uses (500). */
-const listPageSize = 500;
+export const listPageSize = 500;
 
 /** Timing hooks, injectable so tests need not sleep. */
 export interface InformerTiming {
@@ -76,14 +90,15 @@ const realTiming: InformerTiming = {
   },
 };
 
-function keyOf(object: KubernetesObject): string {
+function keyOf(object: InformedObject): string {
   const meta = object.metadata ?? {};
   return meta.namespace ? `${meta.namespace}/${meta.name ?? ''}` : (meta.name ?? '');
 }
 
+/** 410 Gone, however the failing call reported it (KubeApiError, Watch error, Status event). */
 function isExpired(error: unknown): boolean {
-  const status = error as { statusCode?: number; code?: number } | undefined;
-  return status?.statusCode === 410 || status?.code === 410;
+  const status = error as { status?: number; statusCode?: number; code?: number } | undefined;
+  return status?.status === 410 || status?.statusCode === 410 || status?.code === 410;
 }
 
 /**
@@ -96,7 +111,7 @@ function isExpired(error: unknown): boolean {
  * - restarts a watch that has gone quiet for `staleAfterMs`.
  * @see https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes
  */
-export class ResourceInformer<T extends KubernetesObject> {
+export class ResourceInformer<T extends InformedObject> {
   readonly name: string;
   private readonly options: ResourceInformerOptions<T>;
   private readonly timing: InformerTiming;
@@ -234,7 +249,7 @@ export class ResourceInformer<T extends KubernetesObject> {
         ...(continueToken ? { _continue: continueToken } : {}),
       });
       resourceVersion ??= page.metadata?.resourceVersion;
-      continueToken = page.metadata?.continue || undefined;
+      continueToken = continueTokenOf(page);
       for (const received of page.items) {
         const item = this.options.transform ? this.options.transform(received) : received;
         const key = keyOf(item);

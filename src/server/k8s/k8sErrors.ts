@@ -36,29 +36,60 @@ interface StatusBody {
   details?: { causes?: { field?: string; message?: string }[] };
 }
 
+/**
+ * The {@link KubeApiError} of a non-2xx answer: its `Status` body's reason, message and field
+ * causes, or the bare HTTP code when the body is not a `Status` (a proxy's HTML page, say).
+ */
+export function kubeApiErrorOfResponse(status: number, body: unknown): KubeApiError {
+  let parsed: StatusBody | undefined;
+  try {
+    parsed = (typeof body === 'string' ? JSON.parse(body) : body) as StatusBody | undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) parsed = {};
+  return new KubeApiError(
+    status,
+    parsed.reason ?? reasonOfStatus[status] ?? 'Unknown',
+    parsed.message ?? `Kubernetes API answered ${status}`,
+    (parsed.details?.causes ?? []).map((cause) => ({
+      field: cause.field ?? '',
+      message: cause.message ?? '',
+    })),
+  );
+}
+
+/** Status reasons of bodies that carry none, by HTTP code (as client-go's `reasonForError`). */
+const reasonOfStatus: Readonly<Record<number, string>> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  410: 'Expired',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  503: 'ServiceUnavailable',
+};
+
+/** Socket error codes that mean the API server could not be reached (answered as 503). */
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
 /** Converts any error of a client-node call into a {@link KubeApiError} (or rethrows it). */
 export function toKubeApiError(error: unknown): KubeApiError {
   if (error instanceof KubeApiError) return error;
-  if (error instanceof ApiException) {
-    const status = error.code as number;
-    let body: StatusBody;
-    try {
-      body = (typeof error.body === 'string' ? JSON.parse(error.body) : error.body) as StatusBody;
-    } catch {
-      body = { message: String(error.body) };
-    }
-    return new KubeApiError(
-      status,
-      body.reason ?? 'Unknown',
-      body.message ?? `Kubernetes API answered ${status}`,
-      (body.details?.causes ?? []).map((cause) => ({
-        field: cause.field ?? '',
-        message: cause.message ?? '',
-      })),
-    );
-  }
-  const code = (error as { code?: string } | undefined)?.code;
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') {
+  if (error instanceof ApiException) return kubeApiErrorOfResponse(error.code, error.body);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && unreachableCodes.has(code)) {
     return new KubeApiError(
       503,
       'ServiceUnavailable',

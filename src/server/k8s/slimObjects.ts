@@ -1,4 +1,5 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObjectMeta, PodResource, PodStatus } from '../../shared/k8s/kubeTypes.ts';
+import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
 
 /**
  * Projections that keep the watch-fed cache small on a big fleet (the goal: 10,000 RayClusters
@@ -51,8 +52,8 @@ function slimPodSpec(spec: Json | undefined): Json {
 }
 
 /** A Ray pod without commands, env, volumes and probes. */
-export function slimPod(object: KubernetesObject): KubernetesObject {
-  const pod = object as KubernetesObject & { spec?: Json; status?: Json };
+export function slimPod(object: PodResource): PodResource {
+  const pod = object as unknown as { spec?: Json; status?: Json };
   const status = pod.status ?? {};
   const containerState = (statuses: unknown) =>
     ((statuses as Json[] | undefined) ?? []).map((entry) => ({
@@ -66,8 +67,8 @@ export function slimPod(object: KubernetesObject): KubernetesObject {
   return {
     apiVersion: object.apiVersion,
     kind: object.kind,
-    metadata: slimMetadata(object.metadata as Json),
-    spec: slimPodSpec(pod.spec),
+    metadata: slimMetadata(object.metadata as Json) as KubeObjectMeta,
+    spec: slimPodSpec(pod.spec) as unknown as PodResource['spec'],
     status: {
       phase: status['phase'],
       ...(status['reason'] ? { reason: status['reason'] } : {}),
@@ -79,14 +80,42 @@ export function slimPod(object: KubernetesObject): KubernetesObject {
       ...(status['initContainerStatuses']
         ? { initContainerStatuses: containerState(status['initContainerStatuses']) }
         : {}),
+    } as PodStatus,
+  };
+}
+
+/**
+ * Pods that are not Ray pods are kept only as far as GPU accounting needs (node, phase and
+ * resource requests); Ray pods keep what status and explanations read ({@link slimPod}), so the
+ * cache stays small on a large fleet.
+ */
+export function slimNonRayPod(pod: PodResource): PodResource {
+  const labels = pod.metadata.labels ?? {};
+  if (labels['ray.io/is-ray-node'] === 'yes') return slimPod(pod);
+  return {
+    apiVersion: pod.apiVersion,
+    kind: pod.kind,
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      uid: pod.metadata.uid,
+      resourceVersion: pod.metadata.resourceVersion,
+      labels,
     },
-  } as KubernetesObject;
+    spec: {
+      nodeName: pod.spec.nodeName,
+      containers: pod.spec.containers.map((container) => ({
+        name: container.name,
+        resources: container.resources,
+      })),
+    },
+    status: { phase: pod.status?.phase },
+  };
 }
 
 /** A RayCluster whose pod templates keep only placement and resources. */
-export function slimRayCluster(object: KubernetesObject): KubernetesObject {
-  const cluster = object as KubernetesObject & { spec?: Json; status?: Json };
-  const spec = cluster.spec ?? {};
+export function slimRayCluster(object: RayClusterResource): RayClusterResource {
+  const spec = object.spec as unknown as Json;
   const slimTemplate = (group: Json | undefined): Json | undefined => {
     if (!group) return group;
     const template = (group['template'] as Json | undefined) ?? {};
@@ -100,7 +129,7 @@ export function slimRayCluster(object: KubernetesObject): KubernetesObject {
   };
   return {
     ...object,
-    metadata: slimMetadata(object.metadata as Json),
+    metadata: slimMetadata(object.metadata as Json) as KubeObjectMeta,
     spec: {
       ...spec,
       headGroupSpec: slimTemplate(spec['headGroupSpec'] as Json | undefined),
@@ -111,6 +140,6 @@ export function slimRayCluster(object: KubernetesObject): KubernetesObject {
             ),
           }
         : {}),
-    },
-  } as KubernetesObject;
+    } as unknown as RayClusterResource['spec'],
+  };
 }

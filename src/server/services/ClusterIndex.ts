@@ -7,7 +7,7 @@ import type { PodResource } from '../../shared/k8s/kubeTypes.ts';
 import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
 import { deriveClusterPhase } from '../../shared/ray/deriveClusterPhase.ts';
 import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts';
-import type { CacheChange, CachedObject, KubeCache } from '../k8s/KubeCache.ts';
+import type { CacheChange, KubeCache } from '../k8s/KubeCache.ts';
 import { RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
 
 /** Which namespaces a caller may see: every namespace, or a set. */
@@ -88,7 +88,7 @@ export class ClusterIndex {
 
   constructor(cache: KubeCache) {
     this.cache = cache;
-    for (const cluster of cache.list<CachedObject>('RayCluster')) this.refresh(cluster as never);
+    for (const cluster of cache.list('RayCluster')) this.refresh(cluster);
     cache.subscribe((change) => this.onCacheChange(change));
   }
 
@@ -157,7 +157,7 @@ export class ClusterIndex {
         }
         return;
       }
-      this.refresh(change.object as never);
+      this.refresh(change.object);
       return;
     }
     if (change.kind === 'Pod') {
@@ -165,7 +165,7 @@ export class ClusterIndex {
       const clusterName = labels[RayLabel.cluster];
       if (!clusterName) return;
       const cluster = this.cache.get('RayCluster', change.object.metadata?.namespace, clusterName);
-      if (cluster) this.refresh(cluster as never);
+      if (cluster) this.refresh(cluster);
     }
   }
 
@@ -173,7 +173,7 @@ export class ClusterIndex {
     const namespace = cluster.metadata.namespace ?? '';
     const name = cluster.metadata.name ?? '';
     const key = keyOf(namespace, name);
-    const pods = this.cache.podsOfCluster<never>(namespace, name) as PodResource[];
+    const pods = this.cache.podsOfCluster(namespace, name);
     const summary = summarizeCluster(cluster, pods);
     const previous = this.summaries.get(key);
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return;

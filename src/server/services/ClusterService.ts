@@ -15,12 +15,6 @@ import {
   validateClusterRequest,
   validateReplicaBounds,
 } from '../../shared/api/validateClusterRequest.ts';
-import type {
-  KubeEventResource,
-  NodeResource,
-  PodResource,
-  ResourceQuotaResource,
-} from '../../shared/k8s/kubeTypes.ts';
 import { clusterRequestOfRayCluster } from '../../shared/ray/clusterRequestOfRayCluster.ts';
 import { explainCluster } from '../../shared/ray/explainCluster.ts';
 import { gpuRequestOfPodSpec } from '../../shared/ray/gpuRequestOfPodSpec.ts';
@@ -89,16 +83,16 @@ export class ClusterService {
    */
   async detail(user: AuthenticatedUser, namespace: string, name: string): Promise<ClusterDetail> {
     const cluster = this.readable(user, namespace, name);
-    const pods = this.cache.podsOfCluster<never>(namespace, name) as PodResource[];
-    const allPods = this.cache.list<never>('Pod') as PodResource[];
+    const pods = this.cache.podsOfCluster(namespace, name);
+    const allPods = this.cache.list('Pod');
     const namespacePods = allPods.filter((pod) => pod.metadata.namespace === namespace);
-    const events = (this.cache.list<never>('Event') as KubeEventResource[]).filter(
-      (event) => (event.metadata.namespace ?? '') === namespace,
-    );
-    const quotas = (this.cache.list<never>('ResourceQuota') as ResourceQuotaResource[]).filter(
-      (quota) => quota.metadata.namespace === namespace,
-    );
-    const nodes = this.cache.list<never>('Node') as NodeResource[];
+    const events = this.cache
+      .list('Event')
+      .filter((event) => (event.metadata.namespace ?? '') === namespace);
+    const quotas = this.cache
+      .list('ResourceQuota')
+      .filter((quota) => quota.metadata.namespace === namespace);
+    const nodes = this.cache.list('Node');
     const explanation = explainCluster({
       cluster,
       pods: namespacePods,
@@ -376,8 +370,7 @@ export class ClusterService {
   }
 
   private readable(user: AuthenticatedUser, namespace: string, name: string): RayClusterResource {
-    const cluster = this.cache.get<CachedObject>('RayCluster', namespace, name) as
-      RayClusterResource | undefined;
+    const cluster = this.cache.get('RayCluster', namespace, name);
     // Other teams' clusters are indistinguishable from missing ones.
     if (!cluster || !authorize(user, 'read', namespace))
       throw notFound(`cluster "${namespace}/${name}"`);

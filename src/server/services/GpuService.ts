@@ -1,10 +1,5 @@
 import type { CreateClusterRequest } from '../../shared/api/clusterSchemas.ts';
 import type { Template, TemplateAvailability } from '../../shared/api/templateSchemas.ts';
-import type {
-  NodeResource,
-  PodResource,
-  ResourceQuotaResource,
-} from '../../shared/k8s/kubeTypes.ts';
 import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
 import { fitsNow } from '../../shared/ray/fitsNow.ts';
 import { type GpuInventory, gpuInventory } from '../../shared/ray/gpuInventory.ts';
@@ -25,8 +20,8 @@ export class GpuService {
 
   inventory(): GpuInventory {
     return gpuInventory({
-      nodes: this.cache.list<never>('Node') as NodeResource[],
-      pods: this.cache.list<never>('Pod') as PodResource[],
+      nodes: this.cache.list('Node'),
+      pods: this.cache.list('Pod'),
     });
   }
 
@@ -35,9 +30,9 @@ export class GpuService {
     const request: CreateClusterRequest = { name: 'probe', team, template: template.name };
     const demand = clusterGpuDemand(buildRayCluster(request, template, 'probe'));
     const inventory = this.inventory();
-    const quotas = (this.cache.list<never>('ResourceQuota') as ResourceQuotaResource[]).filter(
-      (quota) => quota.metadata.namespace === team,
-    );
+    const quotas = this.cache
+      .list('ResourceQuota')
+      .filter((quota) => quota.metadata.namespace === team);
     const headroom = gpuQuotaHeadroom(quotas);
     const result = fitsNow({ demand, inventory, quotaHeadroom: headroom.free });
     const resource = template.worker.gpuResource ?? 'nvidia.com/gpu';

@@ -1,6 +1,6 @@
 import { type Exposure, ExposureSchema } from '../../shared/api/clusterSchemas.ts';
 import type { Template, TemplateInput } from '../../shared/api/templateSchemas.ts';
-import type { CachedObject, KubeCache } from '../k8s/KubeCache.ts';
+import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { ConfigMapObject, KubeClient } from '../k8s/KubeClient.ts';
 import { RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
 import { kubeOperation, ServiceError } from './serviceErrors.ts';
@@ -189,17 +189,17 @@ export class TemplateService {
    */
   list(includeRetired = false): Template[] {
     return this.cache
-      .list<CachedObject>('ConfigMap')
-      .filter((configMap) => configMap.metadata?.namespace === this.namespace)
-      .map((configMap) => templateFromConfigMap(configMap as ConfigMapObject))
+      .list('ConfigMap')
+      .filter((configMap) => configMap.metadata.namespace === this.namespace)
+      .map((configMap) => templateFromConfigMap(configMap))
       .filter((template) => includeRetired || !template.retired)
       .sort((left, right) => left.name.localeCompare(right.name));
   }
 
   /** The template `name` of the templates namespace (never a team's: see {@link list}). */
   find(name: string): Template | undefined {
-    const configMap = this.cache.get<CachedObject>('ConfigMap', this.namespace, name);
-    return configMap && templateFromConfigMap(configMap as ConfigMapObject);
+    const configMap = this.cache.get('ConfigMap', this.namespace, name);
+    return configMap && templateFromConfigMap(configMap);
   }
 
   async create(input: TemplateInput): Promise<Template> {
@@ -243,7 +243,7 @@ export class TemplateService {
       retired ?? current.retired,
     );
     // Replace only the version read: a concurrent edit gets 409 instead of being overwritten.
-    const stored = this.cache.get<CachedObject>('ConfigMap', this.namespace, name);
+    const stored = this.cache.get('ConfigMap', this.namespace, name);
     next.metadata = { ...next.metadata, resourceVersion: stored?.metadata?.resourceVersion };
     const updated = await kubeOperation(() =>
       this.client.replaceConfigMap(this.namespace, name, next),
