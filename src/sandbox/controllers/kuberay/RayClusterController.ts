@@ -106,6 +106,17 @@ export class RayClusterController {
       this.memos.delete(key);
       return;
     }
+    if (typeof cluster.spec !== 'object' || cluster.spec === null) {
+      // A spec removed by a patch (the CRD does not require one) is Go's zero value to KubeRay:
+      // its validation rejects it with an event and the reconcile ends without a requeue.
+      this.warn(
+        cluster,
+        'InvalidRayClusterSpec',
+        `The RayCluster spec is invalid ${namespace}/${name}: headGroupSpec should have at least one container`,
+        'Validate',
+      );
+      return;
+    }
     const managedBy = cluster.spec.managedBy;
     if (managedBy && managedBy !== kubeRayConstants.managedByKubeRay) return;
 
