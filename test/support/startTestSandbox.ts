@@ -9,18 +9,47 @@ import {
 } from '../../src/sandbox/apiserver/createSandboxApiServer.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 
+/** A small JSON client of a sandbox: non-JSON answers (logs, proxied pages) stay strings. */
+export type SandboxRequest = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<{ status: number; body: unknown; headers: Headers }>;
+
 /** A sandbox API server on a free loopback port, with a kubeconfig and a small JSON client. */
 export interface TestSandbox {
   url: string;
   kubeconfig: string;
   apiServer: SandboxApiServer;
-  request: (
-    method: string,
-    path: string,
-    body?: unknown,
-    headers?: Record<string, string>,
-  ) => Promise<{ status: number; body: unknown; headers: Headers }>;
+  /** Sends the admin token, if the sandbox has one. */
+  request: SandboxRequest;
   close: () => Promise<void>;
+}
+
+/** A client of the sandbox at `url` that sends `token` as its bearer token (none if undefined). */
+export function sandboxRequester(url: string, token: string | undefined): SandboxRequest {
+  return async (method, path, body, headers = {}) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      ...(body !== undefined
+        ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
+        : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Plain-text answers (logs, proxied pages) stay strings.
+    }
+    return { status: response.status, body: parsed, headers: response.headers };
+  };
 }
 
 /** Starts a sandbox for one test file; close it in `afterAll`. */
@@ -35,27 +64,7 @@ export async function startTestSandbox(
     url,
     kubeconfig,
     apiServer,
-    request: async (method, path, body, headers = {}) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...headers,
-        },
-        ...(body !== undefined
-          ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
-          : {}),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // Plain-text answers (logs, proxied pages) stay strings.
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
-    },
+    request: sandboxRequester(url, options.token),
     close: () => apiServer.close(),
   };
 }

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { SandboxApiServerOptions } from '../../src/sandbox/apiserver/createSandboxApiServer.ts';
+import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
+import {
+  type SandboxRequest,
+  sandboxRequester,
+  startTestSandbox,
+  type TestSandbox,
+} from './startTestSandbox.ts';
+
+/** A ServiceAccount's bearer token, with a kubeconfig and a JSON client that send it. */
+export interface ServiceAccountCredentials {
+  namespace: string;
+  name: string;
+  /** `system:serviceaccount:{namespace}:{name}`. */
+  username: string;
+  token: string;
+  /** A kubeconfig (mode 0600) whose user is the token; for client-node (the portal). */
+  kubeconfig: string;
+  request: SandboxRequest;
+}
+
+/** A sandbox that authorizes every request with RBAC, as a real cluster does. */
+export interface RbacTestSandbox extends TestSandbox {
+  /** The admin token (`sandbox-admin`, group `system:masters`) that `request` and `kubeconfig` use. */
+  adminToken: string;
+  /**
+   * Creates namespace and ServiceAccount if missing and mints a token for it with the
+   * TokenRequest API (what `kubectl create token` does). Default lifetime: 3600 s, by the
+   * sandbox's clock (`options.now` of {@link startRbacSandbox}).
+   */
+  serviceAccount: (
+    namespace: string,
+    name: string,
+    options?: { expirationSeconds?: number },
+  ) => Promise<ServiceAccountCredentials>;
+  /** Creates (or replaces) objects as the admin, e.g. a deploy kit's Roles and bindings. */
+  apply: (objects: readonly object[]) => Promise<void>;
+}
+
+const resources: Record<string, { path: string; namespaced: boolean }> = {
+  Namespace: { path: '/api/v1/namespaces', namespaced: false },
+  ServiceAccount: { path: '/api/v1/serviceaccounts', namespaced: true },
+  ConfigMap: { path: '/api/v1/configmaps', namespaced: true },
+  Secret: { path: '/api/v1/secrets', namespaced: true },
+  Role: { path: '/apis/rbac.authorization.k8s.io/v1/roles', namespaced: true },
+  RoleBinding: { path: '/apis/rbac.authorization.k8s.io/v1/rolebindings', namespaced: true },
+  ClusterRole: { path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', namespaced: false },
+  ClusterRoleBinding: {
+    path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+    namespaced: false,
+  },
+};
+
+/**
+ * Starts a sandbox with `rbac` on and a random admin token, so that tests run a client (the
+ * portal, as the deploy kit's ServiceAccount) with exactly the permissions it is granted:
+ * every request without a valid token gets 401, and every request outside the granted RBAC
+ * rules the 403 of a real API server. Close it in `afterAll`.
+ *
+ * kubectl never sends a bearer token to a plain-HTTP server, so kubectl cannot use these
+ * kubeconfigs; tests that drive kubectl start `startTestSandbox({ rbac: true })` (no admin
+ * token: requests without credentials are the admin) and act as others with `--as`.
+ */
+export async function startRbacSandbox(
+  options: Omit<SandboxApiServerOptions, 'rbac' | 'token'> = {},
+): Promise<RbacTestSandbox> {
+  const adminToken = randomBytes(16).toString('hex');
+  const sandbox = await startTestSandbox({ ...options, rbac: true, token: adminToken });
+  const ensure = async (path: string, body: object): Promise<void> => {
+    const created = await sandbox.request('POST', path, body);
+    if (created.status !== 201 && created.status !== 409) {
+      throw new Error(`POST ${path}: ${created.status} ${JSON.stringify(created.body)}`);
+    }
+  };
+  const apply = async (objects: readonly object[]): Promise<void> => {
+    for (const object of objects as {
+      kind?: string;
+      metadata?: { name?: string; namespace?: string };
+    }[]) {
+      const resource = resources[object.kind ?? ''];
+      if (!resource) throw new Error(`startRbacSandbox.apply: unsupported kind ${object.kind}`);
+      const namespace = object.metadata?.namespace ?? 'default';
+      const collection = resource.namespaced
+        ? resource.path.replace(/\/([a-z]+)$/, `/namespaces/${namespace}/$1`)
+        : resource.path;
+      const name = object.metadata?.name ?? '';
+      const existing = await sandbox.request('GET', `${collection}/${name}`);
+      const written =
+        existing.status === 200
+          ? await sandbox.request('PUT', `${collection}/${name}`, {
+              ...object,
+              metadata: {
+                ...object.metadata,
+                resourceVersion: (existing.body as { metadata: { resourceVersion: string } })
+                  .metadata.resourceVersion,
+              },
+            })
+          : await sandbox.request('POST', collection, object);
+      if (written.status >= 300) {
+        throw new Error(
+          `${object.kind} ${name}: ${written.status} ${JSON.stringify(written.body)}`,
+        );
+      }
+    }
+  };
+  return {
+    ...sandbox,
+    adminToken,
+    apply,
+    serviceAccount: async (namespace, name, tokenOptions = {}) => {
+      await ensure('/api/v1/namespaces', { metadata: { name: namespace } });
+      await ensure(`/api/v1/namespaces/${namespace}/serviceaccounts`, { metadata: { name } });
+      const minted = await sandbox.request(
+        'POST',
+        `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+        {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { ...tokenOptions },
+        },
+      );
+      if (minted.status !== 201) {
+        throw new Error(`TokenRequest ${namespace}/${name}: ${JSON.stringify(minted.body)}`);
+      }
+      const token = (minted.body as { status: { token: string } }).status.token;
+      const kubeconfig = join(
+        mkdtempSync(join(tmpdir(), 'raydeck-sandbox-sa-')),
+        `${namespace}-${name}.kubeconfig`,
+      );
+      writeSandboxKubeconfig(kubeconfig, sandbox.url, token);
+      return {
+        namespace,
+        name,
+        username: `system:serviceaccount:${namespace}:${name}`,
+        token,
+        kubeconfig,
+        request: sandboxRequester(sandbox.url, token),
+      };
+    },
+  };
+}
