@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,8 +17,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const adminPassword = 'crash-test-password-1';
 const createCount = 50;
-/** SIGKILL once this many creates were answered 201, with the rest still in flight. */
-const killAfterCreated = 8;
+/**
+ * SIGKILL once this many creates were answered 201 and the sandbox holds a cluster whose create
+ * has not been answered yet (the window between the Kubernetes call and the answer).
+ */
+const killAfterCreated = 5;
 
 interface Portal {
   url: string;
@@ -155,14 +159,45 @@ describe('kill -9 during creates (portal with its embedded sandbox)', () => {
     }
 
     let created = 0;
+    const answered = new Set<string>();
     const killed = new Promise<void>((resolve) => first.child.once('exit', () => resolve()));
+    // Watch the sandbox directly: its ADDED events show creates before the portal answers them.
+    const sandboxUrl = /sandbox cluster at (http:\/\/\S+)/.exec(first.output())?.[1] ?? '';
+    const watch = request(
+      `${sandboxUrl}/apis/ray.io/v1/namespaces/team-a/rayclusters?watch=true`,
+      (response) => {
+        let buffered = '';
+        response.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const lines = buffered.split('\n');
+          buffered = lines.pop() ?? '';
+          for (const line of lines) {
+            const event = JSON.parse(line) as {
+              type: string;
+              object: { metadata: { name: string } };
+            };
+            const name = event.object.metadata.name;
+            if (event.type === 'ADDED' && created >= killAfterCreated && !answered.has(name)) {
+              first.child.kill('SIGKILL');
+            }
+          }
+        });
+        response.on('error', () => undefined);
+      },
+    );
+    watch.on('error', () => undefined);
+    watch.end();
     const answers = await Promise.all(
       Array.from({ length: createCount }, async (_, index) => {
         const answer = await create(first.url, session, index).catch(() => undefined);
-        if (answer?.status === 201 && ++created === killAfterCreated) first.child.kill('SIGKILL');
+        if (answer?.status === 201) {
+          answered.add(`crash-${index}`);
+          created++;
+        }
         return answer;
       }),
     );
+    watch.destroy();
     if (first.child.exitCode === null && first.child.signalCode === null) {
       first.child.kill('SIGKILL');
     }
@@ -196,7 +231,7 @@ describe('kill -9 during creates (portal with its embedded sandbox)', () => {
     }
 
     // Every existing cluster has a resolved audit entry; none is left pending.
-    const clusters = await getJson<{ items: { name: string; namespace: string }[] }>(
+    const clusters = await getJson<{ items: { name: string; namespace: string; uid: string }[] }>(
       second.url,
       again,
       '/api/v1/clusters?limit=500',
@@ -223,6 +258,9 @@ describe('kill -9 during creates (portal with its embedded sandbox)', () => {
       expect(retry.status, `retry of ${keyOf(index)}`).toBe(201);
       const before = acknowledged.find((entry) => entry.index === index);
       if (before) expect(retry.uid).toBe(before.uid);
+      // Created before the kill but never answered: the retry returns that very cluster.
+      const survived = existing.find((cluster) => cluster.name === `crash-${index}`);
+      if (survived) expect(retry.uid, `retry of ${keyOf(index)}`).toBe(survived.uid);
     });
     const after = await getJson<{ items: { name: string }[] }>(
       second.url,
