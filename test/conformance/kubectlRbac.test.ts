@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import {
+  sandboxRequester,
+  startTestSandbox,
+  type TestSandbox,
+} from '../support/startTestSandbox.ts';
+
+// kubectl sends no bearer token to a plain-HTTP server, so this sandbox has no admin token:
+// kubectl is the admin, and acts as the ServiceAccount with --as (impersonation, checked too).
+let sandbox: TestSandbox;
+let kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
+const bot = 'system:serviceaccount:team-a:bot';
+const asBot = ['--as', bot];
+
+const manifests = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-a}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-b}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: bot, namespace: team-a}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: team-a}
+rules:
+  - apiGroups: ['']
+    resources: [pods]
+    verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: bot-reads-pods, namespace: team-a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+subjects:
+  - {kind: ServiceAccount, name: bot, namespace: team-a}
+`;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox({ rbac: true });
+  kubectl = kubectlRunner(sandbox.kubeconfig);
+  expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], manifests));
+});
+afterAll(() => sandbox.close());
+
+function expectOk(result: KubectlResult): string {
+  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
+  it('answers kubectl auth can-i from the bound Role', async () => {
+    expect(
+      expectOk(await kubectl([...asBot, 'auth', 'can-i', 'list', 'pods', '-n', 'team-a'])),
+    ).toBe('yes\n');
+    const otherNamespace = await kubectl([
+      ...asBot,
+      'auth',
+      'can-i',
+      'list',
+      'pods',
+      '-n',
+      'team-b',
+    ]);
+    expect(otherNamespace).toMatchObject({ code: 1, stdout: 'no\n' });
+    const secrets = await kubectl([...asBot, 'auth', 'can-i', 'get', 'secrets', '-n', 'team-a']);
+    expect(secrets).toMatchObject({ code: 1, stdout: 'no\n' });
+    expect(expectOk(await kubectl([...asBot, 'auth', 'can-i', 'get', '/healthz']))).toBe('yes\n');
+    expect(expectOk(await kubectl(['auth', 'can-i', '*', '*']))).toBe('yes\n');
+  });
+
+  it('lists the rules with kubectl auth can-i --list', async () => {
+    const table = expectOk(await kubectl([...asBot, 'auth', 'can-i', '--list', '-n', 'team-a']));
+    const pods = table.split('\n').find((line) => line.startsWith('pods '));
+    expect(pods?.replace(/\s+/g, ' ').trim()).toBe('pods [] [] [get list watch]');
+    expect(table).toContain('selfsubjectaccessreviews.authorization.k8s.io');
+  });
+
+  it('prints the exact Forbidden error for a refused kubectl get', async () => {
+    expect(expectOk(await kubectl([...asBot, 'get', 'pods', '-n', 'team-a']))).toBe('');
+    const refused = await kubectl([...asBot, 'get', 'pods', '-n', 'team-b']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `Error from server (Forbidden): pods is forbidden: User "${bot}" cannot list resource "pods" in API group "" in the namespace "team-b"`,
+    );
+    const secret = await kubectl([...asBot, 'get', 'secret', 'x', '-n', 'team-a']);
+    expect(secret.stderr).toContain(
+      `Error from server (Forbidden): secrets "x" is forbidden: User "${bot}" cannot get resource "secrets" in API group "" in the namespace "team-a"`,
+    );
+  });
+
+  it('tells who is asking with kubectl auth whoami', async () => {
+    const admin = JSON.parse(expectOk(await kubectl(['auth', 'whoami', '-o', 'json']))) as {
+      status: { userInfo: object };
+    };
+    expect(admin.status.userInfo).toEqual({
+      username: 'sandbox-admin',
+      groups: ['system:masters', 'system:authenticated'],
+    });
+    const asServiceAccount = JSON.parse(
+      expectOk(await kubectl([...asBot, 'auth', 'whoami', '-o', 'json'])),
+    ) as { status: { userInfo: object } };
+    expect(asServiceAccount.status.userInfo).toEqual({
+      username: bot,
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:authenticated'],
+    });
+  });
+
+  it('mints a working token with kubectl create token', async () => {
+    const token = expectOk(
+      await kubectl(['create', 'token', 'bot', '-n', 'team-a', '--duration', '20m']),
+    ).trim();
+    const request = sandboxRequester(sandbox.url, token);
+    expect((await request('GET', '/api/v1/namespaces/team-a/pods')).status).toBe(200);
+    expect((await request('GET', '/api/v1/namespaces/team-b/pods')).status).toBe(403);
+    const tooShort = await kubectl(['create', 'token', 'bot', '-n', 'team-a', '--duration', '5m']);
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toContain('may not specify a duration less than 10 minutes');
+    const missing = await kubectl(['create', 'token', 'ghost', '-n', 'team-a']);
+    expect(missing.stderr).toContain('serviceaccounts "ghost" not found');
+    // The ServiceAccount itself may not mint tokens: that needs serviceaccounts/token.
+    const selfMinted = await kubectl([...asBot, 'create', 'token', 'bot', '-n', 'team-a']);
+    expect(selfMinted.stderr).toContain(
+      `serviceaccounts "bot" is forbidden: User "${bot}" cannot create resource "serviceaccounts/token" in API group "" in the namespace "team-a"`,
+    );
+  });
+});
