@@ -121,9 +121,20 @@ export class StateJournal {
     if (this.fd === undefined) return;
     const line: JournalLine = { v: commit.resourceVersion, b: commit.storageKey, k: commit.key };
     if (commit.object) line.o = commit.object;
-    const text = `${JSON.stringify(line)}\n`;
-    this.bytes += writeSync(this.fd, text);
-    if (this.fsync) fdatasyncSync(this.fd);
+    const data = Buffer.from(`${JSON.stringify(line)}\n`);
+    try {
+      // A regular file may take fewer bytes than asked (e.g. at ENOSPC): write the rest.
+      let written = 0;
+      while (written < data.length) {
+        written += writeSync(this.fd, data, written, data.length - written);
+      }
+      if (this.fsync) fdatasyncSync(this.fd);
+    } catch (error) {
+      // The change is refused; cut off any part of its line so later lines stay readable.
+      ftruncateSync(this.fd, this.bytes);
+      throw error;
+    }
+    this.bytes += data.length;
     if (this.bytes > this.compactBytes && !this.compactionQueued) {
       // Not now: this change is journaled but not yet applied to the store.
       this.compactionQueued = true;

@@ -85,4 +85,31 @@ describe('ObjectStore', () => {
       ['MODIFIED', '1'],
     ]);
   });
+
+  it('runs the commit hook before a change; a hook that throws leaves the store as it was', () => {
+    const store = new ObjectStore();
+    const seen: [number, string, boolean][] = [];
+    const events: string[] = [];
+    store.subscribeAll((event) => events.push(event.type));
+    let failing = false;
+    store.setCommitHook((commit) => {
+      if (failing) throw new Error('disk full');
+      seen.push([commit.resourceVersion, commit.key, commit.object !== undefined]);
+      // Not applied yet when the hook runs.
+      expect(store.get('b', commit.key)?.resourceVersion).not.toBe(commit.resourceVersion);
+    });
+    store.put('b', 'k', { metadata: { name: 'k' } });
+    failing = true;
+    expect(() => store.put('b', 'k', { metadata: { name: 'k' }, data: 1 })).toThrow('disk full');
+    expect(() => store.remove('b', 'k')).toThrow('disk full');
+    expect(store.resourceVersion).toBe(1);
+    expect(store.get('b', 'k')?.object).toEqual({ metadata: { name: 'k', resourceVersion: '1' } });
+    failing = false;
+    store.remove('b', 'k');
+    expect(seen).toEqual([
+      [1, 'k', true],
+      [2, 'k', false],
+    ]);
+    expect(events).toEqual(['ADDED', 'DELETED']);
+  });
 });
