@@ -1,20 +1,23 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { FieldError } from '../shared/api/apiErrorBody.ts';
+import { KubeApiError } from './k8s/k8sErrors.ts';
 import { sendApiError } from './sendApiError.ts';
-import { ServiceError } from './services/serviceErrors.ts';
+import { ServiceError, serviceErrorOfKube } from './services/serviceErrors.ts';
 
 /**
  * Translates every thrown error into the API error shape, once. Schema failures list each
  * field's path (`body.name`); 5xx details are logged, never sent.
  */
 export function apiErrorHandler(
-  error: FastifyError | ServiceError,
+  thrown: FastifyError | ServiceError | KubeApiError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  // A Kubernetes error a service let through keeps its status and message, as if translated.
+  const error = thrown instanceof KubeApiError ? serviceErrorOfKube(thrown) : thrown;
   if (error instanceof ServiceError) {
-    if (error.statusCode >= 500) request.log.warn({ err: error }, 'service unavailable');
+    if (error.statusCode >= 500) request.log.warn({ err: thrown }, 'service unavailable');
     return sendApiError(reply, {
       status: error.statusCode,
       reason: error.reason,

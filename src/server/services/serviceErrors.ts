@@ -38,21 +38,34 @@ export function forbidden(message: string): ServiceError {
 }
 
 /**
- * Runs a Kubernetes call for a service, translating its failure once into the portal's terms:
- * Invalid causes become field errors under `manifest.`, an unreachable cluster 503
- * `ClusterUnavailable`, anything else keeps Kubernetes' status and reason.
+ * A Kubernetes failure in the portal's terms, decided once here: Invalid causes become field
+ * errors under `manifest.`, an unreachable cluster 503 `ClusterUnavailable`, another server
+ * failure 502 `ClusterError` (its details stay in the log), anything else keeps Kubernetes'
+ * status, reason and message (403 Forbidden, 404 NotFound, 409 AlreadyExists/Conflict, …).
  */
+export function serviceErrorOfKube(error: KubeApiError): ServiceError {
+  if (error.status === 422 && error.causes.length > 0) {
+    return validationFailed(
+      error.causes.map((cause) => ({ path: `manifest.${cause.field}`, message: cause.message })),
+    );
+  }
+  if (error.status === 503) return new ServiceError(503, 'ClusterUnavailable', error.message);
+  if (error.status >= 500 || error.status < 400) {
+    return new ServiceError(
+      502,
+      'ClusterError',
+      `the Kubernetes API failed (${error.status} ${error.reason})`,
+    );
+  }
+  return new ServiceError(error.status, error.reason, error.message);
+}
+
+/** Runs a Kubernetes call for a service, translating its failure with {@link serviceErrorOfKube}. */
 export async function kubeOperation<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (!(error instanceof KubeApiError)) throw error;
-    if (error.status === 422 && error.causes.length > 0) {
-      throw validationFailed(
-        error.causes.map((cause) => ({ path: `manifest.${cause.field}`, message: cause.message })),
-      );
-    }
-    if (error.status === 503) throw new ServiceError(503, 'ClusterUnavailable', error.message);
-    throw new ServiceError(error.status, error.reason, error.message);
+    if (error instanceof KubeApiError) throw serviceErrorOfKube(error);
+    throw error;
   }
 }
