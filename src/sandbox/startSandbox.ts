@@ -30,9 +30,9 @@ export interface StartSandboxOptions {
    * only a crash of the process). Default false; costs a disk flush per write.
    */
   fsync?: boolean;
-  /** Bearer token every request must carry. */
+  /** Admin bearer token (sandbox-admin, system:masters); requests without a token get 401. */
   token?: string;
-  /** Evaluate access reviews against stored RBAC objects. */
+  /** Authorize every request (and access review) with the stored RBAC objects. */
   rbac?: boolean;
   /**
    * The simulated world (nodes, namespaces, quotas, timings): a world file's path, or `false`
