@@ -140,7 +140,9 @@ describe('CreateClusterPage', { timeout: 20_000 }, () => {
     const { calls } = renderWizard();
     expect(await screen.findByRole('heading', { level: 2, name: 'New cluster' })).toBeVisible();
 
-    const a100 = await screen.findByRole('radio', { name: 'a100-1' });
+    // The first test pays for transforming the lazily loaded wizard; on a busy machine that
+    // takes longer than findBy's default second.
+    const a100 = await screen.findByRole('radio', { name: 'a100-1' }, { timeout: 10_000 });
     await waitFor(() => expect(within(a100).getByText('Does not fit now')).toBeVisible());
     expect(
       within(a100).getByText('No room for 1 workers pod needing 1 NVIDIA A100 each: 0 free now.'),
