@@ -169,7 +169,7 @@ export async function startServer(
   // "pending"; once the cache shows what exists, resolve them (readiness waits for it).
   const reconcile = (): void => {
     cache
-      .waitForSync(60_000)
+      .whenSynced()
       .then(() =>
         reconcileInterruptedMutations({
           idempotency,
