@@ -134,7 +134,7 @@ export class RbacAuthorizer {
     for (const binding of clusterBindings) {
       const subject = binding.subjects.find((candidate) => appliesTo(user, candidate, ''));
       if (!subject) continue;
-      const rules = this.rolesRules('ClusterRole', binding.roleName, '');
+      const rules = this.roleRules('ClusterRole', binding.roleName, '');
       if (typeof rules === 'string') {
         onError(rules);
         continue;
@@ -150,7 +150,7 @@ export class RbacAuthorizer {
       if (!subject) continue;
       const kind = binding.roleRef?.kind === 'ClusterRole' ? 'ClusterRole' : 'Role';
       const roleName = binding.roleRef?.name ?? '';
-      const rules = this.rolesRules(kind, roleName, namespace);
+      const rules = this.roleRules(kind, roleName, namespace);
       if (typeof rules === 'string') {
         onError(rules);
         continue;
@@ -164,8 +164,8 @@ export class RbacAuthorizer {
     return this.store.list(storageKey, namespace).map((record) => record.object as Binding);
   }
 
-  /** The rules of a role, or the error upstream reports when it does not exist. */
-  private rolesRules(
+  /** The rules of a role (stored, else default policy), or upstream's error when missing. */
+  roleRules(
     kind: 'Role' | 'ClusterRole',
     name: string,
     namespace: string,

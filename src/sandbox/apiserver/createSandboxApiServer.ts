@@ -12,6 +12,7 @@ import {
   validateRayObjectName,
 } from './rayCustomResourceDefinitions.ts';
 import { RbacAuthorizer } from './RbacAuthorizer.ts';
+import { rbacEscalationCheck } from './rbacEscalationCheck.ts';
 import { ResourceRegistry } from './resourceRegistry.ts';
 import type { ResourceType } from './resourceType.ts';
 import { ServiceAccountTokens } from './ServiceAccountTokens.ts';
@@ -84,6 +85,7 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
   const proxies = new ServiceProxyRegistry();
   // Controllers inside the sandbox call ObjectApi directly: only HTTP clients are authorized.
   const authorizer = options.rbac ? new RbacAuthorizer(store) : undefined;
+  if (authorizer) api.addAdmissionPlugin(rbacEscalationCheck(authorizer));
   const tokens = new ServiceAccountTokens(api, options.now ? { now: options.now } : {});
   let address = '127.0.0.1:0';
   const context = {
