@@ -184,3 +184,23 @@ export const returnedResponseHeaders: ReadonlySet<string> = new Set([
   'accept-ranges',
   'content-range',
 ]);
+
+/**
+ * The Content-Security-Policy of proxied dashboard answers, in place of the portal's own. Ray's
+ * dashboard UI is a create-react-app build that may inline its runtime chunk and uses inline
+ * styles, so scripts and styles may be inline here; everything else stays on this origin, and
+ * only the portal itself may frame a dashboard. What this cannot stop (a head serving its own
+ * script files) is ADR 0011's same-origin risk.
+ */
+export const dashboardContentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');

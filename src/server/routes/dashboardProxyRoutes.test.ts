@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTestApp, authTestApp, type TestSession } from '../auth/authTestApp.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import { type ServiceProxy, serviceProxyTo } from '../k8s/serviceProxyRequest.ts';
-import { jsonBodyLimitBytes } from '../proxy/dashboardProxyPath.ts';
+import { dashboardContentSecurityPolicy, jsonBodyLimitBytes } from '../proxy/dashboardProxyPath.ts';
 import { dashboardProxyRoutes } from './dashboardProxyRoutes.ts';
 
 /** What the fake Ray dashboard received: the service-proxy path and the headers. */
@@ -271,6 +271,7 @@ describe('dashboard proxy', () => {
     expect(response.headers['set-cookie']).toBeUndefined();
     expect(response.headers['location']).toBeUndefined();
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(response.headers['content-security-policy']).toBe(dashboardContentSecurityPolicy);
   });
 
   it('refuses a body over the limit, declared or streamed, without forwarding it', async () => {

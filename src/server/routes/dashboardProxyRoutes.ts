@@ -10,6 +10,7 @@ import { authorize } from '../auth/authorize.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { ServiceProxy } from '../k8s/serviceProxyRequest.ts';
 import {
+  dashboardContentSecurityPolicy,
   forwardedRequestHeaders,
   resolveDashboardPath,
   returnedResponseHeaders,
@@ -160,6 +161,7 @@ function forwardResponse(
   upstream: IncomingMessage,
 ): FastifyReply {
   reply.code(status);
+  reply.header('content-security-policy', dashboardContentSecurityPolicy);
   for (const [key, value] of Object.entries(upstream.headers)) {
     if (value !== undefined && returnedResponseHeaders.has(key)) reply.header(key, value);
   }
