@@ -84,10 +84,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ? StateJournal.open(options.state, options.fsync ? { fsync: true } : {})
     : undefined;
   const store = journal?.store;
-  // API timestamps follow the world's clock, so they agree with what controllers compute.
+  // Metadata timestamps are wall-clock times at any speed (kubectl ages them against its own
+  // clock); status and condition times follow the world's simulated clock.
   const clock = world ? new ScaledClock(options.speed ?? world.speed) : undefined;
   const apiServer = createSandboxApiServer({
-    ...(clock ? { now: () => new Date(clock.now()) } : {}),
+    ...(clock ? { now: () => new Date(clock.wallNow()) } : {}),
     ...(store ? { store } : {}),
     ...(options.token ? { token: options.token } : {}),
     ...(options.rbac ? { rbac: true } : {}),

@@ -32,7 +32,8 @@ export function startEventTtl(context: WorldContext): RunningController {
     if (stopped) return;
     const expiry = context.clock.now() - eventTtlSeconds * 1000;
     for (const record of context.api.store.list('events')) {
-      if (lastSeen(record.object) < expiry) {
+      // Event times are wall-clock times; the TTL counts simulated time.
+      if (context.clock.simTimeOf(lastSeen(record.object)) < expiry) {
         const meta = record.object.metadata ?? {};
         context.api.store.remove('events', objectKey(meta.namespace, meta.name ?? ''));
       }

@@ -8,6 +8,14 @@ export interface SimClock {
   now(): number;
   /** Runs `callback` after `delayMs` simulated milliseconds; returns a function that cancels it. */
   setTimer(delayMs: number, callback: () => void): () => void;
+  /**
+   * Wall-clock time, in epoch milliseconds: what object metadata (`creationTimestamp`,
+   * `deletionTimestamp`) and events carry, so kubectl's ages never read `<invalid>` at
+   * `--speed` above 1. Status and condition times stay on {@link now}.
+   */
+  wallNow(): number;
+  /** The simulated instant at which the wall clock read `wallMs` (for reading metadata times). */
+  simTimeOf(wallMs: number): number;
 }
 
 /** Real time scaled by `speed` (1 = real time, 60 = one simulated minute per second). */
@@ -28,6 +36,14 @@ export class ScaledClock implements SimClock {
     const timer = setTimeout(callback, Math.max(0, delayMs / this.speed));
     timer.unref();
     return () => clearTimeout(timer);
+  }
+
+  wallNow(): number {
+    return Date.now();
+  }
+
+  simTimeOf(wallMs: number): number {
+    return this.startReal + (wallMs - this.startReal) * this.speed;
   }
 }
 
@@ -52,6 +68,15 @@ export class ManualClock implements SimClock {
 
   now(): number {
     return this.current;
+  }
+
+  /** The same as {@link now}: a manual world's wall clock is its simulated clock. */
+  wallNow(): number {
+    return this.current;
+  }
+
+  simTimeOf(wallMs: number): number {
+    return wallMs;
   }
 
   setTimer(delayMs: number, callback: () => void): () => void {

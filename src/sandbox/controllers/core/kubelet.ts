@@ -1086,12 +1086,14 @@ export class SimulatedKubelet {
     container?: ContainerRuntime,
   ): void {
     const pod = this.pods.get(runtime.key) ?? runtime.pod;
+    const nodeName = (pod['spec'] as { nodeName?: string } | undefined)?.nodeName;
     this.context.events.record({
       regarding: pod,
       type,
       reason,
       note,
       reportingController: 'kubelet',
+      ...(nodeName ? { reportingInstance: nodeName } : {}),
       ...(container ? { fieldPath: this.fieldPath(container) } : {}),
     });
   }

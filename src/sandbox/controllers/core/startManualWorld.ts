@@ -13,6 +13,12 @@ import { EventRecorder } from '../EventRecorder.ts';
 import { podGracefulDeletion } from './kubelet.ts';
 import { startCoreControllers } from './startCoreControllers.ts';
 
+/** When an event was first recorded, in nanoseconds: the hex suffix of its name. */
+function firstRecorded(event: KubeObject): bigint {
+  const suffix = /\.([0-9a-f]+)$/.exec(event.metadata?.name ?? '')?.[1];
+  return suffix ? BigInt(`0x${suffix}`) : 0n;
+}
+
 /** An in-process sandbox world on a {@link ManualClock}, for scripted timelines. */
 export interface ManualWorld {
   clock: ManualClock;
@@ -129,19 +135,19 @@ export async function startManualWorld(
       podLogs?.({ namespace: pod.metadata?.namespace ?? '', pod, container, tailLines }) ?? '',
     eventsFor: (object) => {
       if (!eventType) return [];
-      return api
-        .list(eventType, { namespace: object.metadata?.namespace ?? 'default' })
-        .items.filter(
-          (event) =>
-            (event['regarding'] as { uid?: string } | undefined)?.uid === object.metadata?.uid,
-        )
-        .sort((a, b) =>
-          String(a['eventTime'] ?? '') < String(b['eventTime'] ?? '')
-            ? -1
-            : String(a['eventTime'] ?? '') > String(b['eventTime'] ?? '')
-              ? 1
-              : Number(a.metadata?.resourceVersion ?? 0) - Number(b.metadata?.resourceVersion ?? 0),
-        );
+      return (
+        api
+          .list(eventType, { namespace: object.metadata?.namespace ?? 'default' })
+          .items.filter(
+            (event) =>
+              (event['regarding'] as { uid?: string } | undefined)?.uid === object.metadata?.uid,
+          )
+          // Both recorders name an event `<object>.<UnixNano in hex>` of its first occurrence.
+          .sort((a, b) => {
+            const difference = firstRecorded(a) - firstRecorded(b);
+            return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+          })
+      );
     },
     stop: () => {
       for (const controller of running) controller.stop();

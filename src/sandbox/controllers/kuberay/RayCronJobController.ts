@@ -116,9 +116,15 @@ export class RayCronJobController {
     }
     const schedule = new CronSchedule(cronJob.spec.schedule, cronJob.spec.timeZone ?? 'UTC');
     const now = runtime.nowMs();
+    // lastScheduleTime is simulated time; creationTimestamp is wall-clock time (metadata).
+    const lastScheduled = Date.parse(cronJob.status?.lastScheduleTime ?? '');
+    const created = Date.parse(cronJob.metadata.creationTimestamp ?? '');
     const earliest =
-      Date.parse(cronJob.status?.lastScheduleTime ?? cronJob.metadata.creationTimestamp ?? '') ||
-      now;
+      (Number.isNaN(lastScheduled)
+        ? Number.isNaN(created)
+          ? undefined
+          : runtime.context.clock.simTimeOf(created)
+        : lastScheduled) ?? now;
     const scheduled = schedule.next(earliest);
     if (scheduled === undefined) return;
     if (scheduled > now) return { requeueAfterMs: scheduled - now };

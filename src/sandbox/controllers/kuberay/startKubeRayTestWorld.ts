@@ -143,6 +143,7 @@ export function startKubeRayTestWorld(
           type?: string;
           regarding?: { name?: string };
           series?: { count?: number };
+          deprecatedCount?: number;
         })[]
       )
         .filter((event) => event.regarding?.name === name)
@@ -150,7 +151,7 @@ export function startKubeRayTestWorld(
           reason: event.reason ?? '',
           note: event.note ?? '',
           type: event.type ?? '',
-          count: event.series?.count ?? 1,
+          count: event.series?.count ?? event.deprecatedCount ?? 1,
         })),
     runPod: (pod, runOptions = {}) => {
       const current = api.find(
