@@ -3,8 +3,22 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { type KubePermission, kubePermissions } from '../../src/server/k8s/kubeKinds.ts';
+import { serverSettings } from '../../src/server/serverConfig.ts';
 import { buildOverlay, findObject, type KubeObject, repoRoot } from './buildOverlay.ts';
-import { expandRules, type PolicyRule, rulesOf } from './rbacRules.ts';
+import {
+  documentedExtras,
+  expandRules,
+  missingPermissions,
+  type Permission,
+  type PolicyRule,
+  portalRules,
+} from './rbacRules.ts';
+
+/** RAYDECK_TEMPLATES_NAMESPACE when the kit does not set it. */
+const defaultTemplatesNamespace = serverSettings
+  .find((setting) => setting.key === 'templatesNamespace')
+  ?.defaultValue();
 
 const buildTimeout = 60_000;
 
@@ -172,42 +186,65 @@ describe('Raydeck install', () => {
     buildTimeout,
   );
 
-  it(
-    'has least-privilege RBAC: Ray objects, read-only pods/events/nodes, templates, service proxy',
-    () => {
-      const objects = buildOverlay('raydeck/overlays/homelab');
-      const clusterWide = expandRules(rulesOf(findObject(objects, 'ClusterRole', 'raydeck')));
-      const summary = (rules: ReturnType<typeof expandRules>): string[] =>
-        [...new Set(rules.map((p) => `${p.apiGroup || 'core'}/${p.resource}:${p.verb}`))].sort();
-      const crud = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
-      const expected = [
-        ...['rayclusters', 'rayjobs', 'rayservices'].flatMap((r) =>
-          crud.map((v) => `ray.io/${r}:${v}`),
-        ),
-        ...['rayclusters', 'rayjobs', 'rayservices'].map((r) => `ray.io/${r}/status:get`),
-        ...['pods', 'events', 'nodes'].flatMap((r) =>
-          ['get', 'list', 'watch'].map((v) => `core/${r}:${v}`),
-        ),
-        ...['get', 'list', 'watch'].map((v) => `events.k8s.io/events:${v}`),
-        ...['create', 'delete', 'get', 'patch', 'update'].map((v) => `core/services/proxy:${v}`),
-      ].sort();
-      expect(summary(clusterWide)).toEqual(expected);
-
-      // ConfigMaps (templates) only through a RoleBinding in Raydeck's own namespace.
-      const templates = objects.filter(
-        (o) =>
-          (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
-          (o['roleRef'] as { name: string }).name === 'raydeck-templates',
+  it.each(['homelab', 'production'])(
+    '%s: RBAC grants every permission of the kind registry, and nothing beyond it but documented extras',
+    (overlay) => {
+      const objects = buildOverlay(`raydeck/overlays/${overlay}`);
+      const { clusterWide, templatesNamespace, namespaceRules } = portalRules(objects);
+      expect(templatesNamespace).toBe(
+        settings(objects)['RAYDECK_TEMPLATES_NAMESPACE'] ?? defaultTemplatesNamespace,
       );
-      expect(templates.map((binding) => [binding.kind, binding.metadata.namespace])).toEqual([
-        ['RoleBinding', 'raydeck'],
-      ]);
-      const templateRules: PolicyRule[] = rulesOf(
-        findObject(objects, 'ClusterRole', 'raydeck-templates'),
-      );
+      const needed = kubePermissions();
+      const asRule = (permission: KubePermission): PolicyRule => ({
+        apiGroups: [permission.group],
+        resources: [permission.resource],
+        verbs: [permission.verb],
+      });
+      // Everything the portal does is granted: cluster-wide, or in the templates namespace.
       expect(
-        summary(expandRules(templateRules)).every((p) => p.startsWith('core/configmaps:')),
-      ).toBe(true);
+        missingPermissions(clusterWide, needed.filter((p) => p.scope === 'cluster').map(asRule)),
+      ).toEqual([]);
+      expect(
+        missingPermissions(
+          [...clusterWide, ...namespaceRules],
+          needed.filter((p) => p.scope === 'templates-namespace').map(asRule),
+        ),
+      ).toEqual([]);
+
+      // And nothing more: every single grant is a registry permission of the same scope, or one
+      // of the documented extras (wildcards and resource names count as beyond).
+      const same = (grant: Permission, wanted: Permission) =>
+        grant.resourceName === undefined &&
+        grant.apiGroup === wanted.apiGroup &&
+        grant.resource === wanted.resource &&
+        grant.verb === wanted.verb;
+      const asPermission = (p: KubePermission): Permission => ({
+        apiGroup: p.group,
+        resource: p.resource,
+        verb: p.verb,
+      });
+      const allowedClusterWide = [
+        ...needed.filter((p) => p.scope === 'cluster').map(asPermission),
+        ...documentedExtras,
+      ];
+      const allowedInNamespace = needed.map(asPermission);
+      const describeGrant = (p: Permission) => `${p.verb} ${p.apiGroup || 'core'}/${p.resource}`;
+      expect(
+        expandRules(clusterWide)
+          .filter((grant) => !allowedClusterWide.some((wanted) => same(grant, wanted)))
+          .map(describeGrant),
+      ).toEqual([]);
+      expect(
+        expandRules(namespaceRules)
+          .filter((grant) => !allowedInNamespace.some((wanted) => same(grant, wanted)))
+          .map(describeGrant),
+      ).toEqual([]);
+      // The extras are all used: a documented grant the kit dropped is removed from the list.
+      expect(
+        documentedExtras.filter(
+          (extra) => !expandRules(clusterWide).some((grant) => same(grant, extra)),
+        ),
+      ).toEqual([]);
     },
     buildTimeout,
   );

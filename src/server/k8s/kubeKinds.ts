@@ -249,3 +249,41 @@ export function collectionPath(kind: KubeKind, namespace?: string): string {
 export function objectPath(kind: KubeKind, namespace: string | undefined, name: string): string {
   return `${collectionPath(kind, namespace)}/${encodeURIComponent(name)}`;
 }
+
+/** One permission the portal needs, in RBAC terms. */
+export interface KubePermission {
+  /** API group, `''` for core. */
+  group: string;
+  /** Resource, with `/subresource` when one, e.g. `services/proxy`. */
+  resource: string;
+  verb: KubeVerb;
+  /**
+   * `cluster`: in every namespace, or of a cluster-scoped kind (a ClusterRoleBinding grants it);
+   * `templates-namespace`: only in the templates namespace (a RoleBinding there suffices).
+   */
+  scope: 'cluster' | 'templates-namespace';
+  kind: KubeKind;
+  namespaced: boolean;
+}
+
+/** Every permission {@link kubeKinds} says the portal needs, one verb per entry. */
+export function kubePermissions(): KubePermission[] {
+  return (Object.keys(kubeKinds) as KubeKind[]).flatMap((kind) => {
+    const spec = kindSpec(kind);
+    const entry = (resource: string, scope: KubePermission['scope']) => (verb: KubeVerb) => ({
+      group: spec.group,
+      resource,
+      verb,
+      scope,
+      kind,
+      namespaced: spec.namespaced,
+    });
+    return [
+      ...spec.verbs.map(entry(spec.plural, 'cluster')),
+      ...(spec.templatesNamespaceVerbs ?? []).map(entry(spec.plural, 'templates-namespace')),
+      ...Object.entries(spec.subresources ?? {}).flatMap(([subresource, verbs]) =>
+        verbs.map(entry(`${spec.plural}/${subresource}`, 'cluster')),
+      ),
+    ];
+  });
+}
