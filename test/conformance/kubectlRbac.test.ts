@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { type RbacTestSandbox, startRbacSandbox } from '../support/startRbacSandbox.ts';
 import {
   sandboxRequester,
   startTestSandbox,
@@ -130,5 +131,49 @@ describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
     expect(selfMinted.stderr).toContain(
       `serviceaccounts "bot" is forbidden: User "${bot}" cannot create resource "serviceaccounts/token" in API group "" in the namespace "team-a"`,
     );
+  });
+});
+
+describe('kubectl 1.35 with bearer tokens over TLS', () => {
+  let tlsSandbox: RbacTestSandbox;
+  beforeAll(async () => {
+    tlsSandbox = await startRbacSandbox({ tls: true });
+  });
+  afterAll(() => tlsSandbox.close());
+
+  it('authenticates the admin token and a ServiceAccount token, and refuses others', async () => {
+    expect(tlsSandbox.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const admin = kubectlRunner(tlsSandbox.kubeconfig);
+    expectOk(await admin(['apply', '--validate=false', '-f', '-'], manifests));
+    expect(
+      expectOk(await admin(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])),
+    ).toBe('sandbox-admin');
+
+    const account = await tlsSandbox.serviceAccount('team-a', 'bot');
+    const asAccount = kubectlRunner(account.kubeconfig);
+    expect(
+      expectOk(await asAccount(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])),
+    ).toBe(bot);
+    expect(expectOk(await asAccount(['auth', 'can-i', 'list', 'pods', '-n', 'team-a']))).toBe(
+      'yes\n',
+    );
+    const refused = await asAccount(['get', 'pods', '-n', 'team-b']);
+    expect(refused.stderr).toContain(
+      `Error from server (Forbidden): pods is forbidden: User "${bot}" cannot list resource "pods" in API group "" in the namespace "team-b"`,
+    );
+
+    const minted = expectOk(await admin(['create', 'token', 'bot', '-n', 'team-a'])).trim();
+    const withToken = await admin([
+      '--token',
+      minted,
+      'auth',
+      'whoami',
+      '-o',
+      'jsonpath={.status.userInfo.username}',
+    ]);
+    expect(expectOk(withToken)).toBe(bot);
+    const unknown = await admin(['--token', 'not-a-token', 'get', 'namespaces']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('error: You must be logged in to the server (Unauthorized)');
   });
 });

@@ -49,6 +49,27 @@ describe('startRbacSandbox', () => {
     });
   });
 
+  it('serves HTTPS with tls: true, which client-node reaches with the same kubeconfig', async () => {
+    const secure = await startRbacSandbox({ tls: true });
+    try {
+      expect(secure.url).toMatch(/^https:/);
+      const account = await secure.serviceAccount('raydeck', 'raydeck');
+      const kubeConfig = new KubeConfig();
+      kubeConfig.loadFromFile(account.kubeconfig);
+      const refused = await kubeConfig
+        .makeApiClient(CoreV1Api)
+        .listNamespace()
+        .then(
+          () => undefined,
+          (error: unknown) => error as { code: number },
+        );
+      expect(refused?.code).toBe(403);
+      expect((await secure.request('GET', '/api/v1/namespaces')).status).toBe(200);
+    } finally {
+      await secure.close();
+    }
+  });
+
   it('refuses requests without the admin token', async () => {
     const response = await fetch(`${sandbox.url}/api/v1/namespaces`);
     expect(response.status).toBe(401);

@@ -62,9 +62,9 @@ const resources: Record<string, { path: string; namespaced: boolean }> = {
  * every request without a valid token gets 401, and every request outside the granted RBAC
  * rules the 403 of a real API server. Close it in `afterAll`.
  *
- * kubectl never sends a bearer token to a plain-HTTP server, so kubectl cannot use these
- * kubeconfigs; tests that drive kubectl start `startTestSandbox({ rbac: true })` (no admin
- * token: requests without credentials are the admin) and act as others with `--as`.
+ * kubectl never sends a bearer token to a plain-HTTP server: for kubectl, pass `tls: true`
+ * (HTTPS with a self-signed certificate; the kubeconfigs skip verification), or start
+ * `startTestSandbox({ rbac: true })` (no admin token) and act as others with `kubectl --as`.
  */
 export async function startRbacSandbox(
   options: Omit<SandboxApiServerOptions, 'rbac' | 'token'> = {},

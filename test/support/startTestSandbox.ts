@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,10 +28,13 @@ export interface TestSandbox {
   close: () => Promise<void>;
 }
 
-/** A client of the sandbox at `url` that sends `token` as its bearer token (none if undefined). */
+/**
+ * A client of the sandbox at `url` that sends `token` as its bearer token (none if undefined).
+ * An `https:` sandbox (self-signed, on loopback) is reached without verifying its certificate.
+ */
 export function sandboxRequester(url: string, token: string | undefined): SandboxRequest {
   return async (method, path, body, headers = {}) => {
-    const response = await fetch(`${url}${path}`, {
+    const init = {
       method,
       headers: {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -40,7 +44,10 @@ export function sandboxRequester(url: string, token: string | undefined): Sandbo
       ...(body !== undefined
         ? { body: typeof body === 'string' ? body : JSON.stringify(body) }
         : {}),
-    });
+    };
+    const response = url.startsWith('https:')
+      ? await insecureHttpsFetch(`${url}${path}`, init)
+      : await fetch(`${url}${path}`, init);
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -50,6 +57,36 @@ export function sandboxRequester(url: string, token: string | undefined): Sandbo
     }
     return { status: response.status, body: parsed, headers: response.headers };
   };
+}
+
+/** fetch over HTTPS without certificate checks (global fetch cannot skip them). */
+function insecureHttpsFetch(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      url,
+      { method: init.method, headers: init.headers, rejectUnauthorized: false },
+      (message) => {
+        const chunks: Buffer[] = [];
+        message.on('data', (chunk: Buffer) => chunks.push(chunk));
+        message.on('end', () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(message.headers)) {
+            for (const item of Array.isArray(value) ? value : value ? [value] : []) {
+              headers.append(name, item);
+            }
+          }
+          resolve(
+            new Response(Buffer.concat(chunks), { status: message.statusCode ?? 0, headers }),
+          );
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }
 
 /** Starts a sandbox for one test file; close it in `afterAll`. */

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import { createApiRequestHandler, type PodLogSource } from './apiRequestHandler.ts';
@@ -15,6 +16,7 @@ import { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { rbacEscalationCheck } from './rbacEscalationCheck.ts';
 import { ResourceRegistry } from './resourceRegistry.ts';
 import type { ResourceType } from './resourceType.ts';
+import { selfSignedCertificate, type TlsKeyPair } from './selfSignedCertificate.ts';
 import { ServiceAccountTokens } from './ServiceAccountTokens.ts';
 import { ServiceProxyRegistry } from './serviceProxy.ts';
 import { invalid } from './statusError.ts';
@@ -39,6 +41,11 @@ export interface SandboxApiServerOptions extends ObjectStoreOptions, ObjectApiOp
    * Kubernetes' default discovery/basic-user roles (default: allow everything).
    */
   rbac?: boolean;
+  /**
+   * Serve HTTPS: with this key pair, or (`true`) a self-signed certificate for 127.0.0.1 and
+   * localhost. kubectl sends bearer tokens only over TLS. Default: plain HTTP.
+   */
+  tls?: boolean | TlsKeyPair;
   /** A store restored from a snapshot; a fresh (or empty) one is seeded. */
   store?: ObjectStore;
   podLogs?: PodLogSource;
@@ -51,6 +58,8 @@ export interface SandboxApiServer {
   registry: ResourceRegistry;
   proxies: ServiceProxyRegistry;
   server: Server;
+  /** The serving certificate (PEM) when serving HTTPS. */
+  certificate?: string;
   /** Listens and resolves with the base URL, e.g. `http://127.0.0.1:6443`. */
   listen: (host: string, port: number) => Promise<string>;
   close: () => Promise<void>;
@@ -100,7 +109,12 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
     serverAddress: () => address,
     ...(options.podLogs ? { podLogs: options.podLogs } : {}),
   };
-  const server = createServer(createApiRequestHandler(context));
+  const handler = createApiRequestHandler(context);
+  const tls = options.tls === true ? selfSignedCertificate() : options.tls || undefined;
+  // An https.Server emits the same request events and has the same connection methods.
+  const server = tls
+    ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server)
+    : createServer(handler);
   server.keepAliveTimeout = 65_000;
 
   return {
@@ -109,13 +123,14 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
     registry,
     proxies,
     server,
+    ...(tls ? { certificate: tls.cert } : {}),
     listen: (host, port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           const info = server.address() as AddressInfo;
           address = `${host.includes(':') ? `[${host}]` : host}:${info.port}`;
-          resolve(`http://${address}`);
+          resolve(`${tls ? 'https' : 'http'}://${address}`);
         });
       }),
     close: () =>
