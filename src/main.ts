@@ -18,6 +18,7 @@ interface SandboxFlags {
   fsync?: boolean;
   token?: string;
   rbac?: boolean;
+  tls?: boolean;
   world?: string | boolean;
   speed?: string;
 }
@@ -76,6 +77,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--fsync', 'fdatasync every state write (survives power loss; slower)')
     .option('--token <token>', 'admin bearer token; requests without a token get 401')
     .option('--rbac', 'authorize every request with the stored RBAC objects')
+    .option('--tls', 'serve HTTPS (self-signed); kubectl sends tokens only over TLS')
     .option('--world <file>', 'world file (YAML): nodes, namespaces, quotas, timings')
     .option('--no-world', 'serve the bare API server: no nodes, no controllers')
     .option('--speed <factor>', 'run simulated time this many times faster')
@@ -104,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         ...(flags.fsync ? { fsync: true } : {}),
         ...(flags.token ? { token: flags.token } : {}),
         ...(flags.rbac ? { rbac: true } : {}),
+        ...(flags.tls ? { tls: true } : {}),
         ...(flags.world === false
           ? { world: false as const }
           : typeof flags.world === 'string'

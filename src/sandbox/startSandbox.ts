@@ -34,6 +34,8 @@ export interface StartSandboxOptions {
   token?: string;
   /** Authorize every request (and access review) with the stored RBAC objects. */
   rbac?: boolean;
+  /** Serve HTTPS with a self-signed certificate (kubectl sends bearer tokens only over TLS). */
+  tls?: boolean;
   /**
    * The simulated world (nodes, namespaces, quotas, timings): a world file's path, or `false`
    * for a bare API server with no nodes and no controllers. Default: the built-in GPU lab.
@@ -92,6 +94,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ...(store ? { store } : {}),
     ...(options.token ? { token: options.token } : {}),
     ...(options.rbac ? { rbac: true } : {}),
+    ...(options.tls ? { tls: true } : {}),
     ...(world ? { gracefulDeletion: podGracefulDeletion } : {}),
   });
   const rayStateDir = options.state ? `${options.state}.ray` : undefined;
