@@ -45,28 +45,15 @@ async function clusterNames(client: ApiClient): Promise<string[]> {
 describe('portal API against a real sandbox over HTTP', () => {
   it('creates a cluster from a template, with the template shape and owner', async () => {
     const created = await alice.createCluster(request('train'));
-    const manifest = created.manifest as {
-      metadata: { labels: Record<string, string> };
-      spec: {
-        workerGroupSpecs: {
-          template: {
-            spec: {
-              containers: { resources: { limits: Record<string, string> } }[];
-              nodeSelector: Record<string, string>;
-              tolerations: unknown[];
-            };
-          };
-        }[];
-      };
-    };
+    const manifest = created.manifest;
     expect(manifest.metadata.labels).toMatchObject({
       'app.kubernetes.io/managed-by': 'raydeck',
       'raydeck.dev/owner': 'alice',
       'raydeck.dev/template': 'a100-1',
     });
-    const worker = manifest.spec.workerGroupSpecs[0]?.template.spec;
-    expect(worker?.containers[0]?.resources.limits['nvidia.com/gpu']).toBe('1');
-    expect(worker?.nodeSelector['nvidia.com/gpu.product']).toBe('NVIDIA-A100-SXM4-80GB');
+    const worker = manifest.spec.workerGroupSpecs?.[0]?.template.spec;
+    expect(worker?.containers[0]?.resources?.limits?.['nvidia.com/gpu']).toBe('1');
+    expect(worker?.nodeSelector?.['nvidia.com/gpu.product']).toBe('NVIDIA-A100-SXM4-80GB');
     expect(worker?.tolerations).toHaveLength(1);
     await eventually(
       async () => (await clusterNames(alice)).includes('team-a/train'),
@@ -171,10 +158,7 @@ describe('portal API against a real sandbox over HTTP', () => {
     expect(noGroup.fields[0]?.path).toBe('body.group');
     await eventually(async () => {
       const detail = await alice.getCluster('team-a', 'ops');
-      return (
-        (detail.resource as { spec: { workerGroupSpecs: { replicas: number }[] } }).spec
-          .workerGroupSpecs[0]?.replicas === 3
-      );
+      return detail.resource.spec.workerGroupSpecs?.[0]?.replicas === 3;
     }, 'replicas 3 in the cache');
     await alice.suspendCluster('team-a', 'ops');
     await eventually(

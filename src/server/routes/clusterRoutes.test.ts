@@ -95,15 +95,18 @@ describe('scale is held to the template', () => {
   it('refuses to scale up a cluster whose exposure the template never granted', async () => {
     // As a cluster made before exposure became policy: LoadBalancer on a ClusterIP-only template.
     const created = await alice.previewCluster(request('exposed'));
-    const manifest = created.manifest as {
-      metadata: Record<string, unknown>;
-      spec: { headGroupSpec: Record<string, unknown> };
-    };
-    manifest.spec.headGroupSpec['serviceType'] = 'LoadBalancer';
+    const manifest = created.manifest;
     const stored = await portal.sandbox.request(
       'POST',
       '/apis/ray.io/v1/namespaces/team-a/rayclusters',
-      { ...manifest, metadata: { ...manifest.metadata, resourceVersion: undefined } },
+      {
+        ...manifest,
+        metadata: { ...manifest.metadata, resourceVersion: undefined },
+        spec: {
+          ...manifest.spec,
+          headGroupSpec: { ...manifest.spec.headGroupSpec, serviceType: 'LoadBalancer' },
+        },
+      },
     );
     expect(stored.status).toBe(201);
     await listed('exposed');
@@ -233,11 +236,8 @@ describe('resume is held to the template as it is now', () => {
     });
     await eventually(
       async () =>
-        (
-          (await alice.getCluster('team-a', 'dormant')).resource as {
-            spec: { workerGroupSpecs: { maxReplicas: number }[] };
-          }
-        ).spec.workerGroupSpecs[0]?.maxReplicas === 1,
+        (await alice.getCluster('team-a', 'dormant')).resource.spec.workerGroupSpecs?.[0]
+          ?.maxReplicas === 1,
       'scaled down in the cache',
     );
     await alice.resumeCluster('team-a', 'dormant');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
@@ -9,6 +10,7 @@ import {
   ClusterList,
   ClusterListQuery,
   ClusterManifestResponse,
+  ClusterParams,
   CreateClusterRequest,
   ScaleRequest,
 } from '../../shared/api/clusterSchemas.ts';
@@ -26,7 +28,6 @@ import {
   type IdempotencyStore,
 } from '../store/IdempotencyStore.ts';
 
-const ClusterParams = Type.Object({ team: Type.String(), name: Type.String() });
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 
 function userOf(request: FastifyRequest): AuthenticatedUser {
@@ -39,7 +40,7 @@ function userOf(request: FastifyRequest): AuthenticatedUser {
  * YAML preview, scale, suspend, resume and delete through the Kubernetes API. Every mutation is
  * audited with its outcome.
  */
-export const clusterRoutes: FastifyPluginAsync<{
+export const clusterRoutes: FastifyPluginAsyncTypebox<{
   clusters: ClusterService;
   idempotency: IdempotencyStore;
 }> = async (app, { clusters, idempotency }) => {
@@ -87,14 +88,14 @@ export const clusterRoutes: FastifyPluginAsync<{
   app.get(
     '/api/v1/clusters',
     { schema: { querystring: ClusterListQuery, response: { 200: ClusterList } } },
-    async (request) => clusters.list(userOf(request), request.query as ClusterListQuery),
+    async (request) => clusters.list(userOf(request), request.query),
   );
 
   app.get(
     '/api/v1/clusters/:team/:name',
     { schema: { params: ClusterParams, response: { 200: ClusterDetail, ...errors } } },
     async (request) => {
-      const { team, name } = request.params as { team: string; name: string };
+      const { team, name } = request.params;
       return clusters.detail(userOf(request), team, name);
     },
   );
@@ -104,7 +105,7 @@ export const clusterRoutes: FastifyPluginAsync<{
     {
       schema: { body: CreateClusterRequest, response: { 200: ClusterManifestResponse, ...errors } },
     },
-    async (request) => clusters.preview(userOf(request), request.body as CreateClusterRequest),
+    async (request) => clusters.preview(userOf(request), request.body),
   );
 
   app.post(
@@ -117,7 +118,7 @@ export const clusterRoutes: FastifyPluginAsync<{
     },
     async (request, reply) => {
       const user = userOf(request);
-      const body = request.body as CreateClusterRequest;
+      const body = request.body;
       const key = request.headers[idempotencyKeyHeader];
       if (typeof key === 'string') return createOnce(request, reply, user, body, key);
       // No key from the client: a random one still marks the object, for crash reconciliation.
@@ -188,8 +189,8 @@ export const clusterRoutes: FastifyPluginAsync<{
       },
     },
     async (request, reply) => {
-      const { team, name } = request.params as { team: string; name: string };
-      const body = request.body as ScaleRequest;
+      const { team, name } = request.params;
+      const body = request.body;
       await audited(
         request,
         'cluster.scale',
@@ -200,7 +201,7 @@ export const clusterRoutes: FastifyPluginAsync<{
           replicas: body.replicas,
         },
       );
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -212,11 +213,11 @@ export const clusterRoutes: FastifyPluginAsync<{
       `/api/v1/clusters/:team/:name/${verb}`,
       { schema: { params: ClusterParams, response: { 204: Type.Null(), ...errors } } },
       async (request, reply) => {
-        const { team, name } = request.params as { team: string; name: string };
+        const { team, name } = request.params;
         await audited(request, `cluster.${verb}`, { namespace: team, name }, () =>
           clusters.setSuspended(userOf(request), team, name, suspend),
         );
-        return reply.code(204).send();
+        return reply.code(204).send(null);
       },
     );
   }
@@ -225,11 +226,11 @@ export const clusterRoutes: FastifyPluginAsync<{
     '/api/v1/clusters/:team/:name',
     { schema: { params: ClusterParams, response: { 204: Type.Null(), ...errors } } },
     async (request, reply) => {
-      const { team, name } = request.params as { team: string; name: string };
+      const { team, name } = request.params;
       await audited(request, 'cluster.delete', { namespace: team, name }, () =>
         clusters.delete(userOf(request), team, name),
       );
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

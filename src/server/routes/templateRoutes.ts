@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 import { TeamName } from '../../shared/api/adminSchemas.ts';
@@ -18,7 +19,7 @@ const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: A
  * `/api/v1/templates`: everyone signed in reads templates and whether each fits now for a team;
  * admins create, update (bumping the version), retire and delete them. Mutations are audited.
  */
-export const templateRoutes: FastifyPluginAsync<{
+export const templateRoutes: FastifyPluginAsyncTypebox<{
   templates: TemplateService;
   gpus: GpuService;
 }> = async (app, { templates, gpus }) => {
@@ -47,9 +48,7 @@ export const templateRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => ({
-      items: templates.list(
-        (request.query as { includeRetired?: boolean }).includeRetired === true,
-      ),
+      items: templates.list(request.query.includeRetired === true),
     }),
   );
 
@@ -62,7 +61,7 @@ export const templateRoutes: FastifyPluginAsync<{
       },
     },
     async (request) => {
-      const { team } = request.query as { team: string };
+      const { team } = request.query;
       if (!authorize(request.user, 'read', team))
         throw forbidden(`you are not a member of team "${team}"`);
       return { items: templates.list().map((template) => gpus.availability(template, team)) };
@@ -76,7 +75,7 @@ export const templateRoutes: FastifyPluginAsync<{
       schema: { body: TemplateInput, response: { 201: Template, ...errors } },
     },
     async (request, reply) => {
-      const body = request.body as TemplateInput;
+      const body = request.body;
       const created = await audited(request, 'template.create', body.name, () =>
         templates.create(body),
       );
@@ -91,10 +90,8 @@ export const templateRoutes: FastifyPluginAsync<{
       schema: { params: NameParams, body: TemplateInput, response: { 200: Template, ...errors } },
     },
     async (request) => {
-      const { name } = request.params as { name: string };
-      return audited(request, 'template.update', name, () =>
-        templates.update(name, request.body as TemplateInput),
-      );
+      const { name } = request.params;
+      return audited(request, 'template.update', name, () => templates.update(name, request.body));
     },
   );
 
@@ -109,7 +106,7 @@ export const templateRoutes: FastifyPluginAsync<{
         schema: { params: NameParams, response: { 200: Template, ...errors } },
       },
       async (request) => {
-        const { name } = request.params as { name: string };
+        const { name } = request.params;
         const current = templates.find(name);
         if (!current) throw notFound(`template "${name}"`);
         const {
@@ -134,9 +131,9 @@ export const templateRoutes: FastifyPluginAsync<{
       schema: { params: NameParams, response: { 204: Type.Null(), ...errors } },
     },
     async (request, reply) => {
-      const { name } = request.params as { name: string };
+      const { name } = request.params;
       await audited(request, 'template.delete', name, () => templates.delete(name));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

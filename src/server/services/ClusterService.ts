@@ -21,7 +21,7 @@ import { gpuRequestOfPodSpec } from '../../shared/ray/gpuRequestOfPodSpec.ts';
 import { normalizeEvent } from '../../shared/ray/normalizeEvent.ts';
 import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts';
 import { type AuthenticatedUser, authorize, visibleNamespaces } from '../auth/authorize.ts';
-import type { CachedObject, KubeCache } from '../k8s/KubeCache.ts';
+import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { KubeClient } from '../k8s/KubeClient.ts';
 import { buildRayCluster } from './buildRayCluster.ts';
 import { type ClusterIndex, type NamespaceScope, summarizeCluster } from './ClusterIndex.ts';
@@ -113,7 +113,7 @@ export class ClusterService {
       summary: summarizeCluster(cluster, pods),
       // The cache holds a slim copy; the YAML view shows the object exactly as stored.
       resource: await kubeOperation(() =>
-        this.client.getRayObject('rayclusters', namespace, name),
+        this.client.getRayObject<RayClusterResource>('rayclusters', namespace, name),
       ).catch(() => cluster),
       explanation,
       pods: pods.map((pod) => {
@@ -200,7 +200,7 @@ export class ClusterService {
   ): Promise<ClusterManifestResponse> {
     const manifest = await this.plan(user, request);
     const defaulted = await kubeOperation(() =>
-      this.client.createRayObject('rayclusters', request.team, manifest as CachedObject, true),
+      this.client.createRayObject('rayclusters', request.team, manifest, true),
     );
     return { manifest: defaulted, yaml: stringify(defaulted) };
   }
@@ -222,9 +222,9 @@ export class ClusterService {
       };
     }
     const created = await kubeOperation(() =>
-      this.client.createRayObject('rayclusters', request.team, manifest as CachedObject),
+      this.client.createRayObject('rayclusters', request.team, manifest),
     );
-    return manifestResponse(created as RayClusterResource);
+    return manifestResponse(created);
   }
 
   /**
@@ -239,9 +239,9 @@ export class ClusterService {
   ): Promise<ClusterManifestResponse | undefined> {
     let found: RayClusterResource;
     try {
-      found = (await kubeOperation(() =>
-        this.client.getRayObject<CachedObject>('rayclusters', namespace, name),
-      )) as RayClusterResource;
+      found = await kubeOperation(() =>
+        this.client.getRayObject<RayClusterResource>('rayclusters', namespace, name),
+      );
     } catch (error) {
       if (error instanceof ServiceError && error.statusCode === 404) return undefined;
       throw error;

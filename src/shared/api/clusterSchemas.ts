@@ -1,6 +1,9 @@
 import { type Static, Type } from 'typebox';
 
+import { clusterPhases } from '../ray/clusterPhase.ts';
 import { TeamName } from './adminSchemas.ts';
+import { GroupExplanation } from './explanationSchemas.ts';
+import { RayClusterObject } from './rayClusterObject.ts';
 
 /**
  * Size limits of a create request, named so the web wizard checks the same numbers inline.
@@ -30,17 +33,8 @@ export const ClusterName = Type.String({
 /** Path parameters of every `/api/v1/clusters/{team}/{name}` route. */
 export const ClusterParams = Type.Object({ team: TeamName, name: ClusterName });
 
-/** The eight phases of `deriveClusterPhase`. */
-export const ClusterPhaseSchema = Type.Union([
-  Type.Literal('Pending'),
-  Type.Literal('Provisioning'),
-  Type.Literal('Ready'),
-  Type.Literal('Degraded'),
-  Type.Literal('Suspending'),
-  Type.Literal('Suspended'),
-  Type.Literal('Failed'),
-  Type.Literal('Deleting'),
-]);
+/** The phases of `deriveClusterPhase`, from the one list `clusterPhases` (lifecycle order). */
+export const ClusterPhaseSchema = Type.Union(clusterPhases.map((phase) => Type.Literal(phase)));
 
 /** How a cluster's head is reachable from outside Kubernetes. */
 export const ExposureSchema = Type.Union([
@@ -74,6 +68,26 @@ export const ClusterSummary = Type.Object(
 );
 export type ClusterSummary = Static<typeof ClusterSummary>;
 
+/**
+ * Columns the list can be sorted by (`sort`); ties fall back to newest first, then team and
+ * name. `age` ascending is newest first, `phase` follows `clusterPhases`.
+ */
+export const clusterSortColumns = [
+  'name',
+  'phase',
+  'team',
+  'owner',
+  'template',
+  'workers',
+  'gpus',
+  'age',
+] as const;
+export const ClusterSortColumnSchema = Type.Union(
+  clusterSortColumns.map((column) => Type.Literal(column)),
+  { description: 'Column to sort by; default age (newest first).' },
+);
+export type ClusterSortColumn = Static<typeof ClusterSortColumnSchema>;
+
 /** Query of `GET /api/v1/clusters`. */
 export const ClusterListQuery = Type.Object(
   {
@@ -86,6 +100,12 @@ export const ClusterListQuery = Type.Object(
     ),
     q: Type.Optional(
       Type.String({ maxLength: 200, description: 'Text search in name, team, owner, template.' }),
+    ),
+    sort: Type.Optional(ClusterSortColumnSchema),
+    order: Type.Optional(
+      Type.Union([Type.Literal('asc'), Type.Literal('desc')], {
+        description: 'asc (default) or desc; age asc is newest first.',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     cursor: Type.Optional(Type.String()),
@@ -191,7 +211,7 @@ export type ScaleRequest = Static<typeof ScaleRequest>;
 
 /** A created (or previewed) cluster: its summary and the manifest sent to Kubernetes. */
 export const ClusterManifestResponse = Type.Object(
-  { summary: Type.Optional(ClusterSummary), manifest: Type.Unknown(), yaml: Type.String() },
+  { summary: Type.Optional(ClusterSummary), manifest: RayClusterObject, yaml: Type.String() },
   { additionalProperties: false },
 );
 export type ClusterManifestResponse = Static<typeof ClusterManifestResponse>;
@@ -201,8 +221,9 @@ export const ClusterDetail = Type.Object(
   {
     summary: ClusterSummary,
     /** The RayCluster as stored in Kubernetes. */
-    resource: Type.Unknown(),
-    explanation: Type.Array(Type.Unknown()),
+    resource: RayClusterObject,
+    /** "Why pending": one entry per group, head first (`explainCluster`). */
+    explanation: Type.Array(GroupExplanation),
     pods: Type.Array(
       Type.Object({
         name: Type.String(),

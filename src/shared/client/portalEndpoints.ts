@@ -1,3 +1,4 @@
+import type { AboutInfo } from '../api/aboutInfo.ts';
 import type {
   ClusterDetail,
   ClusterList,
@@ -6,24 +7,9 @@ import type {
   CreateClusterRequest,
   ScaleRequest,
 } from '../api/clusterSchemas.ts';
+import type { GpuInventory } from '../api/gpuSchemas.ts';
 import type { Template, TemplateAvailability, TemplateInput } from '../api/templateSchemas.ts';
-import type { GpuInventory } from '../ray/gpuInventory.ts';
 import type { ApiRequest } from './apiClient.ts';
-
-/** What `GET /api/v1/about` answers: connection, versions, informer health. */
-export interface AboutInfo {
-  version: string;
-  node: string;
-  connection: { source: string; server: string; context: string; sandbox: boolean };
-  informers: {
-    name: string;
-    synced: boolean;
-    idleSeconds: number;
-    objects: number;
-    lastError?: string;
-  }[];
-  clusters: number;
-}
 
 /** The typed calls of the clusters, templates, GPU and about API. */
 export interface PortalEndpoints {

@@ -8,7 +8,7 @@ import { RayLabel } from './rayTypes.ts';
 export interface GpuHolder {
   namespace: string;
   /** The RayCluster (label `ray.io/cluster`), when the pod is a Ray pod. */
-  cluster: string | undefined;
+  cluster?: string;
   pod: string;
   gpus: number;
 }

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import type { AboutInfo } from '../../shared/client/portalEndpoints.ts';
+import type { AboutInfo } from '../../shared/api/aboutInfo.ts';
 import { AboutPage } from './AboutPage.tsx';
 import { apiErrorResponse, renderWithPortal } from './admin/renderWithPortal.tsx';
 

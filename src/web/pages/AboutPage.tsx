@@ -24,7 +24,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 
-import type { AboutInfo } from '../../shared/client/portalEndpoints.ts';
+import type { AboutInfo } from '../../shared/api/aboutInfo.ts';
 import { useApiClient } from '../hooks/useApiClient.ts';
 import { useStreamEvent } from '../stream/StreamProvider.tsx';
 import { formatDuration } from './admin/formatDuration.ts';

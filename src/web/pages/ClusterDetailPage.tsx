@@ -15,8 +15,6 @@ import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 
 import { ApiError } from '../../shared/client/ApiError.ts';
-import type { GroupExplanation } from '../../shared/ray/explainCluster.ts';
-import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
 import { useCluster } from '../hooks/useCluster.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { ClusterHeader } from './cluster-detail/ClusterHeader.tsx';
@@ -87,8 +85,8 @@ export function ClusterDetailPage() {
   const now = useNow();
 
   const detail = cluster.data;
-  const resource = detail?.resource as RayClusterResource | undefined;
-  const explanation = detail?.explanation as GroupExplanation[] | undefined;
+  const resource = detail?.resource;
+  const explanation = detail?.explanation;
   const groups = useMemo(
     () => (resource ? workerGroupsOf(resource, explanation ?? []) : []),
     [resource, explanation],
