@@ -5,6 +5,7 @@ import { KubeApiError } from '../../src/server/k8s/k8sErrors.ts';
 import { KubeCache } from '../../src/server/k8s/KubeCache.ts';
 import { KubeClient } from '../../src/server/k8s/KubeClient.ts';
 import { type KubePermission, kubePermissions } from '../../src/server/k8s/kubeKinds.ts';
+import { createServiceProxy } from '../../src/server/k8s/serviceProxyRequest.ts';
 import {
   type RbacTestSandbox,
   type ServiceAccountCredentials,
@@ -150,5 +151,42 @@ describe("the deploy kit's RBAC, enforced by a sandbox, as the portal's ServiceA
       .catch((error: unknown) => error);
     expect(outside).toBeInstanceOf(KubeApiError);
     expect(outside).toMatchObject({ status: 403, reason: 'Forbidden' });
+  });
+
+  it("the portal's RayCluster calls and the dashboard proxy pass authorization", async () => {
+    const client = new KubeClient(kubeConfigOf(account));
+    const cluster = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayCluster',
+      metadata: { name: 'rights' },
+      spec: {
+        headGroupSpec: {
+          rayStartParams: {},
+          template: {
+            spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.52.0' }] },
+          },
+        },
+      },
+    };
+    await client.createRayObject('rayclusters', team, cluster, true);
+    await client.createRayObject('rayclusters', team, cluster);
+    await client.getRayObject('rayclusters', team, 'rights');
+    await client.mergePatchRayObject('rayclusters', team, 'rights', { spec: { suspend: true } });
+    await client.jsonPatchRayObject('rayclusters', team, 'rights', [
+      { op: 'replace', path: '/spec/suspend', value: false },
+    ]);
+    await client.deleteRayObject('rayclusters', team, 'rights');
+
+    // No head service exists: past authorization, the proxy answers 404, never 403.
+    const proxied = await createServiceProxy(kubeConfigOf(account))({
+      namespace: team,
+      service: 'rights-head-svc',
+      port: 'dashboard',
+      path: '/api/version',
+      method: 'GET',
+      headers: {},
+    });
+    proxied.resume();
+    expect(proxied.statusCode).toBe(404);
   });
 });
