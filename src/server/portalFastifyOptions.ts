@@ -1,6 +1,6 @@
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 
 import { sendApiError } from './sendApiError.ts';
 
@@ -23,7 +23,7 @@ export function portalFastifyOptions(logger: FastifyServerOptions['logger']): Fa
     requestIdHeader: 'x-request-id',
     requestTimeout: requestTimeoutMs,
     // One line per request instead, by registerRequestLogging.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     frameworkErrors: (error, _request, reply) =>
       sendApiError(reply, {
         status: 400,
