@@ -38,23 +38,12 @@ export interface RbacTestSandbox extends TestSandbox {
     name: string,
     options?: { expirationSeconds?: number },
   ) => Promise<ServiceAccountCredentials>;
-  /** Creates (or replaces) objects as the admin, e.g. a deploy kit's Roles and bindings. */
+  /**
+   * Creates (or replaces) objects of any served kind as the admin, e.g. a deploy kit's
+   * ServiceAccount, Roles and bindings; namespaced objects without a namespace go to `default`.
+   */
   apply: (objects: readonly object[]) => Promise<void>;
 }
-
-const resources: Record<string, { path: string; namespaced: boolean }> = {
-  Namespace: { path: '/api/v1/namespaces', namespaced: false },
-  ServiceAccount: { path: '/api/v1/serviceaccounts', namespaced: true },
-  ConfigMap: { path: '/api/v1/configmaps', namespaced: true },
-  Secret: { path: '/api/v1/secrets', namespaced: true },
-  Role: { path: '/apis/rbac.authorization.k8s.io/v1/roles', namespaced: true },
-  RoleBinding: { path: '/apis/rbac.authorization.k8s.io/v1/rolebindings', namespaced: true },
-  ClusterRole: { path: '/apis/rbac.authorization.k8s.io/v1/clusterroles', namespaced: false },
-  ClusterRoleBinding: {
-    path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-    namespaced: false,
-  },
-};
 
 /**
  * Starts a sandbox with `rbac` on and a random admin token, so that tests run a client (the
@@ -79,15 +68,21 @@ export async function startRbacSandbox(
   };
   const apply = async (objects: readonly object[]): Promise<void> => {
     for (const object of objects as {
+      apiVersion?: string;
       kind?: string;
       metadata?: { name?: string; namespace?: string };
     }[]) {
-      const resource = resources[object.kind ?? ''];
-      if (!resource) throw new Error(`startRbacSandbox.apply: unsupported kind ${object.kind}`);
-      const namespace = object.metadata?.namespace ?? 'default';
-      const collection = resource.namespaced
-        ? resource.path.replace(/\/([a-z]+)$/, `/namespaces/${namespace}/$1`)
-        : resource.path;
+      // Any served kind; without apiVersion, the first served type of that kind.
+      const registry = sandbox.apiServer.registry;
+      const type = object.apiVersion
+        ? registry.lookupKind(object.apiVersion, object.kind ?? '')
+        : registry.all().find((candidate) => candidate.kind === object.kind);
+      if (!type) throw new Error(`startRbacSandbox.apply: ${object.kind} is not served`);
+      const groupPath = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+      const namespacePath = type.namespaced
+        ? `/namespaces/${object.metadata?.namespace ?? 'default'}`
+        : '';
+      const collection = `${groupPath}${namespacePath}/${type.plural}`;
       const name = object.metadata?.name ?? '';
       const existing = await sandbox.request('GET', `${collection}/${name}`);
       const written =
