@@ -73,6 +73,8 @@ export interface JobManagerOptions {
    * driver connecting, an end, a deletion (not every log line).
    */
   onJobsChanged?: () => void;
+  /** The file names of an uploaded package (`gcs://…zip`); undefined when not stored. */
+  packageFiles?: (uri: string) => readonly string[] | undefined;
 }
 
 /** One job as persisted: what `GET /api/jobs/` shows plus its log; no timers or scripts. */
@@ -599,7 +601,15 @@ export class JobManager {
       random: seededRandom(job.submissionId),
       pid: (name) =>
         1000 + (Number.parseInt(stableHex(`${job.submissionId}/${name}`, 3), 16) % 60_000),
+      ...this.workingDirOf(job),
     };
+  }
+
+  /** The uploaded working_dir package the job runs in, when its runtime_env names one. */
+  private workingDirOf(job: Job): Pick<JobScriptContext, 'workingDir'> {
+    const uri = job.request.runtimeEnv?.['working_dir'];
+    const files = typeof uri === 'string' ? this.options.packageFiles?.(uri) : undefined;
+    return typeof uri === 'string' && files ? { workingDir: { uri, files } } : {};
   }
 
   /** Runs the script until it sleeps, waits or exits. */

@@ -19,6 +19,8 @@ import { type JobDetails, JobManager, type PendingDemand } from './JobManager.ts
 import { addJobsRoutes, missing } from './jobsApi.ts';
 import { type JobSubmitRequestJson, submitRequestFromJson } from './jobSubmitRequest.ts';
 import type { JobTableStore } from './jobTableFile.ts';
+import { addPackagesRoutes } from './packagesApi.ts';
+import { PackageStore } from './PackageStore.ts';
 import { pythonJsonDumps } from './pythonJson.ts';
 import { type RayNodeDescription, stableHex } from './rayNodes.ts';
 import { ResourceLedger } from './ResourceLedger.ts';
@@ -115,6 +117,7 @@ export class RayHeadSimulation {
   private readonly jobs: JobManager;
   private readonly serve: ServeController;
   private readonly router = new DashboardRouter();
+  private readonly packages = new PackageStore();
   private readonly createdAt: number;
   private readonly sessionName: string;
   private rescheduling = false;
@@ -139,6 +142,7 @@ export class RayHeadSimulation {
       ...(options.jobTable
         ? { onJobsChanged: () => options.jobTable?.save(this.jobs.exportTable()) }
         : {}),
+      packageFiles: (uri) => this.packages.files(uri),
     });
     const saved = options.jobTable?.load();
     if (saved) this.jobs.restoreTable(saved);
@@ -288,6 +292,7 @@ export class RayHeadSimulation {
       this.authenticate(request, response),
     );
     addJobsRoutes(router, this.jobs, { ...this.submitOptions(), version: () => this.version() });
+    addPackagesRoutes(router, this.packages);
     router.add(
       'GET',
       '/api/jobs/{job_or_submission_id}/logs/tail',

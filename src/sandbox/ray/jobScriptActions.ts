@@ -35,4 +35,10 @@ export interface JobScriptContext {
   random(): number;
   /** A stable fake process id for a named Ray process (`RayTrainWorker-0`, …). */
   pid(name: string): number;
+  /**
+   * The job's `runtime_env.working_dir` when it names a package uploaded to this head
+   * (`gcs://_ray_pkg_<hash>.zip`): its URI and the archive's file names. The entrypoint runs
+   * inside it.
+   */
+  workingDir?: { uri: string; files: readonly string[] };
 }

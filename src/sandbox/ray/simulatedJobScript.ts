@@ -230,7 +230,7 @@ function* runCommand(
       'RuntimeError: simulated failure',
     );
   }
-  if (knownPython.test(program)) return yield* runPython(args, text, ctx);
+  if (knownPython.test(program)) return yield* runPython(args, text, ctx, program);
   yield { kind: 'print', text: `Running: ${text}` };
   yield { kind: 'sleep', ms: genericRunMs };
   yield { kind: 'print', text: `Finished: ${text}` };
@@ -249,7 +249,12 @@ function sleepSeconds(args: readonly string[]): number | undefined {
   return total;
 }
 
-function* runPython(args: string[], text: string, ctx: JobScriptContext): JobScript {
+function* runPython(
+  args: string[],
+  text: string,
+  ctx: JobScriptContext,
+  program = 'python',
+): JobScript {
   let index = 0;
   while (index < args.length && /^-[uBOEsSI]+$/.test(args[index] ?? '')) index++;
   const first = args[index];
@@ -282,6 +287,14 @@ function* runPython(args: string[], text: string, ctx: JobScriptContext): JobScr
   const scriptPath = first;
   const scriptName = scriptPath.split('/').at(-1) ?? scriptPath;
   const scriptArgs = args.slice(index + 1);
+  const notUploaded = missingFromWorkingDir(ctx, scriptPath);
+  if (notUploaded) {
+    yield {
+      kind: 'print',
+      text: `${program}: can't open file '${notUploaded}': [Errno 2] No such file or directory`,
+    };
+    return 2;
+  }
   if (/\braise\b/.test(text)) {
     yield* rayDriverConnect(ctx);
     return yield* pythonFailure(
@@ -297,6 +310,21 @@ function* runPython(args: string[], text: string, ctx: JobScriptContext): JobScr
   yield { kind: 'print', text: `Running: ${text}` };
   yield { kind: 'sleep', ms: genericRunMs };
   return 0;
+}
+
+/**
+ * The absolute path Python would fail to open when the job runs in an uploaded working_dir that
+ * does not contain `scriptPath` (a relative path); undefined when the file is there, the path is
+ * absolute, or the job has no uploaded working_dir. Ray unpacks a package under
+ * `runtime_resources/working_dir_files/<package name without .zip>/` of its session directory.
+ */
+function missingFromWorkingDir(ctx: JobScriptContext, scriptPath: string): string | undefined {
+  const workingDir = ctx.workingDir;
+  if (!workingDir || scriptPath.startsWith('/')) return undefined;
+  const relative = scriptPath.replace(/^(\.\/)+/, '');
+  if (workingDir.files.includes(relative)) return undefined;
+  const packageName = (workingDir.uri.split('://')[1] ?? '').replace(/\.(zip|whl)$/, '');
+  return `/tmp/ray/session_latest/runtime_resources/working_dir_files/${packageName}/${relative}`;
 }
 
 /** `print(ray.cluster_resources())`: a Python dict of the cluster's total resources. */
