@@ -34,7 +34,7 @@ export const ClusterName = Type.String({
 export const ClusterParams = Type.Object({ team: TeamName, name: ClusterName });
 
 /** The phases of `deriveClusterPhase`, from the one list `clusterPhases` (lifecycle order). */
-export const ClusterPhaseSchema = Type.Union(clusterPhases.map((phase) => Type.Literal(phase)));
+export const ClusterPhaseSchema = Type.Enum(clusterPhases);
 
 /** How a cluster's head is reachable from outside Kubernetes. */
 export const ExposureSchema = Type.Union([
@@ -82,10 +82,9 @@ export const clusterSortColumns = [
   'gpus',
   'age',
 ] as const;
-export const ClusterSortColumnSchema = Type.Union(
-  clusterSortColumns.map((column) => Type.Literal(column)),
-  { description: 'Column to sort by; default age (newest first).' },
-);
+export const ClusterSortColumnSchema = Type.Enum(clusterSortColumns, {
+  description: 'Column to sort by; default age (newest first).',
+});
 export type ClusterSortColumn = Static<typeof ClusterSortColumnSchema>;
 
 /** Query of `GET /api/v1/clusters`. */

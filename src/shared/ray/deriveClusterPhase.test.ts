@@ -43,6 +43,15 @@ const withPods: Record<FixtureScenario, ClusterPhaseResult> = {
     reason: '1 pod cannot be created (exceeded quota team-b-quota).',
   },
   'raycluster-ready': { phase: 'Ready', reason: 'Head pod and 1 worker ready.' },
+  'raycluster-resumed': { phase: 'Ready', reason: 'Head pod and 1 worker ready.' },
+  'raycluster-scaling-quota-blocked': {
+    phase: 'Scaling',
+    reason: 'Scaling: 2 of 3 workers ready; 1 pod cannot be created (exceeded quota team-b-quota).',
+  },
+  'raycluster-scaling-up': {
+    phase: 'Scaling',
+    reason: "Scaling: 1 of 2 workers ready; 1 pod starting (waiting for the head's GCS).",
+  },
   'raycluster-suspended': { phase: 'Suspended', reason: 'Suspended: all Ray pods are deleted.' },
   'raycluster-suspending': {
     phase: 'Suspending',
@@ -76,6 +85,12 @@ const withoutPods: Record<FixtureScenario, ClusterPhaseResult> = {
     reason: 'Pods cannot be created: exceeded quota team-b-quota.',
   },
   'raycluster-ready': { phase: 'Ready', reason: 'Head pod and 1 worker ready.' },
+  'raycluster-resumed': { phase: 'Ready', reason: 'Head pod and 1 worker ready.' },
+  'raycluster-scaling-quota-blocked': {
+    phase: 'Scaling',
+    reason: 'Scaling: 2 of 3 workers ready; pods cannot be created (exceeded quota team-b-quota).',
+  },
+  'raycluster-scaling-up': { phase: 'Scaling', reason: 'Scaling: 1 of 2 workers ready.' },
   'raycluster-suspended': { phase: 'Suspended', reason: 'Suspended: all Ray pods are deleted.' },
   'raycluster-suspending': { phase: 'Suspending', reason: 'Suspend requested; deleting Ray pods.' },
 };
@@ -246,5 +261,108 @@ describe('deriveClusterPhase branches', () => {
       phase: 'Pending',
       reason: '2 pods not created yet.',
     });
+  });
+
+  it('is Degraded, not Scaling, when a worker that ran is lost (phase Unknown)', () => {
+    const { cluster, pods } = loadFixture('raycluster-scaling-up');
+    const lost = pods.map((pod) =>
+      pod.metadata.name === 'rtx-grow-rtx-worker-zhgdv'
+        ? { ...pod, status: { ...pod.status, phase: 'Unknown', conditions: [] } }
+        : pod,
+    );
+    expect(deriveClusterPhase(cluster, lost)).toEqual({
+      phase: 'Degraded',
+      reason:
+        'Was ready, now 0 of 2 workers ready; rtx-grow-rtx-worker-zhgdv is lost (its node stopped answering).',
+    });
+  });
+
+  it('is Degraded when the head of a scaling cluster stops being ready', () => {
+    const { cluster, pods } = loadFixture('raycluster-scaling-up');
+    const headDown = pods.map((pod): PodResource =>
+      pod.metadata.labels?.['ray.io/node-type'] === 'head'
+        ? {
+            ...pod,
+            status: {
+              ...pod.status,
+              conditions: (pod.status?.conditions ?? []).map((condition) =>
+                condition.type === 'Ready' ? { ...condition, status: 'False' as const } : condition,
+              ),
+            },
+          }
+        : pod,
+    );
+    expect(deriveClusterPhase(cluster, headDown).phase).toBe('Degraded');
+  });
+
+  it('says Scaling with the scheduler headline when new workers do not fit', () => {
+    const { cluster, pods } = loadFixture('raycluster-scaling-up');
+    const message =
+      "0/4 nodes are available: 1 Insufficient nvidia.com/gpu, 3 node(s) didn't match Pod's node affinity/selector.";
+    const unschedulable = pods.map((pod): PodResource =>
+      pod.metadata.name === 'rtx-grow-rtx-worker-k7p2q'
+        ? {
+            ...pod,
+            spec: { ...pod.spec, nodeName: '' },
+            status: {
+              phase: 'Pending',
+              conditions: [
+                {
+                  type: 'PodScheduled',
+                  status: 'False' as const,
+                  reason: 'Unschedulable',
+                  message,
+                },
+              ],
+            },
+          }
+        : pod,
+    );
+    expect(deriveClusterPhase(cluster, unschedulable)).toEqual({
+      phase: 'Scaling',
+      reason: `Scaling: 1 of 2 workers ready; 1 pod cannot be scheduled (${message.slice(0, -1)}).`,
+    });
+  });
+
+  it('is Ready again once a scale-down leaves only terminating surplus workers', () => {
+    const { cluster, pods } = loadFixture('raycluster-scaling-up');
+    const group = cluster.spec.workerGroupSpecs?.[0];
+    if (!group) throw new Error('fixture changed');
+    const scaledDown: RayClusterResource = {
+      ...cluster,
+      spec: { ...cluster.spec, workerGroupSpecs: [{ ...group, replicas: 1 }] },
+    };
+    const leaving = pods.map((pod) =>
+      pod.metadata.name === 'rtx-grow-rtx-worker-k7p2q'
+        ? { ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2026-11-27T10:01:00Z' } }
+        : pod,
+    );
+    expect(deriveClusterPhase(scaledDown, leaving).phase).toBe('Ready');
+  });
+
+  it('is Queued when Kueue holds a labelled cluster suspended, Suspended when its owner did', () => {
+    const { cluster } = patchCluster('raycluster-suspended', (c) => ({
+      ...c,
+      metadata: {
+        ...c.metadata,
+        labels: { ...c.metadata.labels, 'kueue.x-k8s.io/queue-name': 'team-a-gpus' },
+      },
+    }));
+    expect(deriveClusterPhase(cluster, [])).toEqual({
+      phase: 'Queued',
+      reason: 'Queued in Kueue queue team-a-gpus; waiting for admission.',
+    });
+    expect(deriveClusterPhase(cluster).phase).toBe('Queued');
+    const bySomeone: RayClusterResource = {
+      ...cluster,
+      metadata: {
+        ...cluster.metadata,
+        annotations: { ...cluster.metadata.annotations, 'raydeck.dev/suspended-by': 'alice' },
+      },
+    };
+    expect(deriveClusterPhase(bySomeone, []).phase).toBe('Suspended');
+    // Admitted (spec.suspend false): the label alone changes nothing.
+    const admitted = { ...cluster, spec: { ...cluster.spec, suspend: false } };
+    expect(deriveClusterPhase(admitted, []).phase).not.toBe('Queued');
   });
 });

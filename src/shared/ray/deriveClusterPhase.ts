@@ -1,4 +1,6 @@
 import type { KubeCondition, PodResource } from '../k8s/kubeTypes.ts';
+import type { ClusterPhase as Phase } from './clusterPhase.ts';
+import { kueueQueueNameLabel, suspendedByAnnotation } from './clusterPhase.ts';
 import { schedulingHeadline } from './parseFailedScheduling.ts';
 import { parseQuotaRejection } from './parseQuotaRejection.ts';
 import type { PodState } from './podState.ts';
@@ -7,19 +9,24 @@ import { isPodOfCluster, isPodOfGroup, rayClusterGroups } from './rayClusterGrou
 import type { RayClusterResource } from './rayTypes.ts';
 import { RayClusterConditionType } from './rayTypes.ts';
 
-/** Raydeck's phase of a RayCluster, shown in lists and used for filters. */
+/**
+ * The phases by name, for readable code below; the list itself (and its order) is
+ * `clusterPhases` in `clusterPhase.ts`.
+ */
 export const ClusterPhase = {
   pending: 'Pending',
+  queued: 'Queued',
   provisioning: 'Provisioning',
+  scaling: 'Scaling',
   ready: 'Ready',
   degraded: 'Degraded',
   suspending: 'Suspending',
   suspended: 'Suspended',
   failed: 'Failed',
   deleting: 'Deleting',
-} as const;
-/** One of the eight RayCluster phases. */
-export type ClusterPhase = (typeof ClusterPhase)[keyof typeof ClusterPhase];
+} as const satisfies Record<string, Phase>;
+/** One of the phases (`clusterPhases`). */
+export type ClusterPhase = Phase;
 
 /** A phase and one short human sentence saying why. */
 export interface ClusterPhaseResult {
@@ -80,24 +87,35 @@ function failureSentence(pod: PodState): string {
  * `status.state` (it stays `ready` forever once set). Precedence, first match wins:
  *
  * 1. **Deleting**: `metadata.deletionTimestamp` is set.
- * 2. **Suspended**: condition `RayClusterSuspended=True` while `spec.suspend` is true, or
+ * 2. **Queued**: `spec.suspend` is true, the cluster has Kueue's `kueue.x-k8s.io/queue-name`
+ *    label, and its owner did not suspend it (no `raydeck.dev/suspended-by` annotation, which
+ *    Raydeck's suspend sets): Kueue holds it until its queue admits it. A suspend made outside
+ *    Raydeck on a queued cluster reads as Queued too (nothing tells the two apart).
+ * 3. **Suspended**: condition `RayClusterSuspended=True` while `spec.suspend` is true, or
  *    `spec.suspend` with no pods left when conditions are missing (gate off). With
  *    `spec.suspend` false it is resuming: **Pending**.
- * 3. **Suspending**: condition `RayClusterSuspending=True` or `spec.suspend` true.
- * 4. **Failed**: the head pod is in a terminal failure (ErrImagePull, ImagePullBackOff,
+ * 4. **Suspending**: condition `RayClusterSuspending=True` or `spec.suspend` true.
+ * 5. **Failed**: the head pod is in a terminal failure (ErrImagePull, ImagePullBackOff,
  *    InvalidImageName, CrashLoopBackOff, Create/RunContainer errors, phase Failed), or
  *    `ReplicaFailure=True` with reason `FailedCreateHeadPod` and no head pod. Without pods,
  *    a `HeadPodReady=False` reason from that list.
- * 5. **Ready**: the head is ready (head pod Ready, else condition `HeadPodReady=True`) and
+ * 6. **Ready**: the head is ready (head pod Ready, else condition `HeadPodReady=True`) and
  *    ready workers ≥ desired workers (clamp(replicas, min, max) × numOfHosts per group).
- * 6. **Degraded**: `RayClusterProvisioned=True` (all pods were ready once) but the head or some
- *    workers are not ready now.
- * 7. **Pending**: a pod is unschedulable (PodScheduled=False, Unschedulable), fewer pods exist
+ * 7. **Degraded**: `RayClusterProvisioned=True` (all pods were ready once) and something that
+ *    ran is failing or lost: the head is not ready, or a worker is failing (crash loop, image,
+ *    config, phase Failed) or lost (phase Unknown: its node stopped answering).
+ * 8. **Scaling**: `RayClusterProvisioned=True`, the head is ready, and the only gap is workers
+ *    being created or starting (a scale-up, or a lost worker being replaced), including
+ *    workers the scheduler or a quota holds back; the reason says which.
+ * 9. **Pending**: a pod is unschedulable (PodScheduled=False, Unschedulable), fewer pods exist
  *    than wanted (not created yet or rejected, e.g. `ReplicaFailure`), or there are no pods.
- * 8. **Provisioning**: all pods exist and are starting.
+ * 10. **Provisioning**: all pods exist and are starting.
  *
  * `pods` may hold any pods (they are filtered by label `ray.io/cluster` and namespace);
- * without it (a list view), counts come from `status.readyWorkerReplicas` and conditions.
+ * without it, counts come from `status.readyWorkerReplicas` and conditions, and a worker that
+ * runs but is not ready (`availableWorkerReplicas` > `readyWorkerReplicas`) reads as Degraded,
+ * since without pods a crash-looping worker and a starting one look the same. The server
+ * always passes pods.
  * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/observability.html#raycluster-status-conditions
  * @see https://github.com/ray-project/kuberay/blob/master/ray-operator/controllers/ray/raycluster_controller.go
  */
@@ -119,6 +137,15 @@ export function deriveClusterPhase(
     return {
       phase: ClusterPhase.deleting,
       reason: `Deletion requested${waits.length > 0 ? `; ${waits.join(', ')}` : ''}.`,
+    };
+  }
+
+  const queue = cluster.metadata.labels?.[kueueQueueNameLabel];
+  if (suspend && queue && !cluster.metadata.annotations?.[suspendedByAnnotation]) {
+    const remaining = own?.length ?? 0;
+    return {
+      phase: ClusterPhase.queued,
+      reason: `Queued in Kueue queue ${queue}; waiting for admission${remaining > 0 ? ` (${plural(remaining, 'pod')} still to delete)` : ''}.`,
     };
   }
 
@@ -175,11 +202,22 @@ export function deriveClusterPhase(
       return { phase: ClusterPhase.ready, reason: readyReason(desiredWorkers) };
     }
     if (provisioned) {
+      const runningNotReady = (cluster.status?.availableWorkerReplicas ?? 0) > readyWorkers;
+      if (!headReady || runningNotReady) {
+        return {
+          phase: ClusterPhase.degraded,
+          reason: headReady
+            ? `${readyWorkers} of ${plural(desiredWorkers, 'worker')} ready.`
+            : 'Head pod not ready.',
+        };
+      }
+      const blocked =
+        failing && failing.reason !== 'FailedCreateHeadPod'
+          ? `; pods cannot be created (${replicaFailureClause(failing.message)})`
+          : '';
       return {
-        phase: ClusterPhase.degraded,
-        reason: headReady
-          ? `${readyWorkers} of ${plural(desiredWorkers, 'worker')} ready.`
-          : 'Head pod not ready.',
+        phase: ClusterPhase.scaling,
+        reason: `Scaling: ${readyWorkers} of ${plural(desiredWorkers, 'worker')} ready${blocked}.`,
       };
     }
     if (failing || !headCondition || headCondition.reason === 'HeadPodNotFound') {
@@ -232,12 +270,17 @@ export function deriveClusterPhase(
   }
 
   const failedWorker = workerStates.find((state) => state.failure);
+  const lostWorker = workerStates.find((state) => !state.ready && state.phase === 'Unknown');
   const notReadyClause = (): string => {
     if (!headReady) return head ? `head pod ${head.progress}` : 'no head pod';
-    const detail = failedWorker ? `; ${failedWorker.name} ${failureSentence(failedWorker)}` : '';
+    const detail = failedWorker
+      ? `; ${failedWorker.name} ${failureSentence(failedWorker)}`
+      : lostWorker
+        ? `; ${lostWorker.name} is lost (its node stopped answering)`
+        : '';
     return `${readyWorkers} of ${plural(desiredWorkers, 'worker')} ready${detail}`;
   };
-  if (provisioned) {
+  if (provisioned && (!headReady || failedWorker || lostWorker)) {
     return {
       phase: ClusterPhase.degraded,
       reason: `Was ready, now ${notReadyClause()}.`,
@@ -253,6 +296,27 @@ export function deriveClusterPhase(
       sum + Math.max(0, group.desired - live.filter((pod) => isPodOfGroup(pod, group)).length),
     0,
   );
+  const missingClause = failing
+    ? `${plural(missing, 'pod')} cannot be created (${replicaFailureClause(failing.message)})`
+    : `${plural(missing, 'pod')} not created yet`;
+
+  if (provisioned) {
+    // The head is ready and nothing that ran is failing: workers are on their way.
+    const starting = workerStates.filter(
+      (state) => !state.ready && state.unschedulableMessage === undefined,
+    );
+    const gaps = [
+      unschedulable.length > 0
+        ? `${plural(unschedulable.length, 'pod')} cannot be scheduled (${schedulingHeadline(unschedulable[0]?.unschedulableMessage ?? '')})`
+        : '',
+      missing > 0 ? missingClause : '',
+      starting[0] ? `${plural(starting.length, 'pod')} starting (${starting[0].progress})` : '',
+    ].filter(Boolean);
+    return {
+      phase: ClusterPhase.scaling,
+      reason: `Scaling: ${readyWorkers} of ${plural(desiredWorkers, 'worker')} ready${gaps.length > 0 ? `; ${gaps.join('; ')}` : ''}.`,
+    };
+  }
   if (unschedulable.length > 0 || missing > 0 || live.length === 0) {
     const parts: string[] = [];
     if (unschedulable.length > 0) {
@@ -260,13 +324,7 @@ export function deriveClusterPhase(
         `${plural(unschedulable.length, 'pod')} cannot be scheduled (${schedulingHeadline(unschedulable[0]?.unschedulableMessage ?? '')})`,
       );
     }
-    if (missing > 0) {
-      parts.push(
-        failing
-          ? `${plural(missing, 'pod')} cannot be created (${replicaFailureClause(failing.message)})`
-          : `${plural(missing, 'pod')} not created yet`,
-      );
-    }
+    if (missing > 0) parts.push(missingClause);
     const sentence = parts.join('; ');
     return {
       phase: ClusterPhase.pending,
