@@ -1,10 +1,12 @@
 import type {
   ClusterList,
   ClusterListQuery,
+  ClusterSortColumn,
   ClusterSummary,
 } from '../../shared/api/clusterSchemas.ts';
 import type { PodResource } from '../../shared/k8s/kubeTypes.ts';
 import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
+import { clusterPhases } from '../../shared/ray/clusterPhase.ts';
 import { deriveClusterPhase } from '../../shared/ray/deriveClusterPhase.ts';
 import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts';
 import type { CacheChange, KubeCache } from '../k8s/KubeCache.ts';
@@ -84,6 +86,8 @@ export class ClusterIndex {
   private readonly cache: KubeCache;
   private readonly summaries = new Map<string, ClusterSummary>();
   private sorted: ClusterSummary[] | undefined;
+  /** Rows in other orders than the default, by `column/order`; dropped on any change. */
+  private readonly otherOrders = new Map<string, ClusterSummary[]>();
   private readonly listeners = new Set<(change: SummaryChange) => void>();
 
   constructor(cache: KubeCache) {
@@ -106,10 +110,13 @@ export class ClusterIndex {
     return this.summaries.size;
   }
 
-  /** Filters, searches and pages the rows a caller may see, newest first. */
+  /**
+   * Filters, searches, sorts (`sort`/`order`, default newest first) and pages the rows a caller
+   * may see. The web list shows exactly this order; it does not sort or filter again.
+   */
   list(query: ClusterListQuery, scope: NamespaceScope): ClusterList {
     const text = query.q?.trim().toLowerCase();
-    const matches = this.sortedRows().filter(
+    const matches = this.rowsInOrder(query.sort ?? 'age', query.order ?? 'asc').filter(
       (row) =>
         (scope === '*' || scope.has(row.namespace)) &&
         (!query.team || row.namespace === query.team) &&
@@ -130,6 +137,19 @@ export class ClusterIndex {
       total: matches.length,
       ...(next < matches.length ? { nextCursor: encodeCursor(next) } : {}),
     };
+  }
+
+  private rowsInOrder(column: ClusterSortColumn, order: 'asc' | 'desc'): ClusterSummary[] {
+    if (column === 'age' && order === 'asc') return this.sortedRows();
+    const key = `${column}/${order}`;
+    let rows = this.otherOrders.get(key);
+    if (!rows) {
+      const sign = order === 'asc' ? 1 : -1;
+      // Ties keep the default order (newest first, then team and name): the sort is stable.
+      rows = [...this.sortedRows()].sort((left, right) => sign * compareRows(column, left, right));
+      this.otherOrders.set(key, rows);
+    }
+    return rows;
   }
 
   private sortedRows(): ClusterSummary[] {
@@ -153,6 +173,7 @@ export class ClusterIndex {
         if (previous) {
           this.summaries.delete(key);
           this.sorted = undefined;
+          this.otherOrders.clear();
           this.emit({ type: 'delete', summary: previous });
         }
         return;
@@ -178,6 +199,7 @@ export class ClusterIndex {
     const previous = this.summaries.get(key);
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return;
     this.summaries.set(key, summary);
+    this.otherOrders.clear();
     if (!previous || previous.createdAt !== summary.createdAt) this.sorted = undefined;
     else if (this.sorted) {
       const index = this.sorted.indexOf(previous);
@@ -189,6 +211,33 @@ export class ClusterIndex {
 
   private emit(change: SummaryChange): void {
     for (const listener of this.listeners) listener(change);
+  }
+}
+
+const phaseRank = new Map<string, number>(clusterPhases.map((phase, index) => [phase, index]));
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Compares two rows by one column, ascending; `age` ascending is newest first. */
+function compareRows(column: ClusterSortColumn, left: ClusterSummary, right: ClusterSummary) {
+  switch (column) {
+    case 'name':
+      return collator.compare(left.name, right.name);
+    case 'phase':
+      return (phaseRank.get(left.phase) ?? 0) - (phaseRank.get(right.phase) ?? 0);
+    case 'team':
+      return collator.compare(left.namespace, right.namespace);
+    case 'owner':
+      return collator.compare(left.owner ?? '', right.owner ?? '');
+    case 'template':
+      return collator.compare(left.template ?? '', right.template ?? '');
+    case 'workers':
+      return (
+        left.workers.desired - right.workers.desired || left.workers.ready - right.workers.ready
+      );
+    case 'gpus':
+      return left.gpus.count - right.gpus.count;
+    case 'age':
+      return right.createdAt.localeCompare(left.createdAt);
   }
 }
 

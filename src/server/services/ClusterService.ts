@@ -15,6 +15,7 @@ import {
   validateClusterRequest,
   validateReplicaBounds,
 } from '../../shared/api/validateClusterRequest.ts';
+import { suspendedByAnnotation } from '../../shared/ray/clusterPhase.ts';
 import { clusterRequestOfRayCluster } from '../../shared/ray/clusterRequestOfRayCluster.ts';
 import { explainCluster } from '../../shared/ray/explainCluster.ts';
 import { gpuRequestOfPodSpec } from '../../shared/ray/gpuRequestOfPodSpec.ts';
@@ -79,10 +80,12 @@ export class ClusterService {
 
   /**
    * Everything the detail page shows; 404 (not 403) for clusters of other teams. One GET of the
-   * full object (for its YAML); everything else comes from the cache.
+   * full object (for its YAML); everything else comes from the cache. A cluster the cache has
+   * not seen yet (just created: the watch event is still on its way) is read from the API, so
+   * its creator never sees "not found" for it.
    */
   async detail(user: AuthenticatedUser, namespace: string, name: string): Promise<ClusterDetail> {
-    const cluster = this.readable(user, namespace, name);
+    const cluster = await this.readableFresh(user, namespace, name);
     const pods = this.cache.podsOfCluster(namespace, name);
     const allPods = this.cache.list('Pod');
     const namespacePods = allPods.filter((pod) => pod.metadata.namespace === namespace);
@@ -340,8 +343,12 @@ export class ClusterService {
         );
       }
     }
+    // Who suspended it, so a suspension by its owner is not read as Kueue's (Queued).
     await kubeOperation(() =>
-      this.client.mergePatchRayObject('rayclusters', namespace, name, { spec: { suspend } }),
+      this.client.mergePatchRayObject('rayclusters', namespace, name, {
+        metadata: { annotations: { [suspendedByAnnotation]: suspend ? user.username : null } },
+        spec: { suspend },
+      }),
     );
   }
 
@@ -375,6 +382,26 @@ export class ClusterService {
     if (!cluster || !authorize(user, 'read', namespace))
       throw notFound(`cluster "${namespace}/${name}"`);
     return cluster;
+  }
+
+  /** {@link readable}, falling back to a GET when the cache has not seen the cluster yet. */
+  private async readableFresh(
+    user: AuthenticatedUser,
+    namespace: string,
+    name: string,
+  ): Promise<RayClusterResource> {
+    const cached = this.cache.get('RayCluster', namespace, name);
+    if (cached || !authorize(user, 'read', namespace)) return this.readable(user, namespace, name);
+    try {
+      return await kubeOperation(() =>
+        this.client.getRayObject<RayClusterResource>('rayclusters', namespace, name),
+      );
+    } catch (error) {
+      if (error instanceof ServiceError && error.statusCode === 404) {
+        throw notFound(`cluster "${namespace}/${name}"`);
+      }
+      throw error;
+    }
   }
 
   private writable(user: AuthenticatedUser, namespace: string, name: string): RayClusterResource {

@@ -118,7 +118,8 @@ export function buildRayCluster(
       workerGroupSpecs: groups.map((group) => ({
         groupName: group.name,
         replicas: group.replicas,
-        minReplicas: group.minReplicas ?? (autoscaling ? 0 : group.replicas),
+        // 0 unless asked: a floor of `replicas` would forbid ever scaling the group down.
+        minReplicas: group.minReplicas ?? 0,
         maxReplicas: group.maxReplicas ?? Math.max(group.replicas, template.maxWorkers),
         rayStartParams: {},
         template: {
