@@ -22,6 +22,7 @@ import {
   type RayJobStatus,
 } from './RayJob.ts';
 import { parseRuntimeEnv, validateRayJob } from './validateRayJob.ts';
+import { withZeroValueSpec } from './withZeroValueSpec.ts';
 
 const controllerName = 'rayjob-controller';
 const { labels: labelKeys, annotations: annotationKeys, finalizers } = kubeRayConstants;
@@ -102,11 +103,12 @@ export class RayJobController {
   reconcile(key: string): ReconcileResult {
     const { namespace, name } = splitKey(key);
     const runtime = this.runtime;
-    const rayJob = runtime.find<RayJob>('rayJobs', namespace, name);
-    if (!rayJob) {
+    const found = runtime.find<RayJob>('rayJobs', namespace, name);
+    if (!found) {
       runtime.heads.unalias(namespace, `${name}-head-svc`);
       return;
     }
+    const rayJob = withZeroValueSpec(found);
     const managedBy = rayJob.spec.managedBy;
     if (managedBy && managedBy !== kubeRayConstants.managedByKubeRay) return;
     if (rayJob.metadata.deletionTimestamp) return this.finalize(rayJob);

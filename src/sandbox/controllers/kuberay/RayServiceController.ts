@@ -20,6 +20,7 @@ import {
   setStatusCondition,
 } from './setStatusCondition.ts';
 import { validateRayClusterSpec, validateRayName } from './validateRayClusterSpec.ts';
+import { withZeroValueSpec } from './withZeroValueSpec.ts';
 
 const controllerName = 'rayservice-controller';
 const { labels: labelKeys, annotations: annotationKeys, finalizers } = kubeRayConstants;
@@ -96,12 +97,13 @@ export class RayServiceController {
     const { namespace, name } = splitKey(key);
     const runtime = this.runtime;
     const requeue = { requeueAfterMs: kubeRayTimings.rayServiceRequeueMs };
-    const rayService = runtime.find<RayService>('rayServices', namespace, name);
+    let rayService = runtime.find<RayService>('rayServices', namespace, name);
     if (!rayService) {
       runtime.heads.unalias(namespace, `${name}-head-svc`);
       this.serveConfigs.delete(key);
       return;
     }
+    rayService = withZeroValueSpec(rayService);
     const managedBy = rayService.spec.managedBy;
     if (managedBy && managedBy !== kubeRayConstants.managedByKubeRay) return;
 
@@ -214,6 +216,12 @@ export class RayServiceController {
       reason: 'InvalidRayServiceSpec',
       message,
     });
+    // A removed spec is Go's zero value: its empty cluster config fails ValidateRayClusterSpec.
+    if (typeof spec.rayClusterConfig !== 'object') {
+      return invalid(
+        'The RayService spec is invalid: headGroupSpec should have at least one container',
+      );
+    }
     if (spec.rayClusterConfig.authOptions?.enableK8sTokenAuth) {
       return invalid(
         'The RayService spec is invalid: K8s token auth mode is currently not supported for RayService',
