@@ -11,6 +11,7 @@ import {
   startTestSandbox,
   type TestSandbox,
 } from './startTestSandbox.ts';
+import { startWorldTestSandbox, type WorldTestSandboxOptions } from './startWorldTestSandbox.ts';
 
 /** A ServiceAccount's bearer token, with a kubeconfig and a JSON client that send it. */
 export interface ServiceAccountCredentials {
@@ -45,6 +46,16 @@ export interface RbacTestSandbox extends TestSandbox {
   apply: (objects: readonly object[]) => Promise<void>;
 }
 
+/** Options of {@link startRbacSandbox}: the API server's, and optionally a simulated world. */
+export type RbacSandboxOptions = Omit<SandboxApiServerOptions, 'rbac' | 'token'> & {
+  /**
+   * Run the simulated world too (nodes, scheduler, kubelet, KubeRay), so RayClusters become
+   * Ready; the world's clock then drives token lifetimes, and API server options other than
+   * `tls` are not used. Default: a bare API server.
+   */
+  world?: Pick<WorldTestSandboxOptions, 'speed' | 'world'>;
+};
+
 /**
  * Starts a sandbox with `rbac` on and a random admin token, so that tests run a client (the
  * portal, as the deploy kit's ServiceAccount) with exactly the permissions it is granted:
@@ -55,11 +66,17 @@ export interface RbacTestSandbox extends TestSandbox {
  * (HTTPS with a self-signed certificate; the kubeconfigs skip verification), or start
  * `startTestSandbox({ rbac: true })` (no admin token) and act as others with `kubectl --as`.
  */
-export async function startRbacSandbox(
-  options: Omit<SandboxApiServerOptions, 'rbac' | 'token'> = {},
-): Promise<RbacTestSandbox> {
+export async function startRbacSandbox(options: RbacSandboxOptions = {}): Promise<RbacTestSandbox> {
   const adminToken = randomBytes(16).toString('hex');
-  const sandbox = await startTestSandbox({ ...options, rbac: true, token: adminToken });
+  const { world, ...apiServerOptions } = options;
+  const sandbox = world
+    ? await startWorldTestSandbox({
+        ...world,
+        rbac: true,
+        token: adminToken,
+        ...(options.tls ? { tls: true } : {}),
+      })
+    : await startTestSandbox({ ...apiServerOptions, rbac: true, token: adminToken });
   const ensure = async (path: string, body: object): Promise<void> => {
     const created = await sandbox.request('POST', path, body);
     if (created.status !== 201 && created.status !== 409) {
