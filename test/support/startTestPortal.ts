@@ -15,16 +15,16 @@ import { GpuService } from '../../src/server/services/GpuService.ts';
 import { sandboxTemplates, TemplateService } from '../../src/server/services/TemplateService.ts';
 import { IdempotencyStore } from '../../src/server/store/IdempotencyStore.ts';
 import { openDatabase } from '../../src/server/store/openDatabase.ts';
-import { type ApiClient, createApiClient } from '../../src/shared/client/apiClient.ts';
+import type { ApiClient } from '../../src/shared/client/apiClient.ts';
 import { eventually } from './eventually.ts';
+import { portalUserClients, testUserPassword } from './portalUserClients.ts';
 import { startTestSandbox, type TestSandbox } from './startTestSandbox.ts';
 
 export { eventually };
 
 /** Password of the `admin` user of a test portal. */
 export const testAdminPassword = 'admin-password-for-tests';
-/** Password of every user made by {@link TestPortal.addUser} (it contains no test username). */
-export const testUserPassword = 'shared-test-passphrase-9';
+export { testUserPassword };
 
 /** A portal on a free port, connected over HTTP to its own sandbox, with sign-in helpers. */
 export interface TestPortal {
@@ -42,26 +42,6 @@ export interface TestPortal {
     teams: string[],
   ) => Promise<ApiClient>;
   close: () => Promise<void>;
-}
-
-/** A client that keeps the session cookie and sends the CSRF token, like a browser. */
-function sessionClient(url: string): { client: ApiClient; setCsrf: (token: string) => void } {
-  let cookie = '';
-  let csrf: string | undefined;
-  const fetchWithCookies: typeof fetch = async (input, init) => {
-    const headers = new Headers(init?.headers);
-    if (cookie) headers.set('cookie', cookie);
-    const response = await fetch(input, { ...init, headers });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) cookie = setCookie.split(';')[0] ?? '';
-    return response;
-  };
-  return {
-    client: createApiClient({ baseUrl: url, fetch: fetchWithCookies, csrfToken: () => csrf }),
-    setCsrf: (token) => {
-      csrf = token;
-    },
-  };
 }
 
 /**
@@ -120,28 +100,7 @@ export async function startTestPortal(): Promise<TestPortal> {
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-  const clientFor = async (username: string, password: string): Promise<ApiClient> => {
-    const { client: session, setCsrf } = sessionClient(url);
-    const info = await session.login({ username, password });
-    if (info.csrfToken) setCsrf(info.csrfToken);
-    const { token } = await session.createToken({ name: `test-${username}` });
-    return createApiClient({ baseUrl: url, token });
-  };
-  const admin = await clientFor('admin', testAdminPassword);
-  const addUser = async (
-    username: string,
-    role: 'admin' | 'member' | 'viewer',
-    teams: string[],
-  ) => {
-    const password = testUserPassword;
-    await admin.createUser({ username, password, role });
-    for (const team of teams) {
-      const existing = (await admin.listTeams()).items.find((candidate) => candidate.name === team);
-      if (!existing) await admin.createTeam({ name: team });
-      await admin.setTeamMembers(team, [...(existing?.members ?? []), username]);
-    }
-    return clientFor(username, password);
-  };
+  const { clientFor, admin, addUser } = await portalUserClients(url, testAdminPassword);
   return {
     url,
     app,
