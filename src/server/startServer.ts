@@ -216,8 +216,10 @@ export async function startServer(
     await db.destroy();
     await options.onClose?.();
   });
+  // "embedded sandbox" only for the sandbox this process runs; otherwise where the connection
+  // came from (in-cluster, kubeconfig, apiserver-v2) and the API server it reaches.
   process.stdout.write(
-    `Raydeck portal listening on ${url} (cluster: ${sandbox ? 'embedded sandbox' : connection.server})\n`,
+    `Raydeck portal listening on ${url} (cluster: ${sandbox ? 'embedded sandbox' : `${connection.source} ${connection.server}`})\n`,
   );
   return { app, url };
 }
