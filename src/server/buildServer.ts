@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 
+import { streamEventNames,StreamEventSchemas } from '../shared/api/streamSchemas.ts';
 import { apiErrorHandler } from './apiErrorHandler.ts';
 import { authPlugin, type TrustedHeadersOptions } from './auth/authPlugin.ts';
 import { logRedaction } from './auth/logRedaction.ts';
@@ -24,7 +25,7 @@ import { dashboardProxyRoutes } from './routes/dashboardProxyRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/healthRoutes.ts';
 import { inventoryRoutes } from './routes/inventoryRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
-import { streamRoutes } from './routes/streamRoutes.ts';
+import { streamEventSchemaName, streamRoutes } from './routes/streamRoutes.ts';
 import { templateRoutes } from './routes/templateRoutes.ts';
 import { tokenRoutes } from './routes/tokenRoutes.ts';
 import { versionRoutes } from './routes/versionRoutes.ts';
@@ -33,6 +34,7 @@ import { securityHeaders } from './securityHeaders.ts';
 import type { ServerConfig } from './serverConfig.ts';
 import type { ClusterIndex } from './services/ClusterIndex.ts';
 import type { ClusterService } from './services/ClusterService.ts';
+import { ConnectionHealth } from './services/ConnectionHealth.ts';
 import type { GpuService } from './services/GpuService.ts';
 import type { TemplateService } from './services/TemplateService.ts';
 import type { Database } from './store/database.ts';
@@ -55,6 +57,23 @@ export interface PortalDependencies {
   /** Mutations per user per minute. Default 120. */
   mutationsPerMinute?: number;
 }
+
+/** The groups of the API document, in the order `/api/docs` shows them. */
+const apiTags = [
+  {
+    name: 'clusters',
+    description:
+      'Ray clusters: list, detail, create, scale, suspend, resume, delete; the Ray dashboard proxy.',
+  },
+  { name: 'templates', description: 'Governed compute templates and whether each fits now.' },
+  { name: 'gpus', description: 'GPU inventory by node and product.' },
+  { name: 'stream', description: 'Live updates as Server-Sent Events.' },
+  { name: 'auth', description: 'Sign-in, sign-out, the current user, password change.' },
+  { name: 'tokens', description: 'Your API tokens.' },
+  { name: 'admin', description: 'Users and teams (admins only).' },
+  { name: 'audit', description: 'The audit trail.' },
+  { name: 'meta', description: 'Health, readiness, metrics, version and the About page.' },
+];
 
 /** Options for {@link buildServer}. Everything with side effects is injected. */
 export interface BuildServerOptions {
@@ -98,7 +117,17 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
           description:
             'Self-service GPU portal for Ray on Kubernetes. Authenticate with a session cookie (web) or `Authorization: Bearer rdk_…` (API tokens).',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        tags: apiTags,
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+          // The stream's event data; its route entry links here (no route answers them as JSON).
+          schemas: Object.fromEntries(
+            streamEventNames.map((event) => [
+              streamEventSchemaName(event),
+              StreamEventSchemas[event],
+            ]),
+          ),
+        },
         security: [{ bearer: [] }],
       },
     });
@@ -126,7 +155,14 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
     await app.register(templateRoutes, { templates: portal.templates, gpus: portal.gpus });
     await app.register(inventoryRoutes, { gpus: portal.gpus });
-    await app.register(streamRoutes, { cache: portal.cache, index: portal.index });
+    const connectionHealth = new ConnectionHealth({ cache: portal.cache });
+    connectionHealth.start();
+    app.addHook('onClose', async () => connectionHealth.stop());
+    await app.register(streamRoutes, {
+      cache: portal.cache,
+      index: portal.index,
+      connection: connectionHealth,
+    });
     await app.register(dashboardProxyRoutes, {
       proxy: createServiceProxy(portal.connection.kubeConfig),
       cache: portal.cache,

@@ -5,6 +5,16 @@ import { type AuthTestApp, authTestApp } from './authTestApp.ts';
 import { SessionRevocations } from './SessionRevocations.ts';
 
 const quiet = { subscribe: () => () => undefined };
+/** A Kubernetes connection that stays healthy. */
+const steadyConnection = {
+  current: () => ({
+    state: 'ok' as const,
+    since: '2026-12-01T00:00:00.000Z',
+    message: 'Connected to Kubernetes.',
+    informers: [],
+  }),
+  subscribe: () => () => undefined,
+};
 const recheckIntervalMs = 30_000;
 
 let kit: AuthTestApp | undefined;
@@ -20,7 +30,12 @@ describe('watchCaller', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     kit = await authTestApp({
       routes: async (app) => {
-        await app.register(streamRoutes, { cache: quiet, index: quiet, recheckIntervalMs });
+        await app.register(streamRoutes, {
+          cache: quiet,
+          index: quiet,
+          connection: steadyConnection,
+          recheckIntervalMs,
+        });
       },
     });
     const { app, db, addUser, login } = kit;
@@ -49,7 +64,12 @@ describe('watchCaller', () => {
   it('stops watching when the stream is closed by the client', async () => {
     kit = await authTestApp({
       routes: async (app) => {
-        await app.register(streamRoutes, { cache: quiet, index: quiet, recheckIntervalMs });
+        await app.register(streamRoutes, {
+          cache: quiet,
+          index: quiet,
+          connection: steadyConnection,
+          recheckIntervalMs,
+        });
       },
     });
     const { app, addUser, login } = kit;

@@ -1,12 +1,34 @@
 import { type ClientRequest, request as httpRequest } from 'node:http';
 
+import { Errors } from 'typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { eventually } from '../../../test/support/eventually.ts';
+import { openEventStream } from '../../../test/support/openEventStream.ts';
+import type { ClusterSummary } from '../../shared/api/clusterSchemas.ts';
+import {
+  type ConnectionEvent,
+  type StreamEventName,
+  streamEventNames,
+  StreamEventSchemas,
+} from '../../shared/api/streamSchemas.ts';
 import { type AuthTestApp, authTestApp, type TestSession } from '../auth/authTestApp.ts';
+import type { CacheChange } from '../k8s/KubeCache.ts';
+import type { SummaryChange } from '../services/ClusterIndex.ts';
 import { streamRoutes } from './streamRoutes.ts';
 
 /** Nothing changes in these tests' cluster: the streams only carry `hello`. */
 const quiet = { subscribe: () => () => undefined };
+/** A Kubernetes connection that stays healthy. */
+const steadyConnection = {
+  current: () => ({
+    state: 'ok' as const,
+    since: '2026-12-01T00:00:00.000Z',
+    message: 'Connected to Kubernetes.',
+    informers: [],
+  }),
+  subscribe: () => () => undefined,
+};
 
 let kit: AuthTestApp | undefined;
 const openRequests: ClientRequest[] = [];
@@ -23,6 +45,7 @@ async function listening(): Promise<AuthTestApp & { url: string }> {
       await app.register(streamRoutes, {
         cache: quiet,
         index: quiet,
+        connection: steadyConnection,
         recheckIntervalMs: 3_600_000,
       });
     },
@@ -236,6 +259,96 @@ describe('authPlugin: every request re-reads its user', () => {
     for (const headers of [{ cookie: alice.cookie }, { authorization: `Bearer ${token.token}` }]) {
       const response = await app.inject({ url: '/api/v1/auth/me', headers });
       expect(response.statusCode).toBe(401);
+    }
+  });
+});
+
+/** A source the test pushes changes through, as the cache, index and connection health do. */
+function pushable<T>() {
+  const listeners = new Set<(value: T) => void>();
+  return {
+    subscribe: (listener: (value: T) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    push: (value: T) => {
+      for (const listener of listeners) listener(value);
+    },
+  };
+}
+
+describe('GET /api/v1/stream: events', () => {
+  it('emits every event the shared stream contract declares, each matching its schema', async () => {
+    const cache = pushable<CacheChange>();
+    const index = pushable<SummaryChange>();
+    const connection = pushable<ConnectionEvent>();
+    const summary: ClusterSummary = {
+      namespace: 'team-a',
+      name: 'train',
+      uid: 'uid-1',
+      origin: 'raydeck',
+      phase: 'Pending',
+      reason: 'waiting for GPUs',
+      workers: { ready: 0, desired: 1 },
+      gpus: { count: 1, products: ['NVIDIA-A100-SXM4-80GB'] },
+      createdAt: '2026-12-01T09:00:00Z',
+      resourceVersion: '7',
+    };
+    kit = await authTestApp({
+      routes: async (app) => {
+        await app.register(streamRoutes, {
+          cache,
+          index,
+          connection: { current: steadyConnection.current, subscribe: connection.subscribe },
+          recheckIntervalMs: 3_600_000,
+        });
+      },
+    });
+    const url = await kit.app.listen({ host: '127.0.0.1', port: 0 });
+    await kit.addUser('alice', 'member', ['team-a']);
+    const alice = await kit.login('alice');
+    const stream = await openEventStream(`${url}/api/v1/stream`, { cookie: alice.cookie });
+    try {
+      await eventually(() => stream.events.length >= 2, 'hello and connection');
+      index.push({ type: 'upsert', summary });
+      cache.push({
+        kind: 'Node',
+        type: 'upsert',
+        object: { metadata: { name: 'gpu-1' } },
+        previous: undefined,
+      });
+      cache.push({
+        kind: 'ConfigMap',
+        type: 'upsert',
+        object: { metadata: { name: 'tpl', namespace: 'raydeck-templates' } },
+        previous: undefined,
+      });
+      connection.push({
+        state: 'degraded',
+        since: '2026-12-01T09:00:00.000Z',
+        message:
+          "Kubernetes is not answering the portal's watch of pods; what you see may be out of date.",
+        informers: ['pods'],
+      });
+      // Inventory and template notices are coalesced over one second.
+      await eventually(
+        () =>
+          new Set(stream.events.map((received) => received.event)).size >= streamEventNames.length,
+        () => `events so far: ${stream.events.map((received) => received.event).join(', ')}`,
+      );
+    } finally {
+      stream.close();
+    }
+    const names = new Set(stream.events.map((received) => received.event));
+    expect([...names].sort()).toEqual(Object.keys(StreamEventSchemas).sort());
+    expect([...streamEventNames].sort()).toEqual(Object.keys(StreamEventSchemas).sort());
+    expect(stream.events.slice(0, 2).map((received) => received.event)).toEqual([
+      'hello',
+      'connection',
+    ]);
+    for (const { event, data } of stream.events) {
+      const schema = StreamEventSchemas[event as StreamEventName];
+      expect([...Errors(schema, data)], event).toEqual([]);
     }
   });
 });

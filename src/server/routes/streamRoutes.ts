@@ -1,10 +1,18 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 
-import type { StreamEventName, StreamEvents } from '../../shared/api/streamSchemas.ts';
+import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
+import {
+  type StreamEventName,
+  streamEventNames,
+  type StreamEvents,
+} from '../../shared/api/streamSchemas.ts';
 import { watchCaller } from '../auth/watchCaller.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
+import { sendApiError } from '../sendApiError.ts';
 import type { ClusterIndex } from '../services/ClusterIndex.ts';
 import { scopeOf } from '../services/ClusterService.ts';
+import type { ConnectionHealth } from '../services/ConnectionHealth.ts';
 
 /** Seconds between SSE comment lines that keep proxies from closing an idle stream. */
 const heartbeatMs = 15_000;
@@ -15,6 +23,8 @@ const coalesceMs = 1_000;
 export interface StreamRoutesOptions {
   cache: Pick<KubeCache, 'subscribe'>;
   index: Pick<ClusterIndex, 'subscribe'>;
+  /** The Kubernetes connection's health, sent as `connection` after `hello` and on change. */
+  connection: Pick<ConnectionHealth, 'current' | 'subscribe'>;
   /**
    * Milliseconds between periodic re-checks of each stream's caller, on top of the immediate
    * re-check on every revocation announced in this process. Defaults to one minute.
@@ -29,13 +39,19 @@ export interface StreamRoutesOptions {
  * teams changed, account disabled; see `watchCaller`), so the browser reconnects with its new
  * scope or finds itself signed out. Needs `authPlugin`.
  */
-export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (
+export const streamRoutes: FastifyPluginAsyncTypebox<StreamRoutesOptions> = async (
   app,
-  { cache, index, recheckIntervalMs },
+  { cache, index, connection, recheckIntervalMs },
 ) => {
-  app.get('/api/v1/stream', async (request, reply) => {
+  app.get('/api/v1/stream', { schema: streamRouteSchema }, async (request, reply) => {
     const user = request.user;
-    if (!user) return reply.code(401).send();
+    if (!user) {
+      return sendApiError(reply, {
+        status: 401,
+        reason: 'Unauthenticated',
+        message: 'Sign in first.',
+      });
+    }
     const scope = scopeOf(user);
     reply.hijack();
     const response = reply.raw;
@@ -51,6 +67,8 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (
       response.write(`id: ${eventId}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     send('hello', { connectedAt: new Date().toISOString() });
+    send('connection', connection.current());
+    const unsubscribeConnection = connection.subscribe((state) => send('connection', state));
 
     const unsubscribeIndex = index.subscribe((change) => {
       if (scope === '*' || scope.has(change.summary.namespace)) send('cluster', change);
@@ -77,6 +95,7 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (
       if (flushTimer) clearTimeout(flushTimer);
       unsubscribeIndex();
       unsubscribeCache();
+      unsubscribeConnection();
       stopWatching();
     };
     const stopWatching = watchCaller(
@@ -91,4 +110,33 @@ export const streamRoutes: FastifyPluginAsync<StreamRoutesOptions> = async (
     response.on('close', close);
     return reply;
   });
+};
+
+/** Name of the OpenAPI component schema of a stream event's data, e.g. `StreamEvent.hello`. */
+export function streamEventSchemaName(event: StreamEventName): string {
+  return `StreamEvent.${event}`;
+}
+
+/**
+ * The stream's OpenAPI entry: an endless `text/event-stream`, its events listed in the
+ * description with the component schema of each event's data (registered by buildServer).
+ */
+const streamRouteSchema = {
+  tags: ['stream'],
+  summary: 'Live updates (Server-Sent Events)',
+  description: [
+    'An endless `text/event-stream` of changes the caller may see, pushed from the watch-fed cache. Each message has `id`, `event` and one JSON `data` line; `: keepalive` comments come every 15 s. The stream ends when the caller is signed out or their access changes; reconnect (EventSource does) and refetch on `hello`.',
+    '',
+    '| event | data schema |',
+    '| --- | --- |',
+    ...streamEventNames.map(
+      (event) =>
+        `| \`${event}\` | [${streamEventSchemaName(event)}](#/components/schemas/${streamEventSchemaName(event)}) |`,
+    ),
+  ].join('\n'),
+  produces: ['text/event-stream'],
+  response: {
+    200: Type.String({ description: 'Server-Sent Events: `event: <name>` and `data: <JSON>`.' }),
+    401: ApiErrorBody,
+  },
 };

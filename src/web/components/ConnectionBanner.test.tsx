@@ -1,6 +1,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import type { StreamEvents } from '../../shared/api/streamSchemas.ts';
 import { AppProviders } from '../AppProviders.tsx';
 import { StreamProvider } from '../stream/StreamProvider.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
@@ -63,14 +64,30 @@ describe('ConnectionBanner', () => {
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 
-  it('relays the portal’s message when its Kubernetes connection is unhealthy', async () => {
+  it('relays the portal’s message while its Kubernetes connection is degraded', async () => {
     renderBanner();
     act(() => stream().onopen?.());
-    act(() =>
-      stream().emit('connection', { healthy: false, message: 'pods informer stale for 45 s' }),
-    );
-    expect(await screen.findByRole('status')).toHaveTextContent('pods informer stale for 45 s');
-    act(() => stream().emit('connection', { healthy: true, message: 'all informers synced' }));
+    // The shapes the server sends (ConnectionHealth): typed by the shared stream schema.
+    const degraded: StreamEvents['connection'] = {
+      state: 'degraded',
+      since: '2026-12-01T09:00:00.000Z',
+      message:
+        "Kubernetes is not answering the portal's watch of pods (connect ECONNREFUSED); what you see may be out of date.",
+      informers: ['pods'],
+    };
+    const ok: StreamEvents['connection'] = {
+      state: 'ok',
+      since: '2026-12-01T09:01:00.000Z',
+      message: 'Connected to Kubernetes.',
+      informers: [],
+    };
+    act(() => stream().emit('connection', ok));
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    act(() => stream().emit('connection', degraded));
+    const banner = await screen.findByRole('status');
+    expect(banner).toHaveTextContent('Kubernetes connection degraded');
+    expect(banner).toHaveTextContent("not answering the portal's watch of pods");
+    act(() => stream().emit('connection', ok));
     expect(screen.queryByRole('status')).not.toBeInTheDocument();
   });
 });

@@ -29,7 +29,7 @@ export function ConnectionBanner({ graceMs = 3000 }: { graceMs?: number }) {
   }, [connected, graceMs]);
 
   const streamPaused = !connected && overdue;
-  const clusterDown = connected && cluster?.healthy === false;
+  const clusterDown = connected && cluster?.state === 'degraded';
   if (!streamPaused && !clusterDown) return null;
   return streamPaused ? (
     <Alert
@@ -53,6 +53,7 @@ export function ConnectionBanner({ graceMs = 3000 }: { graceMs?: number }) {
       title="Kubernetes connection degraded"
     >
       {cluster?.message}
+      {cluster ? ` Since ${new Date(cluster.since).toLocaleTimeString()}.` : null}
     </Alert>
   );
 }

@@ -8,7 +8,11 @@ import {
   useState,
 } from 'react';
 
-import type { StreamEventName, StreamEvents } from '../../shared/api/streamSchemas.ts';
+import {
+  type StreamEventName,
+  streamEventNames,
+  type StreamEvents,
+} from '../../shared/api/streamSchemas.ts';
 
 type Listener<K extends StreamEventName> = (data: StreamEvents[K]) => void;
 
@@ -39,14 +43,6 @@ export function useStreamEvent<K extends StreamEventName>(event: K, listener: Li
   useEffect(() => subscribe(event, (data) => latest.current(data)), [subscribe, event]);
 }
 
-const streamEvents: readonly StreamEventName[] = [
-  'hello',
-  'cluster',
-  'inventory',
-  'templates',
-  'connection',
-];
-
 /**
  * Opens one EventSource for the signed-in user (the browser reconnects by itself) and fans its
  * events out to subscribers. A `hello` after a reconnect tells pages to refetch once.
@@ -60,7 +56,7 @@ export function StreamProvider({ children, enabled }: { children: ReactNode; ena
     const source = new EventSource('/api/v1/stream');
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
-    for (const name of streamEvents) {
+    for (const name of streamEventNames) {
       source.addEventListener(name, (message) => {
         const data: unknown = JSON.parse((message as MessageEvent<string>).data);
         for (const listener of listeners.current.get(name) ?? []) listener(data);
