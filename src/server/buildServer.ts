@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 
-import { streamEventNames,StreamEventSchemas } from '../shared/api/streamSchemas.ts';
+import { streamEventNames, StreamEventSchemas } from '../shared/api/streamSchemas.ts';
 import { apiErrorHandler } from './apiErrorHandler.ts';
 import { authPlugin, type TrustedHeadersOptions } from './auth/authPlugin.ts';
 import { logRedaction } from './auth/logRedaction.ts';
