@@ -20,6 +20,16 @@ export default defineConfig({
         },
       },
       {
+        // The API suite again, against `raydeck serve` run as the deploy kit's pod (in-cluster,
+        // the kit's RBAC enforced): test/support/portalTestMode.ts.
+        test: {
+          name: 'node-deployed',
+          environment: 'node',
+          include: ['test/portal/portalApi.test.ts'],
+          env: { RAYDECK_TEST_PORTAL_MODE: 'deployed' },
+        },
+      },
+      {
         plugins: [react()],
         test: {
           name: 'web',

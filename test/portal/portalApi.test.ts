@@ -3,19 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateClusterRequest } from '../../src/shared/api/clusterSchemas.ts';
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
 import { ApiError } from '../../src/shared/client/ApiError.ts';
-import { eventually, startTestPortal, type TestPortal } from '../support/startTestPortal.ts';
+import { eventually } from '../support/eventually.ts';
+import { type PortalUnderTest, startPortalUnderTest } from '../support/startPortalUnderTest.ts';
 
-let portal: TestPortal;
+// Runs in both portal test modes (test/support/portalTestMode.ts): the `node` project against an
+// in-process portal, `node-deployed` against `raydeck serve` deployed by the kit with its RBAC.
+let portal: PortalUnderTest;
 let alice: ApiClient; // member of team-a
 let bob: ApiClient; // member of team-b
 let victor: ApiClient; // viewer in team-a
 
 beforeAll(async () => {
-  portal = await startTestPortal();
+  portal = await startPortalUnderTest();
   alice = await portal.addUser('alice', 'member', ['team-a']);
   bob = await portal.addUser('bob', 'member', ['team-b']);
   victor = await portal.addUser('victor', 'viewer', ['team-a']);
-}, 60_000);
+}, 120_000);
 afterAll(() => portal?.close());
 
 const request = (
