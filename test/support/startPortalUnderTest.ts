@@ -1,9 +1,9 @@
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
-import { portalTestMode, type PortalTestMode } from './portalTestMode.ts';
+import { type PortalTestMode,portalTestMode } from './portalTestMode.ts';
 import { portalUserClients } from './portalUserClients.ts';
 import { startDeployedPortal } from './startDeployedPortal.ts';
-import type { SandboxRequest } from './startTestSandbox.ts';
 import { startTestPortal } from './startTestPortal.ts';
+import type { SandboxRequest } from './startTestSandbox.ts';
 
 /** What a suite shared by both modes may use of the portal and its cluster. */
 export interface PortalUnderTest {
