@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
-import { type PortalTestMode,portalTestMode } from './portalTestMode.ts';
+import { type PortalTestMode, portalTestMode } from './portalTestMode.ts';
 import { portalUserClients } from './portalUserClients.ts';
 import { startDeployedPortal } from './startDeployedPortal.ts';
 import { startTestPortal } from './startTestPortal.ts';
