@@ -17,6 +17,7 @@ export default defineConfig({
             'scripts/**/*.test.ts',
           ],
           exclude: ['src/web/**', 'test/e2e/**'],
+          globalSetup: ['test/support/ensureNodeTestPackages.ts'],
         },
       },
       {
@@ -48,6 +49,21 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One browser at a time: the machines have 2 cores.
           fileParallelism: false,
+        },
+      },
+      {
+        // The browser flows again against `raydeck serve` run as the deploy kit's pod
+        // (test/support/portalTestMode.ts); after the other projects, so one browser at a time.
+        test: {
+          name: 'e2e-deployed',
+          environment: 'node',
+          include: ['test/e2e/clusterLifecycle.e2e.test.ts', 'test/e2e/gpuShortage.e2e.test.ts'],
+          globalSetup: ['test/e2e/ensureChromium.ts'],
+          env: { RAYDECK_TEST_PORTAL_MODE: 'deployed' },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
