@@ -1,9 +1,11 @@
 import { Badge, type BadgeProps } from '@mantine/core';
 import {
   IconAlertTriangle,
+  IconArrowsVertical,
   IconCircleCheck,
   IconCircleX,
   IconHourglass,
+  IconListNumbers,
   IconLoader2,
   IconPlayerPause,
   IconPlayerPauseFilled,
@@ -11,25 +13,41 @@ import {
   type TablerIcon,
 } from '@tabler/icons-react';
 
-import type { ClusterSummary } from '../../shared/api/clusterSchemas.ts';
+import {
+  type ClusterPhase,
+  clusterPhaseInfo,
+  type ClusterPhaseTone,
+} from '../../shared/ray/clusterPhase.ts';
 
-/** One of the eight phases of `deriveClusterPhase`. */
-export type ClusterPhase = ClusterSummary['phase'];
+export type { ClusterPhase } from '../../shared/ray/clusterPhase.ts';
 
 /**
- * Colour and icon of each phase, so a phase never relies on colour alone: green means ready,
- * yellow waiting, blue on the way, orange partly broken, red broken, grey parked or going away.
+ * Colour and icon of each tone (`clusterPhaseInfo` gives every phase one), so a phase never
+ * relies on colour alone: green means ready, yellow waiting, blue on the way, orange partly
+ * broken, red broken, grey parked or going away.
  */
-const phaseLooks: Record<ClusterPhase, { color: string; icon: TablerIcon }> = {
-  Pending: { color: 'yellow', icon: IconHourglass },
-  Provisioning: { color: 'blue', icon: IconLoader2 },
-  Ready: { color: 'green', icon: IconCircleCheck },
-  Degraded: { color: 'orange', icon: IconAlertTriangle },
-  Suspending: { color: 'gray', icon: IconPlayerPause },
-  Suspended: { color: 'gray', icon: IconPlayerPauseFilled },
-  Failed: { color: 'red', icon: IconCircleX },
-  Deleting: { color: 'dark', icon: IconTrash },
+const toneLooks: Record<ClusterPhaseTone, { color: string; icon: TablerIcon }> = {
+  waiting: { color: 'yellow', icon: IconHourglass },
+  starting: { color: 'blue', icon: IconLoader2 },
+  ok: { color: 'green', icon: IconCircleCheck },
+  partial: { color: 'orange', icon: IconAlertTriangle },
+  broken: { color: 'red', icon: IconCircleX },
+  parked: { color: 'gray', icon: IconPlayerPauseFilled },
+  leaving: { color: 'dark', icon: IconTrash },
 };
+
+/** Icons that tell apart phases sharing a tone; the rest use their tone's icon. */
+const phaseIcons: Partial<Record<ClusterPhase, TablerIcon>> = {
+  Queued: IconListNumbers,
+  Scaling: IconArrowsVertical,
+  Suspending: IconPlayerPause,
+};
+
+/** Colour and icon of a phase, from its tone. */
+export function phaseLook(phase: ClusterPhase): { color: string; icon: TablerIcon } {
+  const look = toneLooks[clusterPhaseInfo[phase].tone];
+  return { color: look.color, icon: phaseIcons[phase] ?? look.icon };
+}
 
 /** Props of {@link StatusChip}: the phase, plus any Badge prop (size, `data-testid`, title). */
 export interface StatusChipProps extends Omit<BadgeProps, 'children' | 'color' | 'leftSection'> {
@@ -45,7 +63,7 @@ export interface StatusChipProps extends Omit<BadgeProps, 'children' | 'color' |
  * and the detail page.
  */
 export function StatusChip({ phase, ...badgeProps }: StatusChipProps) {
-  const look = phaseLooks[phase];
+  const look = phaseLook(phase);
   const Icon = look.icon;
   return (
     <Badge

@@ -3,6 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { ClusterSummary } from '../../shared/api/clusterSchemas.ts';
+import { clusterPhases } from '../../shared/ray/clusterPhase.ts';
+import { TeamSwitcher } from '../components/TeamSwitcher.tsx';
+import { clusterListPageSize } from '../hooks/useClusterList.ts';
 import {
   clusterPage,
   clusterSummary,
@@ -14,15 +17,36 @@ import {
 const listPath = '/api/v1/clusters';
 const isList = (request: FakeRequest) => request.method === 'GET' && request.path === listPath;
 
-/** A server that answers the list from `rows`, 500 a page, like the real cursor. */
+/**
+ * A stand-in for the list server: filters by the query's team, phase, GPU type and text, sorts
+ * by name when asked (else keeps the given order, newest first) and pages by offset cursor.
+ */
 function listServer(rows: () => ClusterSummary[]) {
   return (request: FakeRequest) => {
     if (!isList(request)) return undefined;
-    const all = rows();
-    const limit = Number(request.query.get('limit') ?? 50);
-    const offset = Number(request.query.get('cursor') ?? 0);
+    const query = request.query;
+    const text = query.get('q')?.toLowerCase();
+    let all = rows().filter(
+      (row) =>
+        (!query.get('team') || row.namespace === query.get('team')) &&
+        (!query.get('phase') || row.phase === query.get('phase')) &&
+        (!query.get('gpuType') || row.gpus.products.includes(query.get('gpuType') ?? '')) &&
+        (!text || `${row.name} ${row.namespace} ${row.owner ?? ''}`.toLowerCase().includes(text)),
+    );
+    if (query.get('sort') === 'name') {
+      all = [...all].sort((left, right) => left.name.localeCompare(right.name));
+      if (query.get('order') === 'desc') all.reverse();
+    }
+    const limit = Number(query.get('limit') ?? 50);
+    const offset = Number(query.get('cursor') ?? 0);
     const next = offset + limit;
-    return clusterPage(all.slice(offset, next), next < all.length ? String(next) : undefined);
+    return {
+      body: {
+        items: all.slice(offset, next),
+        total: all.length,
+        ...(next < all.length ? { nextCursor: String(next) } : {}),
+      },
+    };
   };
 }
 
@@ -59,7 +83,7 @@ beforeEach(() => {
 afterEach(() => restoreClientHeight());
 
 describe('ClustersPage', { timeout: 20_000 }, () => {
-  it('walks the cursor 500 rows a page and shows every column', async () => {
+  it('asks the server for one page and shows every column', async () => {
     const rows = [
       clusterSummary({
         name: 'train-a100',
@@ -92,17 +116,19 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
       expect.stringMatching(/^\d+d$/),
     ]);
     const pages = requests.filter(isList);
-    expect(pages.map((request) => request.query.get('limit'))).toEqual(['500', '500']);
-    expect(pages[1]?.query.get('cursor')).toBe('500');
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.query.get('limit')).toBe(String(clusterListPageSize));
+    expect(pages[0]?.query.get('sort')).toBeNull();
     expect(screen.getByText('502 clusters, updated live')).toBeVisible();
+    expect(screen.getByRole('table', { name: 'Clusters' })).toHaveAttribute('aria-rowcount', '503');
     expect(screen.getByRole('link', { name: 'New cluster' })).toHaveAttribute(
       'href',
       '/clusters/new',
     );
   });
 
-  it('applies stream upserts and deletes to the rows without asking the server again', async () => {
-    const rows = [clusterSummary({ name: 'alpha', phase: 'Pending' })];
+  it('patches shown rows from the stream by resourceVersion and asks the server about others', async () => {
+    let rows = [clusterSummary({ name: 'alpha', phase: 'Pending', resourceVersion: '5' })];
     const { requests } = renderWithPortal('/clusters', { handler: listServer(() => rows) });
     await screen.findByRole('link', { name: 'alpha' });
     const loads = requests.filter(isList).length;
@@ -110,19 +136,30 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
 
     stream.emit('cluster', {
       type: 'upsert',
-      summary: clusterSummary({ name: 'alpha', phase: 'Ready', resourceVersion: '2' }),
+      summary: clusterSummary({ name: 'alpha', phase: 'Ready', resourceVersion: '7' }),
     });
     await waitFor(() => expect(within(rowOf('alpha')).getByText('Ready')).toBeVisible());
-
+    // A late, older version never undoes a newer one.
     stream.emit('cluster', {
       type: 'upsert',
-      summary: clusterSummary({ name: 'beta', createdAt: '2026-11-28T00:00:00Z' }),
+      summary: clusterSummary({ name: 'alpha', phase: 'Provisioning', resourceVersion: '6' }),
     });
-    await waitFor(() => expect(rowNames()).toEqual(['beta', 'alpha']));
-
-    stream.emit('cluster', { type: 'delete', summary: clusterSummary({ name: 'alpha' }) });
-    await waitFor(() => expect(rowNames()).toEqual(['beta']));
+    expect(within(rowOf('alpha')).getByText('Ready')).toBeVisible();
     expect(requests.filter(isList)).toHaveLength(loads);
+
+    // A row not shown: where it belongs is the server's to say.
+    const beta = clusterSummary({ name: 'beta', createdAt: '2026-11-28T00:00:00Z' });
+    rows = [beta, ...rows];
+    stream.emit('cluster', { type: 'upsert', summary: beta });
+    await waitFor(() => expect(rowNames()).toEqual(['beta', 'alpha']));
+    expect(requests.filter(isList)).toHaveLength(loads + 1);
+
+    stream.emit('cluster', {
+      type: 'delete',
+      summary: clusterSummary({ name: 'alpha', resourceVersion: '8' }),
+    });
+    await waitFor(() => expect(rowNames()).toEqual(['beta']));
+    expect(requests.filter(isList)).toHaveLength(loads + 1);
   });
 
   it('refetches once when the stream says hello again after a reconnect', async () => {
@@ -137,7 +174,7 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
     expect(requests.filter(isList)).toHaveLength(loads + 1);
   });
 
-  it('keeps a change that arrives while the list is still loading', async () => {
+  it('keeps a change that arrives while a page is on its way', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => {
       release = resolve;
@@ -146,24 +183,26 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
       handler: async (request) => {
         if (!isList(request)) return undefined;
         await gate;
-        return clusterPage([clusterSummary({ name: 'old' })]);
+        return clusterPage([
+          clusterSummary({ name: 'old', phase: 'Pending', resourceVersion: '3' }),
+        ]);
       },
     });
     expect(await screen.findAllByTestId('skeleton-row')).not.toHaveLength(0);
     await waitFor(() => expect(FakeEventSource.instances).not.toHaveLength(0));
     FakeEventSource.latest().emit('cluster', {
       type: 'upsert',
-      summary: clusterSummary({ name: 'born-during-load', createdAt: '2026-11-28T00:00:00Z' }),
+      summary: clusterSummary({ name: 'old', phase: 'Ready', resourceVersion: '4' }),
     });
     release();
-    expect(await screen.findByRole('link', { name: 'born-during-load' })).toBeVisible();
-    expect(rowNames()).toEqual(['born-during-load', 'old']);
+    expect(await screen.findByRole('link', { name: 'old' })).toBeVisible();
+    expect(within(rowOf('old')).getByText('Ready')).toBeVisible();
   });
 
-  it('filters by team, phase and GPU type, and searches as you type', async () => {
+  it('asks the server to filter by team, phase and GPU type and to search', async () => {
     const rows = [
       clusterSummary({ name: 'a-ready', namespace: 'team-a' }),
-      clusterSummary({ name: 'a-pending', namespace: 'team-a', phase: 'Pending' }),
+      clusterSummary({ name: 'a-scaling', namespace: 'team-a', phase: 'Scaling' }),
       clusterSummary({
         name: 'b-a100',
         namespace: 'team-b',
@@ -171,9 +210,10 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
         gpus: { count: 1, products: ['NVIDIA-A100-SXM4-80GB'] },
       }),
     ];
-    renderWithPortal('/clusters', { handler: listServer(() => rows) });
+    const { requests } = renderWithPortal('/clusters', { handler: listServer(() => rows) });
     await screen.findByRole('link', { name: 'a-ready' });
     const user = userEvent.setup();
+    const lastQuery = () => requests.filter(isList).at(-1)?.query;
 
     const teamFilter = screen.getByLabelText('Filter by team');
     expect(
@@ -181,36 +221,59 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
         .getAllByRole('option')
         .map((option) => option.textContent),
     ).toEqual(['All teams', 'team-a', 'team-b']);
+    expect(
+      within(screen.getByLabelText('Filter by phase'))
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['All phases', ...clusterPhases]);
     await user.selectOptions(teamFilter, 'team-a');
-    expect(rowNames().sort()).toEqual(['a-pending', 'a-ready']);
+    await waitFor(() => expect(rowNames()).toEqual(['a-ready', 'a-scaling']));
+    expect(lastQuery()?.get('team')).toBe('team-a');
 
-    await user.selectOptions(screen.getByLabelText('Filter by phase'), 'Pending');
-    expect(rowNames()).toEqual(['a-pending']);
-    expect(screen.getByText('1 of 3 clusters')).toBeVisible();
+    await user.selectOptions(screen.getByLabelText('Filter by phase'), 'Scaling');
+    await waitFor(() => expect(rowNames()).toEqual(['a-scaling']));
+    expect(lastQuery()?.get('phase')).toBe('Scaling');
+    expect(screen.getByText('1 matching cluster')).toBeVisible();
 
     await user.selectOptions(teamFilter, '');
     await user.selectOptions(screen.getByLabelText('Filter by phase'), '');
-    await user.selectOptions(screen.getByLabelText('Filter by GPU type'), 'NVIDIA A100');
-    expect(rowNames()).toEqual(['b-a100']);
-    await user.selectOptions(screen.getByLabelText('Filter by GPU type'), '');
-
     await user.type(screen.getByLabelText('Search clusters'), 'BOB');
-    await waitFor(() => expect(rowNames()).toEqual(['b-a100']));
+    await waitFor(() => expect(rowNames()).toEqual(['b-a100']), { timeout: 5000 });
+    expect(lastQuery()?.get('q')).toBe('BOB');
 
     await user.clear(screen.getByLabelText('Search clusters'));
     await user.type(screen.getByLabelText('Search clusters'), 'nothing-like-this');
-    expect(await screen.findByRole('heading', { name: 'No clusters match' })).toBeVisible();
+    // Typing, the search debounce and a server round trip: allow for a busy machine.
+    expect(
+      await screen.findByRole('heading', { name: 'No clusters match' }, { timeout: 5000 }),
+    ).toBeVisible();
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
     await waitFor(() => expect(rowNames()).toHaveLength(3));
   });
 
-  it('sorts by a column header, from the keyboard too', async () => {
+  it('filters by the team chosen in the header', async () => {
+    const rows = [
+      clusterSummary({ name: 'a-one', namespace: 'team-a' }),
+      clusterSummary({ name: 'b-one', namespace: 'team-b' }),
+    ];
+    const { requests } = renderWithPortal('/clusters', {
+      handler: listServer(() => rows),
+      header: <TeamSwitcher />,
+    });
+    await screen.findByRole('link', { name: 'b-one' });
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Team' }), 'team-b');
+    await waitFor(() => expect(rowNames()).toEqual(['b-one']));
+    expect(requests.filter(isList).at(-1)?.query.get('team')).toBe('team-b');
+    expect(screen.getByLabelText('Filter by team')).toHaveValue('team-b');
+  });
+
+  it('asks the server to sort by a column header, from the keyboard too', async () => {
     const rows = [
       clusterSummary({ name: 'b', createdAt: '2026-11-03T00:00:00Z' }),
-      clusterSummary({ name: 'c', createdAt: '2026-11-01T00:00:00Z' }),
       clusterSummary({ name: 'a', createdAt: '2026-11-02T00:00:00Z' }),
+      clusterSummary({ name: 'c', createdAt: '2026-11-01T00:00:00Z' }),
     ];
-    renderWithPortal('/clusters', { handler: listServer(() => rows) });
+    const { requests } = renderWithPortal('/clusters', { handler: listServer(() => rows) });
     await screen.findByRole('link', { name: 'a' });
     expect(rowNames()).toEqual(['b', 'a', 'c']);
 
@@ -218,14 +281,16 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
     const nameHeader = screen.getByRole('button', { name: 'Name' });
     nameHeader.focus();
     await user.keyboard('{Enter}');
-    expect(rowNames()).toEqual(['a', 'b', 'c']);
+    await waitFor(() => expect(rowNames()).toEqual(['a', 'b', 'c']));
+    expect(requests.filter(isList).at(-1)?.query.get('sort')).toBe('name');
     expect(nameHeader.closest('th')).toHaveAttribute('aria-sort', 'ascending');
     await user.keyboard(' ');
-    expect(rowNames()).toEqual(['c', 'b', 'a']);
+    await waitFor(() => expect(rowNames()).toEqual(['c', 'b', 'a']));
+    expect(requests.filter(isList).at(-1)?.query.get('order')).toBe('desc');
     expect(nameHeader.closest('th')).toHaveAttribute('aria-sort', 'descending');
   });
 
-  it('renders only a window of 10,000 rows and follows the scroll position', async () => {
+  it('renders only a window of 10,000 rows and loads the next page near the end', async () => {
     const rows = Array.from({ length: 10_000 }, (_, index) =>
       clusterSummary({
         name: `c-${String(index).padStart(5, '0')}`,
@@ -234,7 +299,7 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
     );
     const { requests } = renderWithPortal('/clusters', { handler: listServer(() => rows) });
     await screen.findByRole('link', { name: 'c-00000' });
-    expect(requests.filter(isList)).toHaveLength(20);
+    expect(requests.filter(isList)).toHaveLength(1);
 
     const table = screen.getByRole('table', { name: 'Clusters' });
     expect(table).toHaveAttribute('aria-rowcount', '10001');
@@ -243,9 +308,11 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
     expect(rendered.length).toBeLessThan(60);
 
     const scroller = screen.getByTestId('cluster-table-scroll');
-    scroller.scrollTop = 48 * 5000;
+    scroller.scrollTop = 48 * (clusterListPageSize - 10);
     scroller.dispatchEvent(new Event('scroll'));
-    await waitFor(() => expect(rowNames()).toContain('c-05005'));
+    await waitFor(() => expect(requests.filter(isList)).toHaveLength(2));
+    expect(requests.filter(isList)[1]?.query.get('cursor')).toBe(String(clusterListPageSize));
+    await waitFor(() => expect(rowNames()).toContain('c-00095'));
     expect(rowNames()).not.toContain('c-00000');
     expect(rowNames().length).toBeLessThan(60);
   });

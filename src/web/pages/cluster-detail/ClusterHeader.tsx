@@ -6,8 +6,8 @@ import { Link } from 'react-router-dom';
 import type { ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { StatusChip } from '../../components/StatusChip.tsx';
-import { formatGpus } from '../clusters/filterClusters.ts';
 import { formatAge, formatTimestamp } from '../clusters/formatAge.ts';
+import { formatGpus } from '../clusters/formatGpus.ts';
 
 /** The Ray dashboard through Raydeck's authenticating proxy (a path of this portal). */
 export function dashboardPath(team: string, name: string): string {

@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 
-import type { ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
+import type { ClusterDetail } from '../../../shared/api/clusterSchemas.ts';
 import { useApiClient } from '../../hooks/useApiClient.ts';
 import { clusterDetailKey } from '../../hooks/useCluster.ts';
-import { clusterListKey } from '../../hooks/useClusterList.ts';
+import { applyClusterChange, clusterListsKey } from '../../hooks/useClusterList.ts';
 
 /** What the detail page can do to a cluster; each call rejects with the server's `ApiError`. */
 export interface ClusterActions {
@@ -41,10 +41,14 @@ export function useClusterActions(team: string, name: string): ClusterActions {
         await refresh();
       },
       remove: async () => {
+        const summary = queryClient.getQueryData<ClusterDetail>(key)?.summary;
         await client.deleteCluster(team, name);
-        queryClient.setQueryData<ClusterSummary[]>(clusterListKey, (rows) =>
-          rows?.filter((row) => row.namespace !== team || row.name !== name),
-        );
+        if (summary) {
+          queryClient.setQueriesData<Parameters<typeof applyClusterChange>[0]>(
+            { queryKey: clusterListsKey },
+            (data) => (data ? applyClusterChange(data, { type: 'delete', summary }) : data),
+          );
+        }
       },
     };
   }, [client, queryClient, team, name]);

@@ -1,8 +1,14 @@
 import { CloseButton, Group, NativeSelect, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 
+import { clusterPhases } from '../../../shared/ray/clusterPhase.ts';
 import type { FilterOption } from './clusterFilterOptions.ts';
-import { clusterPhases } from './filterClusters.ts';
+
+/** The phase filter's options: every phase of the shared model, in lifecycle order. */
+const phaseOptions = [
+  { value: '', label: 'All phases' },
+  ...clusterPhases.map((phase) => ({ value: phase, label: phase })),
+];
 
 /** Props of {@link ClusterFilters}: the current choices, their options and change handlers. */
 export interface ClusterFiltersProps {
@@ -36,7 +42,7 @@ export function ClusterFilters(props: ClusterFiltersProps) {
         label="Filter by phase"
         value={phase}
         onChange={(event) => onChange({ phase: event.currentTarget.value })}
-        data={[{ value: '', label: 'All phases' }, ...clusterPhases]}
+        data={phaseOptions}
         w={150}
       />
       <NativeSelect

@@ -1,15 +1,20 @@
 import { Anchor, Box, Group, Skeleton, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconClockHour4, IconSelector } from '@tabler/icons-react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 
-import type { ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
+import type { ClusterSortColumn, ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
 import { StatusChip } from '../../components/StatusChip.tsx';
 import { clusterRowKey } from '../../hooks/useClusterList.ts';
-import type { ClusterSort, ClusterSortColumn } from './filterClusters.ts';
-import { formatGpus } from './filterClusters.ts';
 import { formatAge, formatTimestamp } from './formatAge.ts';
+import { formatGpus } from './formatGpus.ts';
+
+/** The list's order, as its column headers show it; `age` ascending means newest first. */
+export interface ClusterSort {
+  column: ClusterSortColumn;
+  direction: 'ascending' | 'descending';
+}
 
 /** Height of one row in pixels; fixed, so 10,000 rows need no measuring. */
 export const clusterRowHeight = 48;
@@ -123,8 +128,12 @@ function ClusterRow({ row, index, now }: { row: ClusterSummary; index: number; n
 
 /** Props of {@link ClusterTable}. */
 export interface ClusterTableProps {
-  /** Rows already filtered and sorted. */
+  /** The rows loaded so far, as the server filtered and sorted them. */
   rows: readonly ClusterSummary[];
+  /** How many rows the view has in all (loaded or not). */
+  total: number;
+  /** Asks for the next page; called when the rows in view near the last loaded one. */
+  onNeedMore?: () => void;
   sort: ClusterSort;
   onSort: (column: ClusterSortColumn) => void;
   /** Current time in epoch milliseconds, for the age column. */
@@ -135,12 +144,21 @@ export interface ClusterTableProps {
 
 /**
  * The clusters as a table whose rows are virtualised (`@tanstack/react-virtual`): only the
- * rows in view plus a few either side are in the DOM, so 10,000 clusters scroll smoothly.
+ * rows in view plus a few either side are in the DOM, so 10,000 clusters scroll smoothly, and
+ * the next page is asked for (`onNeedMore`) as the view nears the last row loaded.
  * It is a real `<table>` (spacer rows stand for the rows not rendered; `aria-rowcount` and
  * `aria-rowindex` tell assistive technology the true size). Column headers are buttons that
  * sort, with `aria-sort` on the header cell.
  */
-export function ClusterTable({ rows, sort, onSort, now, loading = false }: ClusterTableProps) {
+export function ClusterTable({
+  rows,
+  total,
+  onNeedMore,
+  sort,
+  onSort,
+  now,
+  loading = false,
+}: ClusterTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The app is not built with React Compiler, and nothing memoized receives the virtualizer's
   // functions, so the compiler's "incompatible library" notice does not apply here.
@@ -156,6 +174,12 @@ export function ClusterTable({ rows, sort, onSort, now, loading = false }: Clust
     overscan,
   });
   const items = virtualizer.getVirtualItems();
+  const lastInView = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (onNeedMore && rows.length < total && lastInView >= rows.length - overscan * 2) {
+      onNeedMore();
+    }
+  }, [onNeedMore, rows.length, total, lastInView]);
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
 
@@ -171,7 +195,7 @@ export function ClusterTable({ rows, sort, onSort, now, loading = false }: Clust
         layout="fixed"
         miw={tableMinWidth}
         aria-label="Clusters"
-        aria-rowcount={loading ? -1 : rows.length + 1}
+        aria-rowcount={loading ? -1 : Math.max(total, rows.length) + 1}
         aria-busy={loading}
       >
         <Table.Thead>

@@ -91,6 +91,8 @@ export interface PortalOptions {
   user?: CurrentUser;
   /** What `/api/v1/about` says about the sandbox. Default false. */
   sandbox?: boolean;
+  /** Rendered above the page, as the app frame's header would be (e.g. the team switcher). */
+  header?: ReactNode;
 }
 
 /** Renders the app's cluster routes at `path`; returns the recorded requests and the router. */
@@ -141,9 +143,25 @@ export function renderWithPortal(path: string, options: PortalOptions) {
   const client = createApiClient({ fetch: fetchImpl });
   const router = createMemoryRouter(
     [
-      { path: '/clusters', element: <ClustersPage /> },
+      {
+        path: '/clusters',
+        element: (
+          <>
+            {options.header}
+            <ClustersPage />
+          </>
+        ),
+      },
       { path: '/clusters/new', element: <h2>New cluster page</h2> },
-      { path: '/clusters/:team/:name', element: <ClusterDetailPage /> },
+      {
+        path: '/clusters/:team/:name',
+        element: (
+          <>
+            {options.header}
+            <ClusterDetailPage />
+          </>
+        ),
+      },
     ],
     { initialEntries: [path] },
   );
