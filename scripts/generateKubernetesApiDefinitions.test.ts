@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+import { expect, it } from 'vitest';
+
+import {
+  describeWithKubernetesProto,
+  kubernetesProtoDir,
+} from '../test/support/kubernetesProto.ts';
+import {
+  definitionsFile,
+  deriveDefinitions,
+  renderDefinitionsModule,
+} from './generateKubernetesApiDefinitions.ts';
+
+describeWithKubernetesProto(
+  'kubernetesApiDefinitions.ts derived from the Kubernetes protos',
+  () => {
+    it('is current (run scripts/generateKubernetesApiDefinitions.ts after changing the kinds)', async () => {
+      expect(readFileSync(definitionsFile, 'utf8')).toBe(
+        await renderDefinitionsModule(kubernetesProtoDir),
+      );
+    }, 30_000);
+
+    it('reads fields, inline embeddings, required fields and list types', () => {
+      const definitions = deriveDefinitions(kubernetesProtoDir);
+      const container = definitions['io.k8s.api.core.v1.Container'];
+      expect(container?.required).toEqual(['name']);
+      expect(container?.properties?.['ports']).toBe('[]ref:io.k8s.api.core.v1.ContainerPort');
+      expect(container?.listTypes?.['ports']).toBe('map:containerPort,protocol');
+      expect(container?.properties?.['resources']).toBe(
+        'ref:io.k8s.api.core.v1.ResourceRequirements',
+      );
+      // VolumeSource is inline in Volume; LocalObjectReference inline in ConfigMapKeySelector.
+      const volume = definitions['io.k8s.api.core.v1.Volume'];
+      expect(volume?.properties?.['configMap']).toBe(
+        'ref:io.k8s.api.core.v1.ConfigMapVolumeSource',
+      );
+      expect(volume?.properties?.['volumeSource']).toBeUndefined();
+      expect(volume?.required).toEqual(['name']);
+      expect(
+        Object.keys(
+          definitions['io.k8s.api.core.v1.ConfigMapKeySelector']?.properties ?? {},
+        ).sort(),
+      ).toEqual(['key', 'name', 'optional']);
+      // Never required: lists, maps, nested messages, omitempty scalars.
+      expect(definitions['io.k8s.api.core.v1.PodSpec']?.required).toBeUndefined();
+      expect(definitions['io.k8s.api.apps.v1.DeploymentSpec']?.required).toBeUndefined();
+      expect(definitions['io.k8s.api.core.v1.ServicePort']?.required).toEqual(['port']);
+      expect(definitions['io.k8s.apimachinery.pkg.api.resource.Quantity']).toEqual({
+        type: 'string',
+        format: 'quantity',
+      });
+      expect(definitions['io.k8s.api.core.v1.ResourceRequirements']?.properties?.['limits']).toBe(
+        '{}ref:io.k8s.apimachinery.pkg.api.resource.Quantity',
+      );
+      expect(
+        definitions['io.k8s.api.authentication.v1.BoundObjectReference']?.properties,
+      ).toHaveProperty('uid');
+    });
+  },
+);
