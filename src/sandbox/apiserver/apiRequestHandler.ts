@@ -27,6 +27,7 @@ import { PatchError } from './patchObject.ts';
 import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
+import { isOpenApiPath, serveOpenApi } from './serveOpenApi.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
 import {
   badRequest,
@@ -89,6 +90,7 @@ async function handle(
   if (path === '/version') return sendJson(response, 200, sandboxKubernetesVersion);
   if (path === '/api') return sendJson(response, 200, apiVersions(context.serverAddress()));
   if (path === '/apis') return sendJson(response, 200, apiGroupList(context.api.registry));
+  if (isOpenApiPath(path)) return serveOpenApi(context.api.registry, request, response, path);
 
   const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
   let group: string;

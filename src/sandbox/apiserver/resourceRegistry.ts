@@ -40,9 +40,18 @@ export class ResourceRegistry {
   private readonly types = new Map<string, ResourceType>();
   private readonly crdTypes = new Map<string, string[]>();
   private byStorageKey: Map<string, ResourceType> | undefined;
+  private changes = 0;
 
   constructor() {
     for (const type of builtinResourceTypes) this.add(type);
+  }
+
+  /**
+   * Counts changes to the served types (CRDs served, updated or removed), so documents derived
+   * from them (OpenAPI) are rebuilt only when it moves.
+   */
+  get generation(): number {
+    return this.changes;
   }
 
   /** The type served at `/apis/{group}/{version}/{plural}` (group empty for `/api/v1`). */
@@ -144,11 +153,13 @@ export class ResourceRegistry {
     }
     this.crdTypes.set(crd.metadata?.name ?? '', keys);
     this.byStorageKey = undefined;
+    this.changes += 1;
   }
 
   /** Stops serving a CRD's kinds (its objects are deleted by the caller). */
   removeCustomResourceDefinition(crdName: string): void {
     this.byStorageKey = undefined;
+    this.changes += 1;
     for (const key of this.crdTypes.get(crdName) ?? []) this.types.delete(key);
     this.crdTypes.delete(crdName);
   }
