@@ -62,7 +62,7 @@ spec:
 describe('kubectl 1.35 against a simulated world', () => {
   it('scales a Deployment through its scale subresource and sorts events by lastTimestamp', async () => {
     const { manual, kubectl } = await serve();
-    expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], deploymentYaml));
+    expectOk(await kubectl(['apply', '-f', '-'], deploymentYaml));
     await manual.advance(10_000, 500);
     expect(
       expectOk(await kubectl(['scale', '-n', 'team-a', 'deployment/web', '--replicas=3'])),
@@ -97,7 +97,7 @@ describe('kubectl 1.35 against a simulated world', () => {
     const { manual, kubeconfig, kubectl } = await serve();
     expectOk(
       await kubectl(
-        ['apply', '--validate=false', '-f', '-'],
+        ['apply', '-f', '-'],
         `apiVersion: v1
 kind: Pod
 metadata: { name: head, namespace: team-a, labels: { ray.io/node-type: head } }

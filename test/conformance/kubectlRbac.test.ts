@@ -47,7 +47,7 @@ subjects:
 beforeAll(async () => {
   sandbox = await startTestSandbox({ rbac: true });
   kubectl = kubectlRunner(sandbox.kubeconfig);
-  expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], manifests));
+  expectOk(await kubectl(['apply', '-f', '-'], manifests));
 });
 afterAll(() => sandbox.close());
 
@@ -144,7 +144,7 @@ describe('kubectl 1.35 with bearer tokens over TLS', () => {
   it('authenticates the admin token and a ServiceAccount token, and refuses others', async () => {
     expect(tlsSandbox.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const admin = kubectlRunner(tlsSandbox.kubeconfig);
-    expectOk(await admin(['apply', '--validate=false', '-f', '-'], manifests));
+    expectOk(await admin(['apply', '-f', '-'], manifests));
     expect(
       expectOk(await admin(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])),
     ).toBe('sandbox-admin');

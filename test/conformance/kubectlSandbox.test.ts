@@ -63,18 +63,10 @@ describe('kubectl 1.35 against the sandbox', () => {
   });
 
   it('gets with -o json, -l and -A', async () => {
-    expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], namespaceYaml('kc-a')));
+    expectOk(await kubectl(['apply', '-f', '-'], namespaceYaml('kc-a')));
+    expectOk(await kubectl(['apply', '-n', 'kc-a', '-f', '-'], rayClusterYaml('c-one', 'team: a')));
     expectOk(
-      await kubectl(
-        ['apply', '--validate=false', '-n', 'kc-a', '-f', '-'],
-        rayClusterYaml('c-one', 'team: a'),
-      ),
-    );
-    expectOk(
-      await kubectl(
-        ['apply', '--validate=false', '-n', 'default', '-f', '-'],
-        rayClusterYaml('c-two', 'team: b'),
-      ),
+      await kubectl(['apply', '-n', 'default', '-f', '-'], rayClusterYaml('c-two', 'team: b')),
     );
     const json = JSON.parse(
       expectOk(await kubectl(['get', 'raycluster', 'c-one', '-n', 'kc-a', '-o', 'json'])),
@@ -116,7 +108,7 @@ describe('kubectl 1.35 against the sandbox', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expectOk(
         await kubectl(
-          ['apply', '--validate=false', '-n', 'default', '-f', '-'],
+          ['apply', '-n', 'default', '-f', '-'],
           'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched-by-kubectl\n',
         ),
       );
@@ -130,7 +122,7 @@ describe('kubectl 1.35 against the sandbox', () => {
   });
 
   it('patches, labels and annotates', async () => {
-    expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], rayClusterYaml('c-patch')));
+    expectOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('c-patch')));
     expectOk(
       await kubectl([
         'patch',
@@ -161,7 +153,7 @@ describe('kubectl 1.35 against the sandbox', () => {
   });
 
   it('deletes with cascading to owned objects', async () => {
-    expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], rayClusterYaml('c-owner')));
+    expectOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('c-owner')));
     const owner = JSON.parse(
       expectOk(await kubectl(['get', 'raycluster', 'c-owner', '-o', 'json'])),
     ) as { metadata: { uid: string } };
@@ -181,7 +173,7 @@ describe('kubectl 1.35 against the sandbox', () => {
         ],
       },
     });
-    expectOk(await kubectl(['create', '--validate=false', '-f', '-'], dependent));
+    expectOk(await kubectl(['create', '-f', '-'], dependent));
     const deleted = expectOk(
       await kubectl(['delete', 'raycluster', 'c-owner', '--cascade=foreground']),
     );
@@ -196,7 +188,7 @@ describe('kubectl 1.35 against the sandbox', () => {
       "rayVersion: '2.52.0'",
       "rayVersion: '2.52.0'\n  upgradeStrategy:\n    type: Sometimes",
     );
-    const result = await kubectl(['create', '--validate=false', '-f', '-'], invalid);
+    const result = await kubectl(['create', '-f', '-'], invalid);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('The RayCluster "c-invalid" is invalid');
     expect(result.stderr).toContain('spec.upgradeStrategy.type: Unsupported value: "Sometimes"');
@@ -206,7 +198,7 @@ describe('kubectl 1.35 against the sandbox', () => {
   it("gives kubectl's usual error for a kind whose CRD is not installed", async () => {
     const queue =
       'apiVersion: scheduling.volcano.sh/v1beta1\nkind: Queue\nmetadata:\n  name: q\nspec:\n  weight: 1\n';
-    const result = await kubectl(['apply', '--validate=false', '-f', '-'], queue);
+    const result = await kubectl(['apply', '-f', '-'], queue);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       'no matches for kind "Queue" in version "scheduling.volcano.sh/v1beta1"',
@@ -233,17 +225,10 @@ describeWithUpstream('kubectl apply of every upstream KubeRay sample', () => {
       )
       .filter((object): object is NonNullable<typeof object> => !!object?.kind);
     const namespace = `s-${samples.indexOf(file)}`;
-    expectOk(await kubectl(['apply', '--validate=false', '-f', '-'], namespaceYaml(namespace)));
+    expectOk(await kubectl(['apply', '-f', '-'], namespaceYaml(namespace)));
     // Samples that use generateName are meant for `kubectl create` (apply refuses generateName).
     const verb = objects.some((object) => !object.metadata?.name) ? 'create' : 'apply';
-    const result = await kubectl([
-      verb,
-      '--validate=false',
-      '-n',
-      namespace,
-      '-f',
-      join(samplesDir, file),
-    ]);
+    const result = await kubectl([verb, '-n', namespace, '-f', join(samplesDir, file)]);
 
     const discovery = (await sandbox.request('GET', '/apis')).body as {
       groups: { name: string }[];
