@@ -178,6 +178,35 @@ describe('AppFrame', () => {
     expect(router.state.location.pathname).toBe('/jobs');
   });
 
+  it.each([
+    { source: 'sandbox', sandbox: true, badge: 'Sandbox' },
+    { source: 'in-cluster', sandbox: false, badge: 'Cluster: in-cluster https://10.43.0.1:443' },
+  ])(
+    'says in the header which cluster it manages ($source)',
+    async ({ source, sandbox, badge }) => {
+      renderAt('/jobs', {
+        handlers: {
+          'GET /api/v1/about': () => ({
+            version: '0.1.0',
+            node: 'v20.20.2',
+            connection: { source, server: 'https://10.43.0.1:443', context: source, sandbox },
+            informers: [],
+            clusters: 0,
+          }),
+        },
+      });
+      const banner = await screen.findByRole('banner');
+      expect(await within(banner).findByRole('link', { name: badge })).toHaveAttribute(
+        'href',
+        '/about',
+      );
+      // "Sandbox" only for the portal's own sandbox, never next to a real cluster.
+      expect(within(banner).queryAllByRole('link', { name: /sandbox|in-cluster/i })).toHaveLength(
+        1,
+      );
+    },
+  );
+
   it('shows a not-found page for unknown paths', async () => {
     renderAt('/nowhere');
     expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeVisible();

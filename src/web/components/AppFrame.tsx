@@ -119,6 +119,25 @@ export function AppFrame() {
                 </Badge>
               </Tooltip>
             )}
+            {about.data && !about.data.connection.sandbox && (
+              // A real cluster: where the connection comes from (in-cluster, kubeconfig,
+              // apiserver-v2), and the API server in the tooltip and the accessible name.
+              <Tooltip label={`Cluster API server: ${about.data.connection.server}. See About.`}>
+                <Badge
+                  component={Link}
+                  to="/about"
+                  color="teal"
+                  variant="light"
+                  tt="none"
+                  leftSection={<IconServer2 size={12} aria-hidden />}
+                  visibleFrom="md"
+                  style={{ cursor: 'pointer' }}
+                  aria-label={`Cluster: ${about.data.connection.source} ${about.data.connection.server}`}
+                >
+                  {about.data.connection.source}
+                </Badge>
+              </Tooltip>
+            )}
             <TeamSwitcher />
             {version.data && (
               <Badge variant="default" tt="none" data-testid="server-version" visibleFrom="md">
