@@ -15,7 +15,7 @@ export function clusterDetailKey(team: string, name: string) {
 export const clusterRefetchThrottleMs = 300;
 
 /** Phases in which a change of free GPUs can change the "why pending" explanation. */
-const waitingPhases = new Set(['Pending', 'Provisioning', 'Degraded']);
+const waitingPhases = new Set(['Pending', 'Provisioning', 'Scaling', 'Degraded']);
 
 /** True for answers that retrying will not change: 4xx (not found, forbidden…). */
 function isFinal(error: unknown): boolean {

@@ -180,6 +180,83 @@ describe('ClusterDetailPage', { timeout: 20_000 }, () => {
     ).toBeVisible();
   });
 
+  it('shows a scheduler message once, however many causes and groups share it', async () => {
+    const message = '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.';
+    const worker = explanation[1] as GroupExplanation;
+    const shared: GroupExplanation[] = [
+      explanation[0] as GroupExplanation,
+      {
+        ...worker,
+        causes: [
+          { source: 'scheduler', message: 'no node has a free NVIDIA A100', detail: message },
+          { source: 'scheduler', message: '2 nodes are cordoned', detail: message },
+        ],
+      },
+      {
+        ...worker,
+        group: 'gpu-2',
+        causes: [
+          { source: 'scheduler', message: 'no node has a free NVIDIA A100', detail: message },
+        ],
+      },
+    ];
+    renderWithPortal('/clusters/team-a/train', {
+      handler: server({ detail: detail({ explanation: shared }) }),
+    });
+    const panel = await screen.findByRole('region', { name: 'Why pending' });
+    expect(within(panel).getAllByText(message)).toHaveLength(1);
+    expect(within(panel).getByText('2 nodes are cordoned.')).toBeVisible();
+  });
+
+  it('says "Why still scaling" for a Scaling cluster', async () => {
+    const scaling = detail({
+      summary: clusterSummary({
+        name: 'train',
+        phase: 'Scaling',
+        reason: 'Scaling: 2 of 3 workers ready; 1 pod cannot be created (exceeded quota q).',
+      }),
+    });
+    renderWithPortal('/clusters/team-a/train', { handler: server({ detail: scaling }) });
+    expect(await screen.findByTestId('cluster-phase')).toHaveTextContent('Scaling');
+    expect(screen.getByRole('region', { name: 'Why still scaling' })).toBeVisible();
+    expect(screen.queryByRole('region', { name: 'Why pending' })).toBeNull();
+  });
+
+  it('says suspended everywhere for a suspended cluster, with no dashboard to open', async () => {
+    const parked: GroupExplanation[] = explanation.map((group) => ({
+      ...group,
+      desired: 0,
+      ready: 0,
+      pending: 0,
+      state: 'ok',
+      causes: [],
+    }));
+    const suspended = detail({
+      summary: clusterSummary({
+        name: 'train',
+        phase: 'Suspended',
+        reason: 'Suspended: all Ray pods are deleted.',
+        workers: { ready: 0, desired: 0 },
+      }),
+      resource: { ...resource, spec: { ...resource.spec, suspend: true } },
+      explanation: parked,
+      pods: [],
+    });
+    renderWithPortal('/clusters/team-a/train', { handler: server({ detail: suspended }) });
+    expect(await screen.findByTestId('cluster-phase')).toHaveTextContent('Suspended');
+    expect(screen.queryByRole('region', { name: 'Why pending' })).toBeNull();
+    const groups = screen.getByRole('region', { name: 'Worker groups' });
+    expect(within(groups).getByText('Suspended')).toBeVisible();
+    expect(within(groups).queryByText('0 of 0')).toBeNull();
+    const open = screen.getByRole('button', { name: 'Open Ray dashboard' });
+    expect(open).toBeDisabled();
+    expect(open).toHaveAccessibleDescription(
+      'No dashboard while suspended: resume the cluster to start its head.',
+    );
+    expect(screen.queryByRole('link', { name: 'Open Ray dashboard' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Resume' })).toBeEnabled();
+  });
+
   it('hides "Why pending" once the cluster is Ready', async () => {
     const ready = detail({
       summary: clusterSummary({ name: 'train', phase: 'Ready' }),
@@ -303,7 +380,10 @@ describe('ClusterDetailPage', { timeout: 20_000 }, () => {
     await user.click(await screen.findByRole('button', { name: 'Delete cluster' }));
     await waitFor(() => expect(router.state.location.pathname).toBe('/clusters'));
     expect(requests.filter((request) => request.method === 'DELETE')).toHaveLength(1);
-    expect(await screen.findByRole('heading', { level: 2, name: 'Clusters' })).toBeVisible();
+    // The list page is rendered in a router transition: allow for a busy machine.
+    expect(
+      await screen.findByRole('heading', { level: 2, name: 'Clusters' }, { timeout: 5000 }),
+    ).toBeVisible();
   });
 
   it('keeps the dialog open with the server message when the delete is refused', async () => {

@@ -15,6 +15,7 @@ import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 
 import { ApiError } from '../../shared/client/ApiError.ts';
+import type { ClusterPhase } from '../../shared/ray/clusterPhase.ts';
 import { useCluster } from '../hooks/useCluster.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { ClusterHeader } from './cluster-detail/ClusterHeader.tsx';
@@ -29,6 +30,18 @@ import { WhyPendingPanel } from './cluster-detail/WhyPendingPanel.tsx';
 import { workerGroupsOf } from './cluster-detail/workerGroupsOf.ts';
 import { WorkerGroupsSection } from './cluster-detail/WorkerGroupsSection.tsx';
 import { useNow } from './clusters/useNow.ts';
+
+/**
+ * The explanation panel's title per phase; phases without one show no panel: Ready has nothing
+ * to explain, and a queued, suspended or deleting cluster wants no pods (its reason says why).
+ */
+const explanationTitles: Partial<Record<ClusterPhase, string>> = {
+  Pending: 'Why pending',
+  Provisioning: 'Why pending',
+  Scaling: 'Why still scaling',
+  Degraded: 'Why degraded',
+  Failed: 'Why it fails',
+};
 
 function NotFound({ team, name }: { team: string; name: string }) {
   return (
@@ -72,7 +85,7 @@ function LoadingDetail({ name }: { name: string }) {
 
 /**
  * `/clusters/:team/:name`: one cluster, live. Header with phase and actions; "Why pending"
- * while not Ready, worker groups with scale controls and the status timeline beside the
+ * (or "Why still scaling", "Why degraded"…) while the cluster waits or fails, worker groups with scale controls and the status timeline beside the
  * endpoints with copy buttons; then pods, events and YAML in full-width tabs. A missing cluster (or another team's) shows a
  * clear not-found state; after a delete the page returns to the list.
  */
@@ -119,6 +132,7 @@ export function ClusterDetailPage() {
   }
 
   const { summary } = detail;
+  const explanationTitle = explanationTitles[summary.phase];
   const canChange =
     user?.role === 'admin' || (user?.role === 'member' && user.teams.includes(team));
   const remove = async () => {
@@ -145,10 +159,23 @@ export function ClusterDetailPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
-            {summary.phase !== 'Ready' && (
-              <WhyPendingPanel explanation={explanation ?? []} reason={summary.reason} />
+            {explanationTitle && (
+              <WhyPendingPanel
+                explanation={explanation ?? []}
+                reason={summary.reason}
+                title={explanationTitle}
+              />
             )}
-            <WorkerGroupsSection groups={groups} canChange={canChange} onScale={actions.scale} />
+            <WorkerGroupsSection
+              groups={groups}
+              canChange={canChange}
+              onScale={actions.scale}
+              parked={
+                summary.phase === 'Suspended' || summary.phase === 'Suspending'
+                  ? summary.phase
+                  : undefined
+              }
+            />
             <StatusTimeline entries={timeline} now={now} />
           </Stack>
         </Grid.Col>

@@ -1,9 +1,11 @@
 import { Anchor, Breadcrumbs, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { IconExternalLink, IconPlayerPause, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
+import { useId } from 'react';
 import { Link } from 'react-router-dom';
 
 import type { ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
+import { type ClusterPhase, headlessPhases } from '../../../shared/ray/clusterPhase.ts';
 import { ConfirmButton } from '../../components/ConfirmButton.tsx';
 import { StatusChip } from '../../components/StatusChip.tsx';
 import { formatAge, formatTimestamp } from '../clusters/formatAge.ts';
@@ -23,6 +25,21 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
       {children}
     </Text>
   );
+}
+
+/** Why a cluster in `phase` has no dashboard to open, or undefined when it may have one. */
+export function dashboardUnavailableReason(phase: ClusterPhase): string | undefined {
+  if (!headlessPhases.has(phase)) return undefined;
+  switch (phase) {
+    case 'Queued':
+      return 'No dashboard while queued: the head starts when Kueue admits the cluster.';
+    case 'Suspending':
+      return 'No dashboard while suspending: the head is being stopped.';
+    case 'Suspended':
+      return 'No dashboard while suspended: resume the cluster to start its head.';
+    default:
+      return 'No dashboard: the cluster is being deleted.';
+  }
 }
 
 /** Props of {@link ClusterHeader}. */
@@ -54,6 +71,9 @@ export function ClusterHeader({
   const { namespace: team, name } = summary;
   const deleting = summary.phase === 'Deleting';
   const readOnlyHint = canChange ? undefined : 'You cannot change clusters of this team';
+  const noDashboard = dashboardUnavailableReason(summary.phase);
+  const noDashboardId = useId();
+  const parked = summary.phase === 'Suspended' || summary.phase === 'Suspending';
   return (
     <Stack gap="xs">
       <Breadcrumbs>
@@ -77,17 +97,33 @@ export function ClusterHeader({
               {summary.reason}
             </Text>
           )}
+          {noDashboard && (
+            <Text size="xs" c="dimmed" id={noDashboardId}>
+              {noDashboard}
+            </Text>
+          )}
         </Stack>
         <Group gap="sm">
-          <Button
-            component="a"
-            href={dashboardPath(team, name)}
-            target="_blank"
-            rel="noopener noreferrer"
-            leftSection={<IconExternalLink size={16} aria-hidden />}
-          >
-            Open Ray dashboard
-          </Button>
+          {noDashboard ? (
+            <Button
+              disabled
+              aria-describedby={noDashboardId}
+              title={noDashboard}
+              leftSection={<IconExternalLink size={16} aria-hidden />}
+            >
+              Open Ray dashboard
+            </Button>
+          ) : (
+            <Button
+              component="a"
+              href={dashboardPath(team, name)}
+              target="_blank"
+              rel="noopener noreferrer"
+              leftSection={<IconExternalLink size={16} aria-hidden />}
+            >
+              Open Ray dashboard
+            </Button>
+          )}
           {suspended ? (
             <ConfirmButton
               variant="default"
@@ -139,7 +175,9 @@ export function ClusterHeader({
         <Fact label="Template">{summary.template ?? '—'}</Fact>
         {summary.rayVersion && <Fact label="Ray">{summary.rayVersion}</Fact>}
         <Fact label="Workers">
-          {summary.workers.ready}/{summary.workers.desired} ready
+          {parked
+            ? summary.phase.toLowerCase()
+            : `${summary.workers.ready}/${summary.workers.desired} ready`}
         </Fact>
         <Fact label="GPUs">{formatGpus(summary.gpus)}</Fact>
         <Fact label="Created">

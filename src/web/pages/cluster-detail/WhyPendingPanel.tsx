@@ -45,7 +45,35 @@ function asSentence(clause: string): string {
   return !text || /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
-function GroupExplanationView({ group }: { group: GroupExplanation }) {
+/**
+ * Kubernetes' own words under a cause, once per panel: one scheduler message is often parsed
+ * into several causes (and shared by several groups), so it is shown under the last cause of
+ * the first group that has it.
+ */
+function detailsToShow(groups: readonly GroupExplanation[]): Set<string> {
+  const shown = new Set<string>();
+  const keep = new Set<string>();
+  for (const group of groups) {
+    group.causes.forEach((cause, index) => {
+      const detail = cause.detail;
+      if (!detail || detail === cause.message || shown.has(detail)) return;
+      const later = group.causes.slice(index + 1).some((next) => next.detail === detail);
+      if (later) return;
+      shown.add(detail);
+      keep.add(`${group.group}/${index}`);
+    });
+  }
+  return keep;
+}
+
+function GroupExplanationView({
+  group,
+  details,
+}: {
+  group: GroupExplanation;
+  /** `group/causeIndex` of the causes whose detail is shown. */
+  details: ReadonlySet<string>;
+}) {
   const state = stateLooks[group.state];
   return (
     <Stack gap={6}>
@@ -76,7 +104,7 @@ function GroupExplanationView({ group }: { group: GroupExplanation }) {
                 </Tooltip>
                 <Stack gap={2} miw={0}>
                   <Text size="sm">{asSentence(cause.message)}</Text>
-                  {cause.detail && cause.detail !== cause.message && (
+                  {cause.detail && details.has(`${group.group}/${index}`) && (
                     <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-word' }}>
                       {cause.detail}
                     </Text>
@@ -94,34 +122,40 @@ function GroupExplanationView({ group }: { group: GroupExplanation }) {
 /**
  * The "Why pending" panel: for each group (head first) its state, ready count, the
  * explanation's summary sentence, and each cause with an icon for where it was read (scheduler,
- * quota, image, crash…), with Kubernetes' own words below. Groups that are fine are listed too,
+ * quota, image, crash…), with Kubernetes' own words below (each message once). Groups that are fine are listed too,
  * so the reader sees the whole cluster. Falls back to the phase's reason when nothing is
  * explained.
  */
 export function WhyPendingPanel({
   explanation,
   reason,
+  title = 'Why pending',
 }: {
   explanation: readonly GroupExplanation[];
   reason: string;
+  /** The panel's heading (and region name), e.g. `Why still scaling` for a Scaling cluster. */
+  title?: string;
 }) {
   const headingId = useId();
   const groups = [...explanation].sort(
     (left, right) => Number(right.kind === 'head') - Number(left.kind === 'head'),
   );
+  const details = detailsToShow(groups);
   return (
     <Paper component="section" aria-labelledby={headingId} withBorder radius="md" p="md">
       <Stack gap="md">
         <Group gap="xs">
           <IconAlertTriangle size={18} aria-hidden color="var(--mantine-color-orange-6)" />
           <Title order={3} size="h4" id={headingId}>
-            Why pending
+            {title}
           </Title>
         </Group>
         {groups.length === 0 ? (
           <Text size="sm">{reason || 'The operator has not reported on this cluster yet.'}</Text>
         ) : (
-          groups.map((group) => <GroupExplanationView key={group.group} group={group} />)
+          groups.map((group) => (
+            <GroupExplanationView key={group.group} group={group} details={details} />
+          ))
         )}
       </Stack>
     </Paper>

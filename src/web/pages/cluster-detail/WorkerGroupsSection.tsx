@@ -122,10 +122,13 @@ export function WorkerGroupsSection({
   groups,
   canChange,
   onScale,
+  parked,
 }: {
   groups: readonly WorkerGroupView[];
   canChange: boolean;
   onScale: (group: string, replicas: number) => Promise<void>;
+  /** `Suspended` or `Suspending` when the cluster is parked: said instead of ready counts. */
+  parked?: 'Suspended' | 'Suspending' | undefined;
 }) {
   const headingId = useId();
   return (
@@ -157,7 +160,7 @@ export function WorkerGroupsSection({
                     </Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>{perWorker(group)}</Table.Td>
                     <Table.Td style={{ verticalAlign: 'top' }}>
-                      {group.ready} of {group.desired}
+                      {parked ?? `${group.ready} of ${group.desired}`}
                     </Table.Td>
                     <Table.Td>
                       <ScaleControl group={group} canChange={canChange} onScale={onScale} />

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { loadFixture } from '../../../../test/fixtures/loadFixture.ts';
 import type { ClusterDetail } from '../../../shared/api/clusterSchemas.ts';
+import { normalizeEvent } from '../../../shared/ray/normalizeEvent.ts';
 import type { RayClusterResource } from '../../../shared/ray/rayTypes.ts';
 import { clusterTimeline, timelineLength } from './clusterTimeline.ts';
 
@@ -156,5 +158,32 @@ describe('clusterTimeline', () => {
     const entries = clusterTimeline(cluster(), events);
     expect(entries).toHaveLength(timelineLength);
     expect(entries.at(-1)?.title).toBe('Reason29');
+  });
+
+  it('keeps a suspension in the timeline after the resume (resumed fixture)', () => {
+    const { cluster: resumed, events } = loadFixture('raycluster-resumed');
+    const operatorEvents = events.map(normalizeEvent).map((entry) => ({
+      type: entry.type,
+      reason: entry.reason,
+      message: entry.message,
+      object: `${entry.regarding.kind ?? ''}/${entry.regarding.name ?? ''}`,
+      count: entry.count,
+      ...(entry.lastTime ? { lastSeen: entry.lastTime } : {}),
+    }));
+    const entries = clusterTimeline(resumed, operatorEvents);
+    const titles = entries.map((entry) => entry.title);
+    expect(titles.indexOf('Pods deleted')).toBeLessThan(titles.indexOf('Suspended'));
+    expect(titles.indexOf('Suspended')).toBeLessThan(titles.indexOf('Resumed'));
+    expect(titles.indexOf('Resumed')).toBeLessThan(titles.lastIndexOf('Head ready'));
+    expect(entries.find((entry) => entry.title === 'Pods deleted')?.detail).toBe(
+      'Deleted Pods for RayCluster team-a/rtx-resumed due to suspension',
+    );
+  });
+
+  it('does not call the first start a resume', () => {
+    const { cluster: ready } = loadFixture('raycluster-ready');
+    const titles = clusterTimeline(ready, []).map((entry) => entry.title);
+    expect(titles).not.toContain('Resumed');
+    expect(titles).not.toContain('Suspended');
   });
 });

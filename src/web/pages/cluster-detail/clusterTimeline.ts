@@ -25,6 +25,7 @@ const milestoneEvents: Readonly<Record<string, { one: string; many: string }>> =
   DeletedWorkerPod: { one: 'Worker pod deleted', many: 'Worker pods deleted' },
   CreatedService: { one: 'Service created', many: 'Services created' },
   CreatedIngress: { one: 'Ingress created', many: 'Ingresses created' },
+  DeletedPod: { one: 'Pods deleted', many: 'Pods deleted' },
 };
 
 /** Head readiness reasons that only mean "not there yet", not a problem. */
@@ -33,7 +34,9 @@ const quietHeadReasons = new Set(['', 'HeadPodNotFound', 'Unknown']);
 /**
  * The cluster's timeline, oldest first and at most {@link timelineLength} entries: its
  * creation; the last transition of each KubeRay condition (head ready, provisioned, replica
- * failure, suspending, suspended), which is all a condition remembers; the operator's pod and
+ * failure, suspending, suspended), which is all a condition remembers; a suspension that is
+ * over, from `status.stateTransitionTimes.suspended` (KubeRay keeps the last time of each state)
+ * and the resume from `RayClusterSuspended` turning False after it; the operator's pod and
  * service events, one entry per reason with a count; every kind of Warning event, with its
  * latest message; and a requested deletion. Normal pod events (Scheduled, Pulled, Started) are
  * left to the events table.
@@ -46,7 +49,16 @@ export function clusterTimeline(
   const created = resource.metadata.creationTimestamp;
   if (created) entries.push({ at: created, title: 'Created', tone: 'done' });
 
-  for (const condition of resource.status?.conditions ?? []) {
+  const suspendedAt = resource.status?.stateTransitionTimes?.['suspended'];
+  const conditions = resource.status?.conditions ?? [];
+  const suspendedNow = conditions.some(
+    (condition) =>
+      condition.type === RayClusterConditionType.suspended && condition.status === 'True',
+  );
+  if (suspendedAt && !suspendedNow) {
+    entries.push({ at: suspendedAt, title: 'Suspended', tone: 'info' });
+  }
+  for (const condition of conditions) {
     const at = condition.lastTransitionTime;
     if (!at) continue;
     const on = condition.status === 'True';
@@ -82,6 +94,9 @@ export function clusterTimeline(
         break;
       case RayClusterConditionType.suspended:
         if (on) entries.push({ at, title: 'Suspended', tone: 'info' });
+        else if (suspendedAt && Date.parse(at) > Date.parse(suspendedAt)) {
+          entries.push({ at, title: 'Resumed', tone: 'info' });
+        }
         break;
     }
   }
@@ -111,6 +126,8 @@ export function clusterTimeline(
         at,
         title: count > 1 ? `${milestone.many} (${count})` : milestone.one,
         tone: 'info',
+        // Why pods were deleted (suspension, spec change) is in the operator's message.
+        ...(latest.reason === 'DeletedPod' && latest.message ? { detail: latest.message } : {}),
       });
     }
   }
