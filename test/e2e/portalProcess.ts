@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
+import { portalTestMode } from '../support/portalTestMode.ts';
+import { startDeployedPortal } from '../support/startDeployedPortal.ts';
+
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const executable = fileURLToPath(new URL('../../bin/raydeck.js', import.meta.url));
 
@@ -47,11 +50,13 @@ export interface PortalProcessOptions {
  * password, port 0 so the OS picks a free port. Resolves once the printed URL answers `/readyz`
  * (every informer synced), so pages see the sandbox's objects from their first request.
  * `KUBECONFIG` and other `RAYDECK_*` variables of the caller's environment are dropped: they
- * would point the portal somewhere else than the sandbox.
+ * would point the portal somewhere else than the sandbox. In the deployed test mode
+ * (test/support/portalTestMode.ts) the portal runs as the deploy kit's pod instead.
  */
 export async function startPortalProcess(
   options: PortalProcessOptions = {},
 ): Promise<PortalProcess> {
+  if (portalTestMode() === 'deployed') return startDeployedPortalProcess(options);
   if (
     !existsSync(`${packageRoot}/dist/node/main.js`) ||
     !existsSync(`${packageRoot}/dist/web/index.html`)
@@ -103,6 +108,25 @@ export async function startPortalProcess(
     await stop();
     throw error;
   }
+}
+
+/**
+ * The deployed mode of {@link startPortalProcess} (the `e2e-deployed` project): the built
+ * `raydeck serve` started as the production overlay's pod, in-cluster against an RBAC sandbox
+ * running the simulated world at the same speed, with {@link e2eAdmin}'s password in the kit's
+ * Secret and the teams and templates the embedded sandbox would seed.
+ */
+async function startDeployedPortalProcess(options: PortalProcessOptions): Promise<PortalProcess> {
+  if (options.extraArgs?.length) {
+    throw new Error('a deployed portal takes no extra flags: the kit decides its settings');
+  }
+  const portal = await startDeployedPortal({
+    overlay: 'production',
+    entry: 'built',
+    world: { speed: options.sandboxSpeed ?? e2eSandboxSpeed },
+    adminPassword: e2eAdmin.password,
+  });
+  return { url: portal.url, dataDir: portal.dataDir, output: portal.output, stop: portal.stop };
 }
 
 function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
