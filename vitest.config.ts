@@ -1,8 +1,10 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
-// Three projects: Node unit tests, web component tests in jsdom, and end-to-end tests that drive
-// Debian's Chromium against the built portal. `npm test` (scripts/runTests.ts) runs them all.
+// Node unit tests, web component tests in jsdom, and end-to-end tests that drive Debian's
+// Chromium against the built portal; `node-deployed` and `e2e-deployed` run the API suite and
+// the browser flows again with the portal as the deploy kit runs it (test/support/portalTestMode.ts).
+// `npm test` (scripts/runTests.ts) runs them all.
 export default defineConfig({
   test: {
     projects: [
