@@ -9,8 +9,8 @@ import { readClusterPhases, recordClusterPhases } from './recordClusterPhases.ts
 import { signedInClient } from './signedInClient.ts';
 import { signIn } from './signIn.ts';
 
-// One story, in order: a newcomer creates a 1-GPU cluster, watches it become Ready, scales it and
-// deletes it. Each step starts where the previous one left the page.
+// One story, in order: a newcomer creates a 1-GPU cluster, watches it become Ready, scales it,
+// suspends and resumes it, and deletes it. Each step starts where the previous one left the page.
 const team = 'team-a';
 const name = 'e2e-rtx';
 const detailPath = `/clusters/${team}/${name}`;
@@ -96,6 +96,27 @@ describe('a GPU cluster from create to delete, in Chromium', () => {
     await expect
       .poll(() => row.getByRole('cell').allTextContents(), settle)
       .toContainEqual(expect.stringMatching(/^\s*2\s*(\/|of)\s*2\s*$/));
+  });
+
+  it('suspends it (chip Suspended) and resumes it to Ready, each after its confirm dialog', async () => {
+    await main().getByRole('link', { name, exact: true }).click();
+    await page.waitForURL((url) => url.pathname === detailPath);
+    for (const [action, phase] of [
+      ['Suspend', 'Suspended'],
+      ['Resume', 'Ready'],
+    ] as const) {
+      await main().getByRole('button', { name: action, exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: `${action} cluster` }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await expect.poll(chipText, settle).toBe(phase);
+    }
+    expect((await api.getCluster(team, name)).resource.spec).not.toMatchObject({ suspend: true });
+    // The next step starts from the list, as the scale step left it.
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Clusters' })
+      .click();
   });
 
   it('deletes it after the confirm dialog, and it leaves the list', async () => {
