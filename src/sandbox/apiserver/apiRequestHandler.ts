@@ -28,6 +28,7 @@ import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
 import { isOpenApiPath, serveOpenApi } from './serveOpenApi.ts';
+import { serveTableList, serveTableObject, tableRequested } from './serveTable.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
 import {
   badRequest,
@@ -191,17 +192,25 @@ async function handle(
         });
       }
       await waitForResourceVersion(context.api.store, resourceVersion);
-      return sendList(context.api, type, response, {
+      const listOptions = {
         ...filter,
         ...optional('limit', numberParam(query, 'limit')),
         ...optional('continueToken', query.get('continue') ?? undefined),
-      });
+      };
+      const table = tableRequested(request.headers.accept);
+      if (table) return serveTableList(context.api, type, response, table, query, listOptions);
+      return sendList(context.api, type, response, listOptions);
     }
     await waitForResourceVersion(context.api.store, query.get('resourceVersion') ?? undefined);
     if (sub === 'log')
       return sendPodLog(context, request, response, type, namespace ?? '', name, query);
     if (sub === 'scale')
       return sendJson(response, 200, scaleOf(context.api.get(type, namespace, name)));
+    const table = sub === undefined ? tableRequested(request.headers.accept) : undefined;
+    if (table) {
+      const record = context.api.getRecord(type, namespace, name);
+      return serveTableObject(context.api, type, response, table, query, record);
+    }
     return sendRecord(
       context.api,
       type,
