@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 
 import { createApiRequestHandler, type PodLogSource } from './apiRequestHandler.ts';
 import { builtinDefaults } from './builtinDefaults.ts';
+import { createUpgradeHandler } from './createUpgradeHandler.ts';
 import { startCustomResourceDefinitionLifecycle } from './customResourceDefinitionLifecycle.ts';
 import { GarbageCollector } from './garbageCollector.ts';
 import { ObjectApi, type ObjectApiOptions } from './objectApi.ts';
@@ -116,6 +117,8 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
     ? (createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as Server)
     : createServer(handler);
   server.keepAliveTimeout = 65_000;
+  // WebSocket and SPDY upgrades: port-forward, and WebSockets through the service proxy.
+  server.on('upgrade', createUpgradeHandler(context, handler));
 
   return {
     api,

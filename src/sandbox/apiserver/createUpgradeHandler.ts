@@ -1,0 +1,170 @@
+import { type IncomingMessage, ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+import type { ApiRequestContext } from './apiRequestHandler.ts';
+import { authenticateRequest } from './authenticateRequest.ts';
+import { authorizeRequest } from './authorizeRequest.ts';
+import type { ResourceType } from './resourceType.ts';
+import { servePortForward } from './servePortForward.ts';
+import { serviceUnavailable, StatusError } from './statusError.ts';
+
+/**
+ * The API server's handler for HTTP upgrade requests (Node's `upgrade` event), which Node does
+ * not pass to the request handler once such a listener exists:
+ *
+ * - `pods/{name}/portforward`: port-forward streams (servePortForward.ts);
+ * - `services/{name}[:{port}]/proxy/{path}`: WebSockets to an in-process backend that takes
+ *   upgrades (the Ray dashboard's job log tail), as the API server's upgrade-aware proxy passes
+ *   them to the endpoint;
+ * - anything else (exec and attach, whose clear refusal the request handler gives, or a proxied
+ *   backend without upgrades) goes to the ordinary request handler, answering on the socket
+ *   with `Connection: close`.
+ *
+ * Authentication and authorization run first, as for every request.
+ */
+export function createUpgradeHandler(
+  context: ApiRequestContext,
+  handleRequest: (request: IncomingMessage, response: ServerResponse) => void,
+): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (request, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      if (!routeUpgrade(context, request, socket, head)) {
+        answerOnSocket(request, socket, head, handleRequest);
+      }
+    } catch (error) {
+      writeStatus(socket, error);
+    }
+  };
+}
+
+function routeUpgrade(
+  context: ApiRequestContext,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): boolean {
+  const url = new URL(request.url ?? '/', 'http://sandbox');
+  let segments: string[];
+  try {
+    segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return false;
+  }
+  const [api, version, namespaces, namespace, plural, name, subresource] = segments;
+  if (api !== 'api' || version !== 'v1' || namespaces !== 'namespaces' || !namespace || !name)
+    return false;
+  const isPortForward = plural === 'pods' && subresource === 'portforward' && segments.length === 7;
+  const isServiceProxy = plural === 'services' && subresource === 'proxy';
+  if (!isPortForward && !isServiceProxy) return false;
+  const user = authenticateRequest(context.authentication, request);
+  authorizeRequest(context.authorizer, user, request.method ?? 'GET', url);
+  if (isPortForward) {
+    const pods = context.api.registry.lookup('', 'v1', 'pods') as ResourceType;
+    const pod = context.api.get(pods, namespace, name);
+    servePortForward(request, socket, head, {
+      namespace,
+      pod,
+      ports: context.proxies.podPorts,
+    });
+    return true;
+  }
+  const [serviceName, portPart] = name.split(':') as [string, string | undefined];
+  const identifiers = readyServicePort(context, namespace, serviceName, portPart);
+  const upgradeHandler = context.proxies.findUpgrade(namespace, serviceName, identifiers);
+  if (!upgradeHandler) return false;
+  upgradeHandler(request, socket, head, `${proxySubpath(url.pathname)}${url.search}`);
+  return true;
+}
+
+/**
+ * The identifiers (name, port, target port) of the Service port a proxy request names, after
+ * the checks the request handler makes: the port exists and the Service has a ready endpoint;
+ * else 503 `no endpoints available`, as Kubernetes answers.
+ */
+function readyServicePort(
+  context: ApiRequestContext,
+  namespace: string,
+  serviceName: string,
+  portPart: string | undefined,
+): string[] {
+  const services = context.api.registry.lookup('', 'v1', 'services') as ResourceType;
+  const service = context.api.get(services, namespace, serviceName);
+  const ports =
+    (
+      service['spec'] as {
+        ports?: { name?: string; port?: number; targetPort?: number | string }[];
+      }
+    )?.ports ?? [];
+  const port =
+    portPart === undefined
+      ? ports[0]
+      : ports.find(
+          (candidate) => candidate.name === portPart || String(candidate.port) === portPart,
+        );
+  const endpointsType = context.api.registry.lookup('', 'v1', 'endpoints') as ResourceType;
+  const endpoints = context.api.find(endpointsType, namespace, serviceName);
+  const ready = ((endpoints?.['subsets'] as { addresses?: unknown[] }[] | undefined) ?? []).some(
+    (subset) => (subset.addresses ?? []).length > 0,
+  );
+  if (!port || !ready)
+    throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
+  return [port.name, port.port, port.targetPort].filter((value) => value !== undefined).map(String);
+}
+
+/**
+ * What follows `/services/{name}/proxy` in a raw path, decoded once and escaped again as Go's
+ * `URL.EscapedPath` writes it (the same rule as the request handler's proxy).
+ */
+function proxySubpath(pathname: string): string {
+  const nameStart = pathname.indexOf('/services/') + '/services/'.length;
+  const proxyStart = pathname.indexOf('/', nameStart) + '/proxy'.length;
+  const raw = pathname.slice(proxyStart) || '/';
+  return decodeURIComponent(raw).replace(/[^A-Za-z0-9\-_.~$&+,/:;=@]/g, (character) =>
+    encodeURIComponent(character).replace(
+      /[!'()*]/g,
+      (mark) => `%${mark.charCodeAt(0).toString(16).toUpperCase()}`,
+    ),
+  );
+}
+
+/** Runs the ordinary request handler with a response written to the upgrade's socket. */
+function answerOnSocket(
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  handleRequest: (request: IncomingMessage, response: ServerResponse) => void,
+): void {
+  if (head.length > 0) socket.unshift(head);
+  const response = new ServerResponse(request);
+  response.shouldKeepAlive = false;
+  response.assignSocket(socket as Socket);
+  response.once('finish', () => {
+    response.detachSocket(socket as Socket);
+    socket.end();
+  });
+  handleRequest(request, response);
+}
+
+/** A Kubernetes Status as the answer to an upgrade request, then the connection closes. */
+function writeStatus(socket: Duplex, error: unknown): void {
+  const status =
+    error instanceof StatusError
+      ? error
+      : new StatusError(
+          500,
+          'InternalError',
+          `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
+        );
+  const body = Buffer.from(JSON.stringify(status.toBody()), 'utf8');
+  if (socket.destroyed) return;
+  socket.end(
+    Buffer.concat([
+      Buffer.from(
+        `HTTP/1.1 ${status.code} ${STATUS_CODES[status.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      ),
+      body,
+    ]),
+  );
+}
