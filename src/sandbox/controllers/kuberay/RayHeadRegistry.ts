@@ -1,6 +1,12 @@
-import type { ProxyHandler, ServiceProxyRegistry } from '../../apiserver/serviceProxy.ts';
+import type {
+  ProxyHandler,
+  ProxyUpgradeHandler,
+  ServiceProxyRegistry,
+} from '../../apiserver/serviceProxy.ts';
+import type { RayHeadPortListeners } from '../../ray/rayHeadPortListeners.ts';
 import type { RayNodeDescription } from '../../ray/rayNodes.ts';
 import type { SimClock } from '../../world/simClock.ts';
+import { kubeRayConstants } from './kubeRayConstants.ts';
 
 /** A Ray job as the operator reads it from the head (`GET /api/jobs/<id>`, kuberay-api.md §4.1). */
 export interface RayJobInfo {
@@ -37,6 +43,10 @@ export interface ServeApplicationStatus {
 export interface RayHeadApi {
   /** Serves the dashboard (and Jobs/Serve API) behind the head Service's `dashboard` port. */
   readonly handler: ProxyHandler;
+  /** Serves WebSocket upgrades through the same Service port (the job log tail). */
+  readonly upgradeHandler?: ProxyUpgradeHandler;
+  /** What listens on the head pod's ports, for port-forward (dashboard, client, Serve). */
+  readonly portListeners?: RayHeadPortListeners;
   /** Replaces the cluster's Ray nodes (one per pod; `alive` false while not ready). */
   updateNodes(nodes: readonly RayNodeDescription[]): void;
   stop(): void;
@@ -131,6 +141,8 @@ export class RayHeadRegistry {
         headPodName: input.headPodName,
       });
       const namespace = input.clusterKey.slice(0, input.clusterKey.indexOf('/'));
+      const pod = input.headPodName;
+      const listeners = head.portListeners;
       running = {
         head,
         headPodName: input.headPodName,
@@ -139,11 +151,30 @@ export class RayHeadRegistry {
           this.proxies.register(
             { namespace, service: input.serviceName, port: 'dashboard' },
             head.handler,
+            head.upgradeHandler,
           ),
           this.proxies.register(
             { namespace, service: input.serviceName, port: input.dashboardPort },
             head.handler,
+            head.upgradeHandler,
           ),
+          // Port-forward reaches the head pod's ports: Ray's defaults for the client and Serve.
+          ...(listeners
+            ? [
+                this.proxies.podPorts.register(
+                  { namespace, pod, port: input.dashboardPort },
+                  listeners.dashboard,
+                ),
+                this.proxies.podPorts.register(
+                  { namespace, pod, port: kubeRayConstants.ports.client },
+                  listeners.client,
+                ),
+                this.proxies.podPorts.register(
+                  { namespace, pod, port: kubeRayConstants.ports.serve },
+                  listeners.serve,
+                ),
+              ]
+            : []),
         ],
       };
       this.heads.set(input.clusterKey, running);
@@ -184,13 +215,26 @@ export class RayHeadRegistry {
       response.writeHead(503, { 'content-type': 'text/plain' });
       response.end(`no endpoints available for service "${service}"`);
     };
+    const upgradeHandler: ProxyUpgradeHandler = (request, socket, head, path) => {
+      const target = this.get(clusterKey)?.upgradeHandler;
+      if (target) {
+        target(request, socket, head, path);
+        return;
+      }
+      const body = `no endpoints available for service "${service}"`;
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
     const unregisterName = this.proxies.register(
       { namespace, service, port: 'dashboard' },
       handler,
+      upgradeHandler,
     );
     const unregisterPort = this.proxies.register(
       { namespace, service, port: dashboardPort },
       handler,
+      upgradeHandler,
     );
     this.aliases.set(key, {
       clusterKey,

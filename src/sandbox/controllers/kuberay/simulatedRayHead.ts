@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import { RayDashboardError } from '../../ray/jobSubmitRequest.ts';
 import { jobTableFile } from '../../ray/jobTableFile.ts';
+import { rayHeadPortListeners } from '../../ray/rayHeadPortListeners.ts';
 import { RayHeadSimulation } from '../../ray/RayHeadSimulation.ts';
 import type {
   RayHeadApi,
@@ -53,6 +54,12 @@ export function simulatedRayHead(
   const serveDetails = (): ServeDetails => simulation.serveApplications() as ServeDetails;
   return {
     handler: simulation.handler,
+    upgradeHandler: simulation.upgradeHandler,
+    portListeners: rayHeadPortListeners({
+      handler: simulation.handler,
+      upgradeHandler: simulation.upgradeHandler,
+      serveApplications: () => simulation.serveApplications(),
+    }),
     updateNodes: (nodes) => {
       ipByName.clear();
       for (const node of nodes) ipByName.set(node.name, node.ip);
