@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
+import { portalTestMode } from '../support/portalTestMode.ts';
 import { createClusterInWizard, templateCard } from './createClusterInWizard.ts';
 import { launchBrowser, openPage, saveScreenshot } from './launchBrowser.ts';
 import { type PortalProcess, startPortalProcess } from './portalProcess.ts';
@@ -51,6 +52,16 @@ describe('a GPU cluster from create to delete, in Chromium', () => {
   it('creates a 1-GPU cluster from the rtx4090-1 template in the wizard', async () => {
     await signIn(page, portal.url);
     await main().getByRole('heading', { name: 'Clusters', exact: true }).waitFor();
+    // The header names the cluster: the portal's own sandbox, or the API server it reaches.
+    await page
+      .getByRole('banner')
+      .getByRole('link', {
+        name:
+          portalTestMode() === 'deployed'
+            ? /^Cluster: in-cluster https:\/\/127\.0\.0\.1:\d+$/
+            : 'Sandbox',
+      })
+      .waitFor();
     await main().getByRole('link', { name: 'New cluster' }).click();
     const card = templateCard(main(), 'rtx4090-1');
     await card.waitFor();
