@@ -42,7 +42,7 @@ describe('fitsNow', () => {
       quotaShortfall: [],
     });
     expect(result.reasons).toEqual([
-      'No room for 3 a100 pods needing 1 NVIDIA A100 each: 0 free now.',
+      'No room for 3 pods of group a100 needing 1 NVIDIA A100 each: 0 free now.',
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('fitsNow', () => {
     const result = fitsNow({ demand: clusterGpuDemand(untolerating), inventory: idle });
     expect(result.fits).toBe(false);
     expect(result.reasons).toEqual([
-      'Every NVIDIA A100 node has a taint the a100 pods do not tolerate (nvidia.com/gpu=present:NoSchedule).',
+      'Every NVIDIA A100 node has a taint the pods of group a100 do not tolerate (nvidia.com/gpu=present:NoSchedule).',
     ]);
   });
 
@@ -85,7 +85,7 @@ describe('fitsNow', () => {
       nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-H100-80GB-HBM3' },
     }));
     expect(fitsNow({ demand: clusterGpuDemand(h100), inventory: idle }).reasons).toEqual([
-      'No node offers NVIDIA H100s (nvidia.com/gpu) for 3 a100 pods needing 1 NVIDIA H100 each.',
+      'No node offers NVIDIA H100s (nvidia.com/gpu) for 3 pods of group a100 needing 1 NVIDIA H100 each.',
     ]);
   });
 

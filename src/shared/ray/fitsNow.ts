@@ -111,7 +111,7 @@ export function fitsNow(input: {
         node.resource === resource && (products.length === 0 || products.includes(node.product)),
     );
     const name = productsName(products);
-    const what = `${plural(entry.pods, `${entry.group} pod`)} needing ${entry.gpusPerPod} ${name}${entry.gpusPerPod === 1 ? '' : 's'} each`;
+    const what = `${plural(entry.pods, 'pod')} of group ${entry.group} needing ${entry.gpusPerPod} ${name}${entry.gpusPerPod === 1 ? '' : 's'}${entry.pods === 1 ? '' : ' each'}`;
     if (matching.length === 0) {
       reasons.push(`No node offers ${name}s (${resource}) for ${what}.`);
     } else if (
@@ -120,7 +120,7 @@ export function fitsNow(input: {
     ) {
       const taint = untolerated(group.tolerations, matching[0]?.taints ?? [])[0];
       reasons.push(
-        `Every ${name} node has a taint the ${entry.group} pods do not tolerate (${taint?.key}=${taint?.value ?? ''}:${taint?.effect}).`,
+        `Every ${name} node has a taint the pods of group ${entry.group} do not tolerate (${taint?.key}=${taint?.value ?? ''}:${taint?.effect}).`,
       );
     } else {
       const freeNow = matching.reduce((sum, node) => sum + node.free, 0);

@@ -250,6 +250,23 @@ describe('AdminPage', () => {
     expect(await screen.findByText('Team team-a deleted')).toBeVisible();
   });
 
+  it('keeps Save members clear of the open members list', async () => {
+    const { user } = renderWithPortal(<AdminPage />, {
+      path: '/admin?tab=teams',
+      pattern: '/admin',
+      handlers: adminServer().handlers,
+    });
+    await screen.findByRole('table', { name: 'Teams' });
+    await user.click(screen.getByRole('button', { name: 'Members of team-a' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Members of team-a' });
+    // The list opens on focus; a spacer as tall as the list keeps the buttons below it.
+    await user.click(within(dialog).getByLabelText('Members of team-a', { selector: 'input' }));
+    expect(await within(dialog).findByTestId('member-list-room')).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(within(dialog).queryByTestId('member-list-room')).toBeNull());
+    expect(within(dialog).getByRole('button', { name: 'Save members' })).toBeEnabled();
+  });
+
   it('filters the audit log and loads older entries with the cursor', async () => {
     const queries: URLSearchParams[] = [];
     const { user } = renderWithPortal(<AdminPage />, {

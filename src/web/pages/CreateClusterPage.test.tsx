@@ -56,7 +56,7 @@ function availability(team: string, a100Free: number): TemplateAvailability[] {
       message:
         a100Free > 0
           ? `Fits now: 1 GPU wanted, ${a100Free} free.`
-          : 'No room for 1 workers pod needing 1 NVIDIA A100 each: 0 free now.',
+          : 'No room for 1 pod of group workers needing 1 NVIDIA A100: 0 free now.',
     },
     { template: 'cpu-small', team, fits: true, freeGpus: 6, message: 'CPU only: no GPUs needed.' },
     {
@@ -145,7 +145,9 @@ describe('CreateClusterPage', { timeout: 20_000 }, () => {
     const a100 = await screen.findByRole('radio', { name: 'a100-1' }, { timeout: 10_000 });
     await waitFor(() => expect(within(a100).getByText('Does not fit now')).toBeVisible());
     expect(
-      within(a100).getByText('No room for 1 workers pod needing 1 NVIDIA A100 each: 0 free now.'),
+      within(a100).getByText(
+        'No room for 1 pod of group workers needing 1 NVIDIA A100: 0 free now.',
+      ),
     ).toBeVisible();
     expect(within(a100).getByText('1× NVIDIA A100 per worker')).toBeVisible();
     expect(within(a100).getByText('8 CPU · 64 GiB')).toBeVisible();

@@ -66,7 +66,10 @@ describe('TokensPage', () => {
     expect(within(shown).getByTestId('new-token-secret')).toHaveTextContent(secret);
     expect(within(shown).getByText('Copy this token now')).toBeVisible();
     expect(within(shown).getByRole('button', { name: 'Copy token' })).toBeVisible();
-    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({ name: 'ci-pipeline' });
+    expect(calls.find((call) => call.method === 'POST')?.body).toEqual({
+      name: 'ci-pipeline',
+      expiresInDays: null,
+    });
 
     await user.click(within(shown).getByRole('button', { name: 'I have copied it' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
@@ -90,7 +93,7 @@ describe('TokensPage', () => {
     await user.click(within(form).getByRole('button', { name: 'Create token' }));
     await waitFor(() =>
       expect(within(form).getByRole('textbox', { name: 'Name' })).toHaveAccessibleDescription(
-        /must NOT have fewer than 1 characters/,
+        /is required/,
       ),
     );
   });

@@ -1,6 +1,7 @@
 import {
   Alert,
   Badge,
+  Box,
   Button,
   Card,
   Code,
@@ -113,6 +114,9 @@ function CreateTeamDialog({ opened, onClose }: { opened: boolean; onClose: () =>
   );
 }
 
+/** Height of the members list when open, in pixels. */
+const memberListHeight = 200;
+
 /** Picks a team's members among every user; saving replaces the member list. */
 function MembersDialog({ team, onClose }: { team: Team | undefined; onClose: () => void }) {
   const client = useApiClient();
@@ -123,12 +127,17 @@ function MembersDialog({ team, onClose }: { team: Team | undefined; onClose: () 
     enabled: team !== undefined,
   });
   const [members, setMembers] = useState<string[] | undefined>(undefined);
+  const [listOpen, setListOpen] = useState(false);
   const chosen = members ?? team?.members ?? [];
   const save = useMutation({
     mutationFn: (next: { team: Team; members: string[] }) =>
       client.setTeamMembers(next.team.name, next.members),
     onSuccess: async (saved) => {
-      notify.success(`Members of ${saved.name} saved`, `${saved.members.length} member(s).`);
+      const count = saved.members.length;
+      notify.success(
+        `Members of ${saved.name} saved`,
+        `${count} ${count === 1 ? 'member' : 'members'}.`,
+      );
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: adminQueryKeys.teams }),
         queryClient.invalidateQueries({ queryKey: adminQueryKeys.users }),
@@ -169,7 +178,14 @@ function MembersDialog({ team, onClose }: { team: Team | undefined; onClose: () 
           clearable
           nothingFoundMessage="No user of that name"
           data-autofocus
+          // The list opens below and never flips over the buttons: while it is open, a spacer
+          // as tall as the list keeps Cancel and Save below it.
+          maxDropdownHeight={memberListHeight}
+          comboboxProps={{ position: 'bottom', middlewares: { flip: false, shift: false } }}
+          onDropdownOpen={() => setListOpen(true)}
+          onDropdownClose={() => setListOpen(false)}
         />
+        {listOpen && <Box h={memberListHeight + 16} aria-hidden data-testid="member-list-room" />}
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={close}>
             Cancel
@@ -207,7 +223,10 @@ function DeleteTeamDialog({ team, onClose }: { team: Team | undefined; onClose: 
     <Modal opened={team !== undefined} onClose={onClose} title="Delete team" centered>
       <Stack gap="md">
         <Text size="sm">
-          Delete the team <b>{team?.name}</b>? Its {team?.members.length ?? 0} member(s) lose access
+          Delete the team <b>{team?.name}</b>?{' '}
+          {(team?.members.length ?? 0) === 1
+            ? 'Its 1 member loses access'
+            : `Its ${team?.members.length ?? 0} members lose access`}{' '}
           to it through Raydeck. The Kubernetes namespace and the clusters in it are not deleted.
         </Text>
         <Group justify="flex-end" gap="sm">

@@ -21,8 +21,15 @@ describe('fieldErrorsOf', () => {
     ]);
     expect(fieldErrorsOf(error, ['head.memory', 'allowedRayVersions', 'worker.gpu'])).toEqual({
       'head.memory': 'must match pattern',
-      allowedRayVersions: 'must match pattern "^\\d+"',
+      allowedRayVersions: 'has characters or a form that is not allowed',
     });
+  });
+
+  it('words schema messages for people', () => {
+    const error = validationError([
+      { path: 'body.allowedImages', message: 'must NOT have fewer than 1 items' },
+    ]);
+    expect(fieldErrorsOf(error, ['allowedImages'])).toEqual({ allowedImages: 'pick at least one' });
   });
 
   it('gives nothing for errors without fields or that are not API errors', () => {

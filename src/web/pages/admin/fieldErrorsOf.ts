@@ -1,3 +1,4 @@
+import { humanizeSchemaMessage } from '../../../shared/api/humanizeSchemaMessage.ts';
 import { ApiError } from '../../../shared/client/ApiError.ts';
 
 /**
@@ -5,7 +6,8 @@ import { ApiError } from '../../../shared/client/ApiError.ts';
  * `prefix` (default `body.`), then lands on the longest of `knownKeys` it starts with:
  * `body.head.memory` → `head.memory`, `body.allowedRayVersions[1]` → `allowedRayVersions`.
  * Paths that match no key are left out (the caller shows the whole message instead); the first
- * message per key wins. Anything but an {@link ApiError} gives `{}`.
+ * message per key wins, worded for people (`must NOT have fewer than 1 items` → `pick at least
+ * one`, {@link humanizeSchemaMessage}). Anything but an {@link ApiError} gives `{}`.
  */
 export function fieldErrorsOf(
   error: unknown,
@@ -25,7 +27,7 @@ export function fieldErrorsOf(
       const candidate = segments.slice(0, length).join('.');
       if (knownKeys.includes(candidate)) key = candidate;
     }
-    if (key && !(key in errors)) errors[key] = field.message;
+    if (key && !(key in errors)) errors[key] = humanizeSchemaMessage(field.message);
   }
   return errors;
 }
