@@ -46,6 +46,15 @@ async function clusterNames(client: ApiClient): Promise<string[]> {
 }
 
 describe('portal API against a real sandbox over HTTP', () => {
+  it('reaches the cluster as its mode says: its own sandbox, or in-cluster as deployed', async () => {
+    const { connection } = await portal.admin.about();
+    expect(connection).toMatchObject(
+      portal.mode === 'deployed'
+        ? { source: 'in-cluster', server: portal.sandbox.url, sandbox: false }
+        : { source: 'sandbox', sandbox: true },
+    );
+  });
+
   it('creates a cluster from a template, with the template shape and owner', async () => {
     const created = await alice.createCluster(request('train'));
     const manifest = created.manifest;

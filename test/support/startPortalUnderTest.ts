@@ -16,8 +16,8 @@ export interface PortalUnderTest {
     role: 'admin' | 'member' | 'viewer',
     teams: string[],
   ) => Promise<ApiClient>;
-  /** The cluster's admin, as kubectl would act (e.g. to make a RayCluster by hand). */
-  sandbox: { request: SandboxRequest };
+  /** The cluster: its URL, and its admin as kubectl would act (e.g. a RayCluster by hand). */
+  sandbox: { url: string; request: SandboxRequest };
   close: () => Promise<void>;
 }
 
