@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 
+import { applyTypeOf } from './applyTypeOf.ts';
+import {
+  applyConfiguration,
+  decodeManagedFields,
+  encodeManagedFields,
+  type FieldManagerScope,
+  type ManagedFields,
+  updateManagedFields,
+} from './FieldManager.ts';
 import { type FieldSelector, fieldValueOf, matchesFields } from './fieldSelector.ts';
+import { FieldSet } from './FieldSet.ts';
 import { type LabelSelector, matchesLabels } from './labelSelector.ts';
 import { jsonEqual, metaOf, randomNameSuffix, specPart } from './objectMetaHelpers.ts';
 import { validateObjectMetaName } from './objectNameValidation.ts';
@@ -53,6 +63,25 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** How unknown fields are treated: dropped silently, dropped with a warning, or rejected. */
   fieldValidation?: FieldValidation;
+  /**
+   * The field manager recorded in `metadata.managedFields` (HTTP writes always have one: the
+   * `fieldManager` parameter or the User-Agent's prefix). Undefined: an in-process write, which
+   * keeps the recorded managers as they are.
+   */
+  fieldManager?: string;
+}
+
+/** A write whose managers server-side apply has already worked out. */
+interface ManagedWriteOptions extends WriteOptions {
+  managed?: ManagedFields;
+}
+
+/** Options of a server-side apply (`PATCH` with `application/apply-patch+yaml`). */
+export interface ApplyOptions extends WriteOptions {
+  fieldManager: string;
+  /** `force=true` (`kubectl apply --force-conflicts`): take over conflicting fields. */
+  force?: boolean;
+  subresource?: 'status';
 }
 
 /** A write's result: the object as served, and warnings for the `Warning` header. */
@@ -88,7 +117,7 @@ export interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
-/** The three patch formats Kubernetes accepts (server-side apply is not implemented). */
+/** The three patch formats of `patch`; server-side apply is {@link ObjectApi.apply}. */
 export type PatchType = 'merge' | 'json' | 'strategic';
 
 /** Finalizers the garbage collector acts on for Foreground and Orphan deletion. */
@@ -220,7 +249,7 @@ export class ObjectApi {
     type: ResourceType,
     namespace: string | undefined,
     body: unknown,
-    options: WriteOptions = {},
+    options: ManagedWriteOptions = {},
   ): WriteResult {
     const served = this.checkBody(type, body, namespace);
     const meta = { ...metaOf(served) };
@@ -256,6 +285,17 @@ export class ObjectApi {
 
     const warnings: string[] = [];
     object = this.validate(type, object, undefined, options, warnings);
+    const managed =
+      options.managed ??
+      (options.fieldManager === undefined
+        ? undefined
+        : updateManagedFields(
+            undefined,
+            object,
+            new Map(),
+            options.fieldManager,
+            this.fieldManagerScope(type, undefined),
+          ));
     object = this.admit({
       operation: 'CREATE',
       type,
@@ -264,6 +304,7 @@ export class ObjectApi {
       options,
       subresource: undefined,
     });
+    if (managed) object = withManagedFields(object, managed);
 
     const key = objectKey(metaOf(object).namespace, name);
     if (this.store.get(type.storageKey, key)) {
@@ -431,7 +472,7 @@ export class ObjectApi {
     type: ResourceType,
     current: StoredRecord,
     incoming: KubeObject,
-    options: WriteOptions & { subresource?: 'status' },
+    options: ManagedWriteOptions & { subresource?: 'status' },
   ): WriteResult {
     const old = current.object;
     const oldMeta = metaOf(old);
@@ -483,6 +524,7 @@ export class ObjectApi {
 
     const warnings: string[] = [];
     next = this.validate(type, next, old, options, warnings);
+    const managed = this.managedAfterUpdate(type, old, incomingMeta.managedFields, next, options);
     next = this.admit({
       operation: 'UPDATE',
       type,
@@ -491,6 +533,11 @@ export class ObjectApi {
       options,
       subresource: options.subresource,
     });
+    // An in-process write keeps the recorded managers exactly as stored.
+    next = managed
+      ? withManagedFields(next, managed)
+      : { ...next, metadata: { ...metaOf(next), managedFields: oldMeta.managedFields } };
+    if (metaOf(next).managedFields === undefined) delete next.metadata?.managedFields;
     if (!jsonEqual(specPart(next), specPart(old))) {
       next = { ...next, metadata: { ...metaOf(next), generation: (oldMeta.generation ?? 1) + 1 } };
     }
@@ -519,6 +566,155 @@ export class ObjectApi {
     }
     const record = this.store.put(type.storageKey, key, next);
     return { object: this.view(type, record), warnings };
+  }
+
+  /**
+   * Server-side apply: merges `body` (the applied configuration) into the object as
+   * `options.fieldManager`, creating it when it does not exist (`created`). Conflicts with other
+   * managers are 409 unless `force`.
+   */
+  apply(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    options: ApplyOptions,
+  ): WriteResult & { created: boolean } {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw badRequest(`the body of the request must be a ${type.kind} object`);
+    }
+    const apiVersion = groupVersionOf(type);
+    const applied = body as KubeObject;
+    if (applied.apiVersion !== apiVersion) {
+      throw badRequest(
+        `Incorrect version specified in apply patch. Specified patch version: ${String(applied.apiVersion ?? '')}, expected: ${apiVersion}`,
+      );
+    }
+    const config = this.checkBody(type, applied, namespace);
+    const configName = metaOf(config).name;
+    if (configName !== name) {
+      throw badRequest(
+        `the name of the object (${String(configName ?? '')}) does not match the name on the URL (${name})`,
+      );
+    }
+    const scope = this.fieldManagerScope(type, options.subresource);
+    const current = this.store.get(type.storageKey, objectKey(scopeOf(type, namespace), name));
+    if (!current) {
+      if (options.subresource) throw notFound({ group: type.group, resource: type.plural, name });
+      const result = applyConfiguration(
+        { apiVersion, kind: type.kind },
+        config,
+        new Map(),
+        options.fieldManager,
+        options.force ?? false,
+        scope,
+        true,
+      );
+      const created = this.create(type, namespace, result.object, {
+        ...options,
+        managed: result.managed,
+      });
+      return { ...created, created: true };
+    }
+    const live = this.view(type, current);
+    const requestedVersion = metaOf(config).resourceVersion;
+    if (requestedVersion && requestedVersion !== String(current.resourceVersion)) {
+      throw conflict({ group: type.group, resource: type.plural, name }, staleObjectMessage);
+    }
+    let managed: ManagedFields;
+    try {
+      managed = decodeManagedFields(metaOf(live).managedFields);
+    } catch {
+      managed = new Map();
+    }
+    const result = applyConfiguration(
+      live,
+      config,
+      managed,
+      options.fieldManager,
+      options.force ?? false,
+      scope,
+      false,
+    );
+    const updated = this.writeUpdate(type, current, toStorage(type, result.object), {
+      ...options,
+      managed: result.managed,
+    });
+    return { ...updated, created: false };
+  }
+
+  /** What a field-manager operation on `type` (or its `status`) needs to know. */
+  private fieldManagerScope(
+    type: ResourceType,
+    subresource: string | undefined,
+  ): FieldManagerScope {
+    const apiVersion = groupVersionOf(type);
+    // Reset fields: a status write owns no spec, a main-resource write no status.
+    const ignored =
+      subresource === 'status'
+        ? FieldSet.of([['f:spec']])
+        : type.subresources.includes('status')
+          ? FieldSet.of([['f:status']])
+          : new FieldSet();
+    // A Go type always serialises its spec and status structs; a custom resource starts empty.
+    const emptyObject: KubeObject = type.schema
+      ? { apiVersion, kind: type.kind }
+      : { apiVersion, kind: type.kind, metadata: {}, spec: {}, status: {} };
+    return {
+      type: applyTypeOf(type),
+      apiVersion,
+      subresource,
+      ignored,
+      now: this.timestamp(),
+      emptyObject,
+    };
+  }
+
+  /**
+   * Managers after an update: those apply worked out; else, for a write with a field manager,
+   * the request's own `managedFields` when it sends valid ones (`[{}]` clears them), or the
+   * stored ones, updated with what the write changed; undefined for an in-process write, which
+   * keeps them.
+   */
+  private managedAfterUpdate(
+    type: ResourceType,
+    old: KubeObject,
+    requested: unknown,
+    next: KubeObject,
+    options: ManagedWriteOptions & { subresource?: 'status' },
+  ): ManagedFields | undefined {
+    if (options.managed) return options.managed;
+    if (options.fieldManager === undefined) return undefined;
+    const stored = (): ManagedFields => {
+      try {
+        return decodeManagedFields(metaOf(old).managedFields);
+      } catch {
+        return new Map();
+      }
+    };
+    if (
+      !options.subresource &&
+      Array.isArray(requested) &&
+      requested.length === 1 &&
+      jsonEqual(requested[0], {})
+    ) {
+      return new Map();
+    }
+    let base: ManagedFields | undefined;
+    if (!options.subresource && Array.isArray(requested) && requested.length > 0) {
+      try {
+        base = decodeManagedFields(requested);
+      } catch {
+        base = undefined;
+      }
+    }
+    return updateManagedFields(
+      old,
+      next,
+      base && base.size > 0 ? base : stored(),
+      options.fieldManager,
+      this.fieldManagerScope(type, options.subresource),
+    );
   }
 
   /** Name rules, then the CRD's structural schema (prune, default, validate). */
@@ -632,6 +828,13 @@ function toStorage(type: ResourceType, object: KubeObject): KubeObject {
 
 function fromStorage(type: ResourceType, object: KubeObject): KubeObject {
   return type.converter ? type.converter.fromStorage(object) : object;
+}
+
+/** The object with its managers as `metadata.managedFields` (none: the field is left out). */
+function withManagedFields(object: KubeObject, managed: ManagedFields): KubeObject {
+  const { managedFields: _old, ...meta } = metaOf(object);
+  const entries = encodeManagedFields(managed);
+  return { ...object, metadata: entries ? { ...meta, managedFields: entries } : meta };
 }
 
 function withoutVersion(object: KubeObject): KubeObject {
