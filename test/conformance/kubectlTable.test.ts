@@ -1,5 +1,8 @@
+import { spawn } from 'node:child_process';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { kubectlBinary } from '../support/kubectlBinary.ts';
 import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
 
@@ -122,5 +125,34 @@ describe('kubectl get prints the columns the server sends', () => {
       'chunk-4',
     ]);
     expect(result.stderr.match(/configmaps\?continue=/g)?.length).toBe(2);
+  });
+
+  it('keeps the columns while watching (get -w gets one-row Tables)', async () => {
+    const child = spawn(
+      kubectlBinary(),
+      ['--kubeconfig', sandbox.kubeconfig, 'get', 'configmaps', '-w'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      for (let attempt = 0; attempt < 100 && !output.includes('chunk-4'); attempt++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const created = await sandbox.request('POST', '/api/v1/namespaces/default/configmaps', {
+        metadata: { name: 'watched' },
+        data: { a: '1', b: '2' },
+      });
+      expect(created.status).toBe(201);
+      for (let attempt = 0; attempt < 100 && !output.includes('watched'); attempt++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const rows = rowsOf(output);
+      expect(rows[0]).toEqual(['NAME', 'DATA', 'AGE']);
+      expect(rows.filter((row) => row[0] === 'NAME')).toHaveLength(1);
+      expect(rows.at(-1)).toEqual(['watched', '2', '0s']);
+    } finally {
+      child.kill();
+    }
   });
 });

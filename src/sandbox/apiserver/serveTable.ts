@@ -72,15 +72,51 @@ export function serveTable(
   response: ServerResponse,
   input: TableInput,
 ): void {
+  const metadata = {
+    resourceVersion: input.resourceVersion,
+    ...(input.continueToken ? { continue: input.continueToken } : {}),
+    ...(input.remainingItemCount !== undefined
+      ? { remainingItemCount: input.remainingItemCount }
+      : {}),
+  };
+  const body = tableJson(api, type, input.records, input.version, input.includeObject, metadata);
+  response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+}
+
+/**
+ * The object of each watch event when `kubectl get -w` asks for Tables: a one-row Table at the
+ * object's resourceVersion, column definitions included (kubectl prints the header once).
+ */
+export function tableEventObject(
+  api: ObjectApi,
+  type: ResourceType,
+  version: 'v1' | 'v1beta1',
+  query: URLSearchParams,
+): (record: StoredRecord) => string {
+  const includeObject = includeObjectOf(query);
+  return (record) =>
+    tableJson(api, type, [record], version, includeObject, {
+      resourceVersion: String(record.resourceVersion),
+    });
+}
+
+function tableJson(
+  api: ObjectApi,
+  type: ResourceType,
+  records: readonly StoredRecord[],
+  version: 'v1' | 'v1beta1',
+  includeObject: IncludeObject,
+  metadata: object,
+): string {
   const printer = printerFor(type);
   const now = Date.parse(api.timestamp());
-  const apiVersion = `meta.k8s.io/${input.version}`;
-  const rows = input.records.map((record) => {
+  const apiVersion = `meta.k8s.io/${version}`;
+  const rows = records.map((record) => {
     const object = api.view(type, record);
     const cells = JSON.stringify(printer.cells(object, now));
-    if (input.includeObject === 'None') return `{"cells":${cells}}`;
+    if (includeObject === 'None') return `{"cells":${cells}}`;
     const included =
-      input.includeObject === 'Object'
+      includeObject === 'Object'
         ? api.serialize(type, record)
         : JSON.stringify({
             kind: 'PartialObjectMetadata',
@@ -89,15 +125,7 @@ export function serveTable(
           });
     return `{"cells":${cells},"object":${included}}`;
   });
-  const metadata = JSON.stringify({
-    resourceVersion: input.resourceVersion,
-    ...(input.continueToken ? { continue: input.continueToken } : {}),
-    ...(input.remainingItemCount !== undefined
-      ? { remainingItemCount: input.remainingItemCount }
-      : {}),
-  });
-  const body = `{"kind":"Table","apiVersion":"${apiVersion}","metadata":${metadata},"columnDefinitions":${JSON.stringify(printer.columns)},"rows":[${rows.join(',')}]}`;
-  response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  return `{"kind":"Table","apiVersion":"${apiVersion}","metadata":${JSON.stringify(metadata)},"columnDefinitions":${JSON.stringify(printer.columns)},"rows":[${rows.join(',')}]}`;
 }
 
 const printers = new WeakMap<ResourceType, TablePrinter>();

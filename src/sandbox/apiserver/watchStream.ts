@@ -23,6 +23,11 @@ export interface WatchRequest {
   sendInitialEvents?: boolean;
   /** Milliseconds between BOOKMARK events when allowed. Default 15,000. */
   bookmarkIntervalMs?: number;
+  /**
+   * Writes each event's object in another form: a one-row Table when `kubectl get -w` asks for
+   * `as=Table` (not cached: it carries ages). Default: the object itself.
+   */
+  eventObject?: (record: StoredRecord) => string;
 }
 
 /**
@@ -73,7 +78,7 @@ export function serveWatch(
       type.storageKey,
       type.namespaced ? watch.filter.namespace : undefined,
     )) {
-      if (api.matches(type, record, watch.filter)) send(eventLine(api, type, 'ADDED', record));
+      if (api.matches(type, record, watch.filter)) send(eventLine(watch, 'ADDED', record));
     }
     if (watch.sendInitialEvents) {
       send(bookmarkLine(api, type, { 'k8s.io/initial-events-end': 'true' }));
@@ -98,21 +103,21 @@ export function serveWatch(
     if (resumeFrom !== undefined && event.record.resourceVersion <= resumeFrom) return;
     const matchesNow = api.matches(type, event.record, watch.filter);
     if (event.type === 'ADDED') {
-      if (matchesNow) send(eventLine(api, type, 'ADDED', event.record));
+      if (matchesNow) send(eventLine(watch, 'ADDED', event.record));
       return;
     }
     if (event.type === 'DELETED') {
       const matchedBefore = event.previous
         ? api.matches(type, event.previous, watch.filter)
         : matchesNow;
-      if (matchedBefore) send(eventLine(api, type, 'DELETED', event.record));
+      if (matchedBefore) send(eventLine(watch, 'DELETED', event.record));
       return;
     }
     const matchedBefore = event.previous ? api.matches(type, event.previous, watch.filter) : false;
     // An object that moves across the selector boundary appears or disappears, as in Kubernetes.
-    if (matchesNow && matchedBefore) send(eventLine(api, type, 'MODIFIED', event.record));
-    else if (matchesNow) send(eventLine(api, type, 'ADDED', event.record));
-    else if (matchedBefore) send(eventLine(api, type, 'DELETED', event.record));
+    if (matchesNow && matchedBefore) send(eventLine(watch, 'MODIFIED', event.record));
+    else if (matchesNow) send(eventLine(watch, 'ADDED', event.record));
+    else if (matchedBefore) send(eventLine(watch, 'DELETED', event.record));
   }
 
   const unsubscribe: (() => void) | undefined = api.store.subscribe(type.storageKey, deliver);
@@ -141,12 +146,9 @@ function bookmarkLine(
   return `${JSON.stringify({ type: 'BOOKMARK', object })}\n`;
 }
 
-function eventLine(
-  api: ObjectApi,
-  type: ResourceType,
-  eventType: WatchEventType,
-  record: StoredRecord,
-): string {
+function eventLine(watch: WatchRequest, eventType: WatchEventType, record: StoredRecord): string {
+  const { api, type } = watch;
+  if (watch.eventObject) return `{"type":"${eventType}","object":${watch.eventObject(record)}}\n`;
   const cacheKey = `${groupVersionOf(type)}#${eventType}`;
   let line = record.serialized.get(cacheKey);
   if (line === undefined) {
