@@ -28,12 +28,7 @@ import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
 import { isOpenApiPath, serveOpenApi } from './serveOpenApi.ts';
-import {
-  serveTableList,
-  serveTableObject,
-  tableEventObject,
-  tableRequested,
-} from './serveTable.ts';
+import { serveTableList, serveTableObject, tableRequested } from './serveTable.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
 import {
   badRequest,
@@ -186,12 +181,10 @@ async function handle(
           );
           if (failure instanceof StatusError) return sendWatchError(response, failure);
         }
-        const table = tableRequested(request.headers.accept);
         return serveWatch(request, response, {
           api: context.api,
           type,
           filter,
-          ...optional('eventObject', table && tableEventObject(context.api, type, table, query)),
           resourceVersion: query.get('resourceVersion') ?? undefined,
           allowBookmarks: isTrue(query.get('allowWatchBookmarks')),
           sendInitialEvents: isTrue(query.get('sendInitialEvents')),
