@@ -13,6 +13,7 @@ import {
   apiVersions,
   sandboxKubernetesVersion,
 } from './discovery.ts';
+import { fieldManagerOptions, type WriteVerb } from './fieldManagerOptions.ts';
 import { FieldSelectorError, parseFieldSelector, supportedFieldPaths } from './fieldSelector.ts';
 import { followPodLog, logContainerName } from './followPodLog.ts';
 import { parseLabelSelector, SelectorParseError } from './labelSelector.ts';
@@ -28,7 +29,12 @@ import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
 import { isOpenApiPath, serveOpenApi } from './serveOpenApi.ts';
-import { serveTableList, serveTableObject, tableRequested } from './serveTable.ts';
+import {
+  serveTableList,
+  serveTableObject,
+  tableEventObject,
+  tableRequested,
+} from './serveTable.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
 import {
   badRequest,
@@ -139,12 +145,23 @@ async function handle(
     });
   }
   const query = url.searchParams;
+  const sub = subresource[0];
+  const method = request.method ?? 'GET';
+  const applying = method === 'PATCH' && isApplyPatch(request.headers['content-type']);
+  const writeVerb: WriteVerb | undefined = applying
+    ? 'apply'
+    : ({ POST: 'create', PUT: 'update', PATCH: 'patch' } as const)[
+        method as 'POST' | 'PUT' | 'PATCH'
+      ];
+  const fieldManager = writeVerb
+    ? fieldManagerOptions(query, request.headers['user-agent'], writeVerb)
+    : undefined;
   const writeOptions: WriteOptions = {
     user,
     dryRun: query.getAll('dryRun').includes('All'),
     fieldValidation: parseFieldValidation(query.get('fieldValidation')),
+    ...optional('fieldManager', fieldManager?.fieldManager),
   };
-  const sub = subresource[0];
   if (type.kind === 'Pod' && !type.group && name && sub && sub in containerStreamVerbs) {
     context.api.get(type, namespace, name);
     throw badRequest(
@@ -153,7 +170,6 @@ async function handle(
   }
   if (sub !== undefined && !type.subresources.includes(sub as never))
     return sendError(response, pathNotFound());
-  const method = request.method ?? 'GET';
 
   if (type.review) {
     if (method !== 'POST') return sendError(response, methodNotAllowed());
@@ -181,10 +197,12 @@ async function handle(
           );
           if (failure instanceof StatusError) return sendWatchError(response, failure);
         }
+        const table = tableRequested(request.headers.accept);
         return serveWatch(request, response, {
           api: context.api,
           type,
           filter,
+          ...optional('eventObject', table && tableEventObject(context.api, type, table, query)),
           resourceVersion: query.get('resourceVersion') ?? undefined,
           allowBookmarks: isTrue(query.get('allowWatchBookmarks')),
           sendInitialEvents: isTrue(query.get('sendInitialEvents')),
@@ -261,6 +279,16 @@ async function handle(
       ...statusSubresource,
     });
     return sendWrite(response, 200, result.object, result.warnings);
+  }
+  if (applying && sub !== 'scale') {
+    // Server-side apply; a missing object is created (201).
+    const result = context.api.apply(type, namespace, name, await readBody(request), {
+      ...writeOptions,
+      fieldManager: fieldManager?.fieldManager ?? '',
+      force: fieldManager?.force ?? false,
+      ...statusSubresource,
+    });
+    return sendWrite(response, result.created ? 201 : 200, result.object, result.warnings);
   }
   if (method === 'PATCH') {
     const patchType = patchTypeOf(request.headers['content-type']);
@@ -382,6 +410,14 @@ async function readBody(
   }
   if (format === 'auto' && /yaml/.test(contentType)) {
     try {
+      // JSON is YAML; kubectl sends applied configurations as JSON, parsed faster as such.
+      if (text.trimStart().startsWith('{')) {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          // Flow-style YAML that is not JSON: read it as YAML below.
+        }
+      }
       return parseYaml(text) as unknown;
     } catch (error) {
       throw badRequest(
@@ -396,13 +432,18 @@ async function readBody(
   }
 }
 
+/** `application/apply-patch+yaml`: a server-side apply (the CBOR form is not served). */
+function isApplyPatch(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim() === 'application/apply-patch+yaml';
+}
+
 function patchTypeOf(contentType: string | undefined): PatchType {
   const base = (contentType ?? '').split(';')[0]?.trim();
   if (base === 'application/merge-patch+json') return 'merge';
   if (base === 'application/json-patch+json') return 'json';
   if (base === 'application/strategic-merge-patch+json') return 'strategic';
   throw unsupportedMediaType(
-    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (server-side apply is not supported by the sandbox)`,
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
   );
 }
 
