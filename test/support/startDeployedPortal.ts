@@ -171,6 +171,7 @@ export async function startDeployedPortal(
 
     const container = portalContainer(kit);
     const env: Record<string, string> = {
+      // The image's PATH (the node base image sets one); nothing else of this process leaks in.
       ...(process.env['PATH'] ? { PATH: process.env['PATH'] } : {}),
       ...imageEnvironment,
       ...(await containerEnvironment(sandbox, namespace, container)),
