@@ -39,6 +39,8 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/web/**/*.test.{ts,tsx}'],
           setupFiles: ['src/web/testSetup.ts'],
+          // Whole-page tests render Mantine in jsdom: several seconds each under full load.
+          testTimeout: 20_000,
         },
       },
       {

@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
 /**
@@ -33,3 +33,8 @@ class NoopResizeObserver {
 window.ResizeObserver ??= NoopResizeObserver;
 
 afterEach(() => cleanup());
+
+// findBy*/waitFor give up after 5 s instead of 1 s: on the 2-core machines the web project
+// shares the CPU with the node project, and a page's first render under that load took longer
+// than a second. A wait bound, not a speed assertion: a passing wait returns at once.
+configure({ asyncUtilTimeout: 5_000 });
