@@ -1,0 +1,184 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { rayCustomResourceDefinitions } from '../../src/sandbox/apiserver/rayCustomResourceDefinitions.ts';
+import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
+import { describeWithUpstream, upstreamKuberayDir } from '../support/upstream.ts';
+
+let sandbox: TestSandbox;
+let kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+  kubectl = kubectlRunner(sandbox.kubeconfig);
+});
+afterAll(() => sandbox.close());
+
+function expectOk(result: KubectlResult): string {
+  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+const rayClusterYaml = (name: string, rayVersion = '2.52.0') => `
+apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: ${name}
+  namespace: default
+spec:
+  rayVersion: '${rayVersion}'
+  headGroupSpec:
+    rayStartParams: {}
+    template:
+      spec:
+        containers:
+          - name: ray-head
+            image: rayproject/ray:2.52.0
+`;
+
+async function managers(name: string): Promise<string> {
+  return expectOk(
+    await kubectl([
+      'get',
+      'raycluster',
+      name,
+      '-n',
+      'default',
+      '-o',
+      'jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}',
+    ]),
+  ).trim();
+}
+
+describe('kubectl 1.35 apply --server-side against the sandbox', () => {
+  it('applies a RayCluster, and applying it again changes nothing', async () => {
+    const first = expectOk(
+      await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-one')),
+    );
+    expect(first.trim()).toBe('raycluster.ray.io/ssa-one serverside-applied');
+    const version = () =>
+      kubectl(['get', 'raycluster', 'ssa-one', '-o', 'jsonpath={.metadata.resourceVersion}']);
+    const before = expectOk(await version());
+    const second = expectOk(
+      await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-one')),
+    );
+    expect(second.trim()).toBe('raycluster.ray.io/ssa-one serverside-applied');
+    expect(expectOk(await version())).toBe(before);
+    expect(await managers('ssa-one')).toBe('kubectl/Apply');
+  });
+
+  it('refuses a second field manager changing the same field, until --force-conflicts', async () => {
+    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-two')));
+    const refused = await kubectl(
+      ['apply', '--server-side', '--field-manager=upgrader', '-f', '-'],
+      rayClusterYaml('ssa-two', '2.53.0'),
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      'Apply failed with 1 conflict: conflict with "kubectl": .spec.rayVersion',
+    );
+    expect(refused.stderr).toContain('--force-conflicts');
+
+    const diff = await kubectl(
+      ['diff', '--server-side', '--field-manager=upgrader', '--force-conflicts', '-f', '-'],
+      rayClusterYaml('ssa-two', '2.53.0'),
+    );
+    expect(diff.code, diff.stderr).toBe(1);
+    expect(diff.stdout).toContain('+  rayVersion: 2.53.0');
+
+    expectOk(
+      await kubectl(
+        ['apply', '--server-side', '--field-manager=upgrader', '--force-conflicts', '-f', '-'],
+        rayClusterYaml('ssa-two', '2.53.0'),
+      ),
+    );
+    expect(
+      expectOk(
+        await kubectl(['get', 'raycluster', 'ssa-two', '-o', 'jsonpath={.spec.rayVersion}']),
+      ),
+    ).toBe('2.53.0');
+    expect(await managers('ssa-two')).toBe('kubectl/Apply upgrader/Apply');
+  });
+
+  it('records kubectl edit-style updates and takes over from client-side apply', async () => {
+    expectOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('ssa-three')));
+    expect(await managers('ssa-three')).toBe('kubectl-client-side-apply/Update');
+    expectOk(await kubectl(['label', 'raycluster', 'ssa-three', 'tier=gpu']));
+    expect(await managers('ssa-three')).toBe(
+      'kubectl-client-side-apply/Update kubectl-label/Update',
+    );
+    // The fields of the last-applied annotation move to server-side apply without a conflict.
+    expectOk(
+      await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-three', '2.53.0')),
+    );
+    expect(
+      expectOk(
+        await kubectl(['get', 'raycluster', 'ssa-three', '-o', 'jsonpath={.spec.rayVersion}']),
+      ),
+    ).toBe('2.53.0');
+  });
+
+  it("applies the sandbox's own ray.io CRDs server-side", async () => {
+    const list = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: rayCustomResourceDefinitions,
+    });
+    const applied = expectOk(await kubectl(['apply', '--server-side', '-f', '-'], list));
+    expect(applied).toContain(
+      'customresourcedefinition.apiextensions.k8s.io/rayclusters.ray.io serverside-applied',
+    );
+    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], list));
+  });
+});
+
+describeWithUpstream('kubectl apply --server-side of the upstream KubeRay CRDs', () => {
+  // A sandbox of its own: its ray.io CRDs are still the ones it installed at start.
+  let fresh: TestSandbox;
+  let run: typeof kubectl;
+  beforeAll(async () => {
+    fresh = await startTestSandbox();
+    run = kubectlRunner(fresh.kubeconfig);
+  });
+  afterAll(() => fresh.close());
+
+  it(
+    'installs and re-applies every CRD, as docs/deploy.md does',
+    { timeout: 120_000 },
+    async () => {
+      const crdsDir = join(upstreamKuberayDir, 'crds');
+      const files = readdirSync(crdsDir).filter((file) => file.endsWith('.yaml'));
+      expect(files.length).toBeGreaterThan(0);
+      // The sandbox installed its own ray.io CRDs without a manager: their fields belong to
+      // before-first-apply, and different CRDs conflict with them as on any cluster.
+      const refused = await run(['apply', '--server-side', '-f', crdsDir]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        'conflict with "before-first-apply" using apiextensions.k8s.io/v1: .spec.versions',
+      );
+      for (const force of [['--force-conflicts'], []]) {
+        const result = expectOk(await run(['apply', '--server-side', ...force, '-f', crdsDir]));
+        for (const file of files) {
+          const name = file.replace(/^ray\.io_(\w+)\.yaml$/, '$1.ray.io');
+          expect(result).toContain(
+            `customresourcedefinition.apiextensions.k8s.io/${name} serverside-applied`,
+          );
+        }
+      }
+      const fields = expectOk(
+        await run([
+          'get',
+          'crd',
+          'rayjobs.ray.io',
+          '-o',
+          'jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}',
+        ]),
+      );
+      expect(fields).toContain('kubectl/Apply');
+      expectOk(await run(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-upstream')));
+    },
+  );
+});
