@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 
-import type { AuditEntry, AuditResult } from '../../shared/api/auditSchemas.ts';
+import type { AuditDetailValue, AuditEntry, AuditResult } from '../../shared/api/auditSchemas.ts';
 import type { AuditLogTable, Database } from '../store/database.ts';
 
 /** One fact to record. Optional fields default to null; `at` defaults to now. */
@@ -228,15 +228,31 @@ function toEntry(row: Selectable<AuditLogTable>): AuditEntry {
   };
 }
 
-function parseDetails(text: string): Record<string, unknown> {
+/** Stored details as the API shows them: values deeper than `AuditDetailValue` as JSON text. */
+function parseDetails(text: string): Record<string, AuditDetailValue> {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
+    value = JSON.parse(text);
   } catch {
     return {};
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).map(([key, detail]) => [
+      key,
+      isAuditDetailValue(detail) ? detail : JSON.stringify(detail),
+    ]),
+  );
+}
+
+function isScalar(value: unknown): value is string | number | boolean | null {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+function isAuditDetailValue(value: unknown): value is AuditDetailValue {
+  if (isScalar(value)) return true;
+  if (Array.isArray(value)) return value.every((item) => typeof item === 'string');
+  return typeof value === 'object' && Object.values(value).every(isScalar);
 }
 
 /** Copies `value` with the values of secret-named keys replaced, at any depth. */

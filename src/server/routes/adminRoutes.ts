@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 
 import {
   AdminUser,
@@ -32,13 +33,24 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { users, teams, sessions, tokens, auditLog, revocations } = app.authServices;
   app.addHook('preHandler', requireRole('admin'));
 
-  app.get('/api/v1/admin/users', { schema: { response: { 200: AdminUserList } } }, async () => ({
-    items: await users.list(),
-  }));
+  app.get(
+    '/api/v1/admin/users',
+    { schema: { tags: ['admin'], summary: 'List users', response: { 200: AdminUserList } } },
+    async () => ({
+      items: await users.list(),
+    }),
+  );
 
   app.post(
     '/api/v1/admin/users',
-    { schema: { body: CreateUserRequest, response: { 201: AdminUser } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a user',
+        body: CreateUserRequest,
+        response: { 201: AdminUser },
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const audit = {
@@ -93,7 +105,15 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/api/v1/admin/users/:id',
-    { schema: { params: UserIdParams, body: UpdateUserRequest, response: { 200: AdminUser } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Change a user (role, display name, password, disabled)',
+        params: UserIdParams,
+        body: UpdateUserRequest,
+        response: { 200: AdminUser },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const body = request.body;
@@ -176,13 +196,24 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/api/v1/admin/teams', { schema: { response: { 200: TeamList } } }, async () => ({
-    items: await teams.list(),
-  }));
+  app.get(
+    '/api/v1/admin/teams',
+    { schema: { tags: ['admin'], summary: 'List teams', response: { 200: TeamList } } },
+    async () => ({
+      items: await teams.list(),
+    }),
+  );
 
   app.post(
     '/api/v1/admin/teams',
-    { schema: { body: CreateTeamRequest, response: { 201: Team } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create a team',
+        body: CreateTeamRequest,
+        response: { 201: Team },
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const audit = {
@@ -220,7 +251,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/v1/admin/teams/:name',
-    { schema: { params: TeamNameParams } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Delete a team (not its namespace)',
+        params: TeamNameParams,
+        response: { 204: Type.Null() },
+      },
+    },
     async (request, reply) => {
       const { name } = request.params;
       const deleted = await teams.delete(name);
@@ -241,13 +279,21 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
           message: `No team ${name}.`,
         });
       }
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
   app.put(
     '/api/v1/admin/teams/:name/members',
-    { schema: { params: TeamNameParams, body: SetTeamMembersRequest, response: { 200: Team } } },
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Set a team's members",
+        params: TeamNameParams,
+        body: SetTeamMembersRequest,
+        response: { 200: Team },
+      },
+    },
     async (request, reply) => {
       const { name } = request.params;
       const members = request.body.members;

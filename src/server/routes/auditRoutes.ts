@@ -13,7 +13,15 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/api/v1/audit',
-    { preHandler: requireUser, schema: { querystring: AuditQuery, response: { 200: AuditPage } } },
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['audit'],
+        summary: 'The audit trail, newest first',
+        querystring: AuditQuery,
+        response: { 200: AuditPage },
+      },
+    },
     async (request) => {
       const user = request.user;
       if (!user) throw new Error('requireUser let an anonymous request through');

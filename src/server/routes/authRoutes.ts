@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 
 import {
   ChangePasswordRequest,
@@ -41,7 +42,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/auth/login',
-    { schema: { body: LoginRequest, response: { 200: SessionInfo } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with a username and password (sets the session cookie)',
+        security: [],
+        body: LoginRequest,
+        response: { 200: SessionInfo },
+      },
+    },
     async (request, reply) => {
       const { username, password } = request.body;
       const audit = {
@@ -116,26 +125,44 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post('/api/v1/auth/logout', { preHandler: requireUser }, async (request, reply) => {
-    if (request.authSession) {
-      await sessions.delete(request.authSession.id);
-      revocations.emit({ kind: 'session', sessionId: request.authSession.id });
-    }
-    clearSessionCookie(reply);
-    await auditLog.record({
-      ...auditFromRequest(request),
-      action: 'auth.logout',
-      targetKind: 'session',
-      targetName: request.user?.username ?? null,
-      result: 'success',
-      statusCode: 204,
-    });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign out (ends the session)',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      if (request.authSession) {
+        await sessions.delete(request.authSession.id);
+        revocations.emit({ kind: 'session', sessionId: request.authSession.id });
+      }
+      clearSessionCookie(reply);
+      await auditLog.record({
+        ...auditFromRequest(request),
+        action: 'auth.logout',
+        targetKind: 'session',
+        targetName: request.user?.username ?? null,
+        result: 'success',
+        statusCode: 204,
+      });
+      return reply.code(204).send(null);
+    },
+  );
 
   app.get(
     '/api/v1/auth/me',
-    { preHandler: requireUser, schema: { response: { 200: SessionInfo } } },
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in user and the CSRF token',
+        response: { 200: SessionInfo },
+      },
+    },
     async (request, reply) => {
       const user = request.user;
       if (!user) throw new Error('requireUser let an anonymous request through');
@@ -152,7 +179,15 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/v1/auth/password',
-    { preHandler: requireUser, schema: { body: ChangePasswordRequest } },
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['auth'],
+        summary: 'Change your own password',
+        body: ChangePasswordRequest,
+        response: { 204: Type.Null() },
+      },
+    },
     async (request, reply) => {
       const user = request.user;
       if (!user) throw new Error('requireUser let an anonymous request through');
@@ -213,7 +248,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         statusCode: 204,
         details: { tokensRevoked },
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

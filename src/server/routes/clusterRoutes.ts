@@ -87,13 +87,27 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
 
   app.get(
     '/api/v1/clusters',
-    { schema: { querystring: ClusterListQuery, response: { 200: ClusterList } } },
+    {
+      schema: {
+        tags: ['clusters'],
+        summary: 'List clusters you may see (filtered, paged)',
+        querystring: ClusterListQuery,
+        response: { 200: ClusterList },
+      },
+    },
     async (request) => clusters.list(userOf(request), request.query),
   );
 
   app.get(
     '/api/v1/clusters/:team/:name',
-    { schema: { params: ClusterParams, response: { 200: ClusterDetail, ...errors } } },
+    {
+      schema: {
+        tags: ['clusters'],
+        summary: 'One cluster: summary, stored object, why pending, pods, events, endpoints',
+        params: ClusterParams,
+        response: { 200: ClusterDetail, ...errors },
+      },
+    },
     async (request) => {
       const { team, name } = request.params;
       return clusters.detail(userOf(request), team, name);
@@ -103,7 +117,12 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/api/v1/clusters/preview',
     {
-      schema: { body: CreateClusterRequest, response: { 200: ClusterManifestResponse, ...errors } },
+      schema: {
+        tags: ['clusters'],
+        summary: 'Preview the manifest a create would send (server dry run)',
+        body: CreateClusterRequest,
+        response: { 200: ClusterManifestResponse, ...errors },
+      },
     },
     async (request) => clusters.preview(userOf(request), request.body),
   );
@@ -112,6 +131,10 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/clusters',
     {
       schema: {
+        tags: ['clusters'],
+        summary: 'Create a cluster from a template',
+        description:
+          'Send an `Idempotency-Key` header (1-255 printable ASCII characters) to make retries safe: the same key and body answer the first result (with `Idempotent-Replayed: true`) and never create a second cluster.',
         body: CreateClusterRequest,
         response: { 201: ClusterManifestResponse, ...errors, 422: ApiErrorBody },
       },
@@ -183,6 +206,8 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/clusters/:team/:name/scale',
     {
       schema: {
+        tags: ['clusters'],
+        summary: 'Scale a worker group',
         params: ClusterParams,
         body: ScaleRequest,
         response: { 204: Type.Null(), ...errors },
@@ -211,7 +236,17 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
   ] as const) {
     app.post(
       `/api/v1/clusters/:team/:name/${verb}`,
-      { schema: { params: ClusterParams, response: { 204: Type.Null(), ...errors } } },
+      {
+        schema: {
+          tags: ['clusters'],
+          summary:
+            verb === 'suspend'
+              ? 'Suspend a cluster (deletes its pods, keeps it)'
+              : 'Resume a suspended cluster',
+          params: ClusterParams,
+          response: { 204: Type.Null(), ...errors },
+        },
+      },
       async (request, reply) => {
         const { team, name } = request.params;
         await audited(request, `cluster.${verb}`, { namespace: team, name }, () =>
@@ -224,7 +259,14 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
 
   app.delete(
     '/api/v1/clusters/:team/:name',
-    { schema: { params: ClusterParams, response: { 204: Type.Null(), ...errors } } },
+    {
+      schema: {
+        tags: ['clusters'],
+        summary: 'Delete a cluster',
+        params: ClusterParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       const { team, name } = request.params;
       await audited(request, 'cluster.delete', { namespace: team, name }, () =>

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { LivenessStatus, ReadinessStatus } from '../../shared/api/healthStatus.ts';
 
@@ -9,17 +9,32 @@ export interface ReadinessCheck {
 }
 
 /** `/healthz` (liveness: the process answers) and `/readyz` (every readiness check passes). */
-export const healthRoutes: FastifyPluginAsync<{ checks: readonly ReadinessCheck[] }> = async (
-  app,
-  { checks },
-) => {
-  app.get('/healthz', { schema: { response: { 200: LivenessStatus } } }, async () => ({
-    status: 'ok' as const,
-  }));
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  checks: readonly ReadinessCheck[];
+}> = async (app, { checks }) => {
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['meta'],
+        summary: 'Liveness: the process answers',
+        security: [],
+        response: { 200: LivenessStatus },
+      },
+    },
+    async (): Promise<LivenessStatus> => ({ status: 'ok' }),
+  );
 
   app.get(
     '/readyz',
-    { schema: { response: { 200: ReadinessStatus, 503: ReadinessStatus } } },
+    {
+      schema: {
+        tags: ['meta'],
+        summary: 'Readiness: every readiness check passes (503 otherwise)',
+        security: [],
+        response: { 200: ReadinessStatus, 503: ReadinessStatus },
+      },
+    },
     async (_request, reply) => {
       const results = checks.map(({ name, check }) => ({ name, ...check() }));
       const ready = results.every((result) => result.ready);

@@ -2,9 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
-import { TeamName } from '../../shared/api/adminSchemas.ts';
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
-import { Template, TemplateAvailability, TemplateInput } from '../../shared/api/templateSchemas.ts';
+import {
+  Template,
+  TemplateAvailabilityList,
+  TemplateAvailabilityQuery,
+  TemplateInput,
+  TemplateList,
+  TemplateListQuery,
+  TemplateNameParams,
+} from '../../shared/api/templateSchemas.ts';
 import { auditedMutation } from '../audit/auditedMutation.ts';
 import { authorize } from '../auth/authorize.ts';
 import { requireRole } from '../auth/authPlugin.ts';
@@ -12,7 +19,6 @@ import type { GpuService } from '../services/GpuService.ts';
 import { forbidden, notFound } from '../services/serviceErrors.ts';
 import type { TemplateService } from '../services/TemplateService.ts';
 
-const NameParams = Type.Object({ name: Type.String() });
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 
 /**
@@ -40,11 +46,10 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/templates',
     {
       schema: {
-        querystring: Type.Object(
-          { includeRetired: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ items: Type.Array(Template) }) },
+        tags: ['templates'],
+        summary: 'List templates',
+        querystring: TemplateListQuery,
+        response: { 200: TemplateList },
       },
     },
     async (request) => ({
@@ -56,8 +61,10 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/templates/availability',
     {
       schema: {
-        querystring: Type.Object({ team: TeamName }, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(TemplateAvailability) }), ...errors },
+        tags: ['templates'],
+        summary: "Whether each template fits now: free GPUs and the team's quota headroom",
+        querystring: TemplateAvailabilityQuery,
+        response: { 200: TemplateAvailabilityList, ...errors },
       },
     },
     async (request) => {
@@ -72,7 +79,12 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/templates',
     {
       preHandler: requireRole('admin'),
-      schema: { body: TemplateInput, response: { 201: Template, ...errors } },
+      schema: {
+        tags: ['templates'],
+        summary: 'Create a template (admins)',
+        body: TemplateInput,
+        response: { 201: Template, ...errors },
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -87,7 +99,13 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/templates/:name',
     {
       preHandler: requireRole('admin'),
-      schema: { params: NameParams, body: TemplateInput, response: { 200: Template, ...errors } },
+      schema: {
+        tags: ['templates'],
+        summary: 'Update a template, bumping its version (admins)',
+        params: TemplateNameParams,
+        body: TemplateInput,
+        response: { 200: Template, ...errors },
+      },
     },
     async (request) => {
       const { name } = request.params;
@@ -103,7 +121,15 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{
       `/api/v1/templates/:name/${verb}`,
       {
         preHandler: requireRole('admin'),
-        schema: { params: NameParams, response: { 200: Template, ...errors } },
+        schema: {
+          tags: ['templates'],
+          summary:
+            verb === 'retire'
+              ? 'Retire a template: no new clusters from it (admins)'
+              : 'Restore a retired template (admins)',
+          params: TemplateNameParams,
+          response: { 200: Template, ...errors },
+        },
       },
       async (request) => {
         const { name } = request.params;
@@ -128,7 +154,12 @@ export const templateRoutes: FastifyPluginAsyncTypebox<{
     '/api/v1/templates/:name',
     {
       preHandler: requireRole('admin'),
-      schema: { params: NameParams, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        tags: ['templates'],
+        summary: 'Delete a template (admins)',
+        params: TemplateNameParams,
+        response: { 204: Type.Null(), ...errors },
+      },
     },
     async (request, reply) => {
       const { name } = request.params;

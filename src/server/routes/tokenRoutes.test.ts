@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { defaultTokenLifetimeDays } from '../../shared/api/authSchemas.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
 import { type AuthTestApp, authTestApp } from '../auth/authTestApp.ts';
 import { sha256Hex } from '../auth/randomSecret.ts';
@@ -17,6 +18,25 @@ async function signedIn(username = 'alice') {
 }
 
 describe('API tokens', () => {
+  it(`expire after the shared default (${defaultTokenLifetimeDays} days) unless the request says, null meaning never`, async () => {
+    const { app, session } = await signedIn();
+    const create = async (payload: Record<string, unknown>) => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/tokens',
+        headers: session.headers(),
+        payload,
+      });
+      expect(created.statusCode).toBe(201);
+      return created.json<{ createdAt: string; expiresAt: string | null }>();
+    };
+    const omitted = await create({ name: 'default' });
+    expect(Date.parse(omitted.expiresAt ?? '') - Date.parse(omitted.createdAt)).toBe(
+      defaultTokenLifetimeDays * 86_400_000,
+    );
+    expect((await create({ name: 'forever', expiresInDays: null })).expiresAt).toBeNull();
+  });
+
   it('shows the secret once on create, then only its prefix', async () => {
     const { app, session, db } = await signedIn();
     const created = await app.inject({

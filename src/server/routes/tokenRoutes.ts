@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 
 import {
   ApiTokenList,
   CreateApiTokenRequest,
   CreatedApiToken,
+  defaultTokenLifetimeDays,
   TokenIdParams,
 } from '../../shared/api/authSchemas.ts';
 import { auditFromRequest } from '../audit/auditFromRequest.ts';
@@ -28,13 +30,30 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return user;
   };
 
-  app.get('/api/v1/tokens', { schema: { response: { 200: ApiTokenList } } }, async (request) => ({
-    items: await tokens.list(currentUser(request.user).id),
-  }));
+  app.get(
+    '/api/v1/tokens',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'List your API tokens',
+        response: { 200: ApiTokenList },
+      },
+    },
+    async (request) => ({
+      items: await tokens.list(currentUser(request.user).id),
+    }),
+  );
 
   app.post(
     '/api/v1/tokens',
-    { schema: { body: CreateApiTokenRequest, response: { 201: CreatedApiToken } } },
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create an API token (its secret is shown once)',
+        body: CreateApiTokenRequest,
+        response: { 201: CreatedApiToken },
+      },
+    },
     async (request, reply) => {
       const user = currentUser(request.user);
       const audit = {
@@ -56,7 +75,9 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
           message: `You already have ${maxTokensPerUser} API tokens; delete one first.`,
         });
       }
-      const created = await tokens.create(user.id, request.body.name, request.body.expiresInDays);
+      // Omitted means the shared default (the schema's default, applied here too); null: never.
+      const { expiresInDays = defaultTokenLifetimeDays } = request.body;
+      const created = await tokens.create(user.id, request.body.name, expiresInDays ?? undefined);
       await auditLog.record({
         ...audit,
         result: 'success',
@@ -69,7 +90,14 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/api/v1/tokens/:id',
-    { schema: { params: TokenIdParams } },
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Delete one of your API tokens',
+        params: TokenIdParams,
+        response: { 204: Type.Null() },
+      },
+    },
     async (request, reply) => {
       const user = currentUser(request.user);
       const removed = await tokens.delete(user.id, request.params.id);
@@ -90,7 +118,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
           message: `You have no API token ${request.params.id}.`,
         });
       }
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 };

@@ -1,9 +1,22 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
-import { VersionInfo, type VersionInfo as VersionInfoBody } from '../../shared/api/versionInfo.ts';
+import { VersionInfo } from '../../shared/api/versionInfo.ts';
 
 /** `GET /api/v1/version`. */
-export const versionRoutes: FastifyPluginAsync<{ version: string }> = async (app, { version }) => {
-  const body: VersionInfoBody = { version, node: process.version, apiVersion: 'v1' };
-  app.get('/api/v1/version', { schema: { response: { 200: VersionInfo } } }, async () => body);
+export const versionRoutes: FastifyPluginAsyncTypebox<{ version: string }> = async (
+  app,
+  { version },
+) => {
+  app.get(
+    '/api/v1/version',
+    {
+      schema: {
+        tags: ['meta'],
+        summary: 'Raydeck, Node.js and API versions',
+        security: [],
+        response: { 200: VersionInfo },
+      },
+    },
+    async (): Promise<VersionInfo> => ({ version, node: process.version, apiVersion: 'v1' }),
+  );
 };

@@ -14,6 +14,20 @@ export const AuditResult = Type.Union([
 ]);
 export type AuditResult = Static<typeof AuditResult>;
 
+/** A plain value in audit details. */
+const AuditScalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+
+/**
+ * One value of an entry's `details`: a scalar, a list of names (e.g. `changed`, `added`), or one
+ * level of named scalars (e.g. `role: { from, to }`). Anything deeper is stored as its JSON text.
+ */
+export const AuditDetailValue = Type.Union([
+  AuditScalar,
+  Type.Array(Type.String()),
+  Type.Record(Type.String(), AuditScalar),
+]);
+export type AuditDetailValue = Static<typeof AuditDetailValue>;
+
 /** One audit log entry. Details never hold secrets (passwords, tokens, cookies). */
 export const AuditEntry = Type.Object(
   {
@@ -38,7 +52,7 @@ export const AuditEntry = Type.Object(
     requestId: Type.Union([Type.String(), Type.Null()]),
     sourceIp: Type.Union([Type.String(), Type.Null()]),
     /** Action-specific facts (changed field names, reasons), never secret values. */
-    details: Type.Record(Type.String(), Type.Unknown()),
+    details: Type.Record(Type.String(), AuditDetailValue),
   },
   { additionalProperties: false },
 );

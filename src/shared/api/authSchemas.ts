@@ -120,13 +120,27 @@ export const ApiTokenList = Type.Object(
 );
 export type ApiTokenList = Static<typeof ApiTokenList>;
 
+/**
+ * Days a new API token lives when its request does not say: 90. One default for the web page,
+ * the CLI and plain API calls, so no client makes never-expiring tokens by leaving a field out.
+ */
+export const defaultTokenLifetimeDays = 90;
+
 /** Body of `POST /api/v1/tokens`. */
 export const CreateApiTokenRequest = Type.Object(
   {
     /** What the token is for, e.g. `ci-pipeline`; 1 to 100 characters. */
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    /** Days until the token stops working, 1 to 3650; omitted means it never expires. */
-    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    /**
+     * Days until the token stops working, 1 to 3650; `null` means it never expires. Omitted:
+     * {@link defaultTokenLifetimeDays}.
+     */
+    expiresInDays: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()], {
+        default: defaultTokenLifetimeDays,
+        description: `Days until the token stops working (1 to 3650); null: never. Default ${defaultTokenLifetimeDays}.`,
+      }),
+    ),
   },
   { $id: 'CreateApiTokenRequest', additionalProperties: false },
 );

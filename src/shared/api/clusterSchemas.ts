@@ -192,7 +192,19 @@ export const CreateClusterRequest = Type.Object(
     exposure: Type.Optional(ExposureSchema),
     ingressHost: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'train-a100',
+        team: 'team-a',
+        template: 'a100-1',
+        rayVersion: '2.52.0',
+        workerGroups: [{ name: 'workers', replicas: 2 }],
+        env: [{ name: 'WANDB_PROJECT', value: 'llm-finetune' }],
+      },
+    ],
+  },
 );
 export type CreateClusterRequest = Static<typeof CreateClusterRequest>;
 
@@ -204,7 +216,7 @@ export const ScaleRequest = Type.Object(
     minReplicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     maxReplicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ group: 'workers', replicas: 3, maxReplicas: 4 }] },
 );
 export type ScaleRequest = Static<typeof ScaleRequest>;
 

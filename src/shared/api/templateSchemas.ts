@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 
+import { TeamName } from './adminSchemas.ts';
 import { ExposureSchema } from './clusterSchemas.ts';
 
 const quantityPattern = '^([0-9]+(\\.[0-9]+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$';
@@ -63,7 +64,25 @@ export const TemplateInput = Type.Object(
     /** Seconds before a cluster is deleted regardless of use; absent: no TTL. */
     defaultTtlSeconds: Type.Optional(Type.Integer({ minimum: 300, maximum: 31536000 })),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'a100-1',
+        description: '1× NVIDIA A100 80 GB per worker, 8 CPU, 64 GiB.',
+        head: { cpu: 2, memory: '8Gi' },
+        worker: { cpu: 8, memory: '64Gi', gpu: 1, gpuProduct: 'NVIDIA-A100-SXM4-80GB' },
+        tolerations: [
+          { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
+        ],
+        allowedRayVersions: ['2.52.0'],
+        allowedImages: [],
+        maxWorkers: 4,
+        defaultWorkers: 1,
+        defaultIdleTimeoutSeconds: 1800,
+      },
+    ],
+  },
 );
 export type TemplateInput = Static<typeof TemplateInput>;
 
@@ -95,3 +114,35 @@ export const TemplateAvailability = Type.Object(
   { additionalProperties: false },
 );
 export type TemplateAvailability = Static<typeof TemplateAvailability>;
+
+/** Body of `GET /api/v1/templates`, ordered by name. */
+export const TemplateList = Type.Object(
+  { items: Type.Array(Template) },
+  { $id: 'TemplateList', additionalProperties: false },
+);
+export type TemplateList = Static<typeof TemplateList>;
+
+/** Query of `GET /api/v1/templates`: retired templates are left out unless asked for. */
+export const TemplateListQuery = Type.Object(
+  { includeRetired: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type TemplateListQuery = Static<typeof TemplateListQuery>;
+
+/** Query of `GET /api/v1/templates/availability`: the team whose quota is checked. */
+export const TemplateAvailabilityQuery = Type.Object(
+  { team: TeamName },
+  { additionalProperties: false },
+);
+export type TemplateAvailabilityQuery = Static<typeof TemplateAvailabilityQuery>;
+
+/** Body of `GET /api/v1/templates/availability`: one entry per active template. */
+export const TemplateAvailabilityList = Type.Object(
+  { items: Type.Array(TemplateAvailability) },
+  { $id: 'TemplateAvailabilityList', additionalProperties: false },
+);
+export type TemplateAvailabilityList = Static<typeof TemplateAvailabilityList>;
+
+/** Path parameters of `/api/v1/templates/{name}`. */
+export const TemplateNameParams = Type.Object({ name: Type.String() });
+export type TemplateNameParams = Static<typeof TemplateNameParams>;

@@ -8,7 +8,12 @@ import type {
   ScaleRequest,
 } from '../api/clusterSchemas.ts';
 import type { GpuInventory } from '../api/gpuSchemas.ts';
-import type { Template, TemplateAvailability, TemplateInput } from '../api/templateSchemas.ts';
+import type {
+  Template,
+  TemplateAvailabilityList,
+  TemplateInput,
+  TemplateList,
+} from '../api/templateSchemas.ts';
 import type { ApiRequest } from './apiClient.ts';
 
 /** The typed calls of the clusters, templates, GPU and about API. */
@@ -25,8 +30,8 @@ export interface PortalEndpoints {
   suspendCluster(team: string, name: string): Promise<void>;
   resumeCluster(team: string, name: string): Promise<void>;
   deleteCluster(team: string, name: string): Promise<void>;
-  listTemplates(includeRetired?: boolean): Promise<{ items: Template[] }>;
-  templateAvailability(team: string): Promise<{ items: TemplateAvailability[] }>;
+  listTemplates(includeRetired?: boolean): Promise<TemplateList>;
+  templateAvailability(team: string): Promise<TemplateAvailabilityList>;
   createTemplate(body: TemplateInput): Promise<Template>;
   updateTemplate(name: string, body: TemplateInput): Promise<Template>;
   retireTemplate(name: string): Promise<Template>;
@@ -64,9 +69,9 @@ export function portalEndpoints(request: ApiRequest): PortalEndpoints {
       requestNothing(`${clusterPath(team, name)}/resume`, { method: 'POST' }),
     deleteCluster: (team, name) => requestNothing(clusterPath(team, name), { method: 'DELETE' }),
     listTemplates: (includeRetired) =>
-      request<{ items: Template[] }>('/api/v1/templates', { query: { includeRetired } }),
+      request<TemplateList>('/api/v1/templates', { query: { includeRetired } }),
     templateAvailability: (team) =>
-      request<{ items: TemplateAvailability[] }>('/api/v1/templates/availability', {
+      request<TemplateAvailabilityList>('/api/v1/templates/availability', {
         query: { team },
       }),
     createTemplate: (body) => request<Template>('/api/v1/templates', { method: 'POST', body }),

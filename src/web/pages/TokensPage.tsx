@@ -29,7 +29,11 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 
-import type { ApiTokenInfo, CreatedApiToken } from '../../shared/api/authSchemas.ts';
+import {
+  type ApiTokenInfo,
+  type CreatedApiToken,
+  defaultTokenLifetimeDays,
+} from '../../shared/api/authSchemas.ts';
 import { useApiClient } from '../hooks/useApiClient.ts';
 import { fieldErrorsOf } from './admin/fieldErrorsOf.ts';
 import { formatTime } from './admin/formatTime.ts';
@@ -84,14 +88,14 @@ function CreateTokenDialog({ opened, onClose }: { opened: boolean; onClose: () =
   const client = useApiClient();
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
-  const [lifetime, setLifetime] = useState('90');
+  const [lifetime, setLifetime] = useState(String(defaultTokenLifetimeDays));
   const [nameError, setNameError] = useState<string | undefined>(undefined);
   const [created, setCreated] = useState<CreatedApiToken | undefined>(undefined);
   const create = useMutation({
     mutationFn: () =>
       client.createToken({
         name: name.trim(),
-        ...(lifetime ? { expiresInDays: Number(lifetime) } : {}),
+        expiresInDays: lifetime ? Number(lifetime) : null,
       }),
     onSuccess: async (token) => {
       setCreated(token);
