@@ -27,6 +27,10 @@ describeWithKubernetesProto(
       expect(container?.required).toEqual(['name']);
       expect(container?.properties?.['ports']).toBe('[]ref:io.k8s.api.core.v1.ContainerPort');
       expect(container?.listTypes?.['ports']).toBe('map:containerPort,protocol');
+      expect(container?.patchStrategies?.['env']).toBe('merge:name');
+      expect(definitions['io.k8s.api.core.v1.PodSpec']?.patchStrategies?.['volumes']).toBe(
+        'merge,retainKeys:name',
+      );
       expect(container?.properties?.['resources']).toBe(
         'ref:io.k8s.api.core.v1.ResourceRequirements',
       );

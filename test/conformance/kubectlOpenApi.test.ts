@@ -109,6 +109,39 @@ describe('kubectl 1.35 validation, explain and OpenAPI against the sandbox', () 
     expect(result.stderr).toContain('invalid type for io.k8s.api.apps.v1.DeploymentSpec.replicas');
   });
 
+  it('re-applies built-in kinds with strategic merge patches keyed as OpenAPI says', async () => {
+    const name = deployment.replace('name: web\n', 'name: merged\n');
+    expectOk(await kubectl(['apply', '-n', 'default', '-f', '-'], name));
+    // A container env var added outside the manifest survives a re-apply: containers and env
+    // merge by name (x-kubernetes-patch-merge-key) instead of being replaced.
+    expectOk(
+      await kubectl([
+        'patch',
+        'deployment',
+        'merged',
+        '-n',
+        'default',
+        '-p',
+        '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"EXTRA","value":"1"}]}]}}}}',
+      ]),
+    );
+    const reapplied = await kubectl(
+      ['apply', '-n', 'default', '-v=8', '-f', '-'],
+      name.replace('nginx:1.27', 'nginx:1.28'),
+    );
+    expectOk(reapplied);
+    expect(reapplied.stderr).toContain('application/strategic-merge-patch+json');
+    expect(reapplied.stderr).not.toContain('does not support strategic merge patch');
+    const live = JSON.parse(
+      expectOk(await kubectl(['get', 'deployment', 'merged', '-n', 'default', '-o', 'json'])),
+    ) as {
+      spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } };
+    };
+    const container = live.spec.template.spec.containers[0];
+    expect(container?.image).toBe('nginx:1.28');
+    expect(container?.env.map((env) => env.name).sort()).toEqual(['A', 'EXTRA']);
+  });
+
   it('explains custom resources and built-in kinds', async () => {
     const head = expectOk(await kubectl(['explain', 'raycluster.spec.headGroupSpec']));
     expect(head).toContain('GROUP:      ray.io');

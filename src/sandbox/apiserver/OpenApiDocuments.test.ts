@@ -131,6 +131,14 @@ describe('OpenApiDocuments', () => {
       version: 'v1',
     });
     expect(patch?.['parameters']).toBeUndefined();
+    expect(Object.keys((patch?.['requestBody'] as { content: object }).content)).toContain(
+      'application/strategic-merge-patch+json',
+    );
+    const podSpec = core['io.k8s.api.core.v1.PodSpec'] as { properties: Record<string, Schema> };
+    expect(podSpec.properties['containers']).toMatchObject({
+      'x-kubernetes-patch-strategy': 'merge',
+      'x-kubernetes-patch-merge-key': 'name',
+    });
   });
 
   it('publishes CRD schemas: as they are in v3, reduced for kubectl in v2', () => {
@@ -148,6 +156,16 @@ describe('OpenApiDocuments', () => {
       allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }],
     });
     expect(properties['spec']?.['required']).toEqual(['size', 'replicas']);
+    // Custom resources take JSON and merge patches, not strategic ones (kubectl merge-patches).
+    const paths = v3Of(documents, 'apis/example.com/v1')['paths'] as Record<
+      string,
+      Record<string, { requestBody?: { content: object } }>
+    >;
+    const patchBody =
+      paths['/apis/example.com/v1/namespaces/{namespace}/widgets/{name}']?.['patch'];
+    expect(Object.keys(patchBody?.requestBody?.content ?? {})).not.toContain(
+      'application/strategic-merge-patch+json',
+    );
 
     const v2 = JSON.parse(documents.v2Json()) as { definitions: Record<string, Schema> };
     const spec = (

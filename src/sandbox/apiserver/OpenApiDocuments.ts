@@ -233,6 +233,13 @@ function builtinSchema(
       schema['x-kubernetes-list-type'] = kind;
       if (keys) schema['x-kubernetes-list-map-keys'] = keys.split(',');
     }
+    // kubectl apply computes strategic merge patches of built-in kinds from these.
+    const patch = definition.patchStrategies?.[field];
+    if (patch) {
+      const [strategy, mergeKey] = patch.split(':') as [string, string | undefined];
+      schema['x-kubernetes-patch-strategy'] = strategy;
+      if (mergeKey) schema['x-kubernetes-patch-merge-key'] = mergeKey;
+    }
     properties[field] = schema;
   }
   return {
@@ -384,6 +391,27 @@ function pathsOf(type: ResourceType, flavor: Flavor): [string, Schema][] {
   const item: Schema = {};
   for (const [method, action] of Object.entries(actions)) {
     if (type.verbs.includes(method)) item[method] = operation(action, type.kind, name);
+  }
+  // The patch formats served: kubectl apply computes a strategic merge patch (from this
+  // document's patch strategies) only where the PATCH operation accepts one.
+  const patchTypes = [
+    'application/json-patch+json',
+    'application/merge-patch+json',
+    ...(type.schema ? [] : ['application/strategic-merge-patch+json']),
+    'application/apply-patch+yaml',
+  ];
+  if (item['patch']) {
+    item['patch'] =
+      flavor === 'v2'
+        ? { ...(item['patch'] as Schema), consumes: patchTypes }
+        : {
+            ...(item['patch'] as Schema),
+            requestBody: {
+              content: Object.fromEntries(
+                patchTypes.map((mediaType) => [mediaType, { schema: { type: 'object' } }]),
+              ),
+            },
+          };
   }
   return [
     [
