@@ -118,7 +118,8 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
     : createServer(handler);
   server.keepAliveTimeout = 65_000;
   // WebSocket and SPDY upgrades: port-forward, and WebSockets through the service proxy.
-  server.on('upgrade', createUpgradeHandler(context, handler));
+  const upgrades = createUpgradeHandler(context, handler);
+  server.on('upgrade', upgrades.handle);
 
   return {
     api,
@@ -139,6 +140,7 @@ export function createSandboxApiServer(options: SandboxApiServerOptions = {}): S
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
+        upgrades.destroyAll();
         server.close(() => resolve());
       }),
     setPodLogSource: (source) => {

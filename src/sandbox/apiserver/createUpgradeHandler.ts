@@ -21,21 +21,35 @@ import { serviceUnavailable, StatusError } from './statusError.ts';
  *   backend without upgrades) goes to the ordinary request handler, answering on the socket
  *   with `Connection: close`.
  *
- * Authentication and authorization run first, as for every request.
+ * Authentication and authorization run first, as for every request. Upgraded connections are
+ * no longer the HTTP server's, so `destroyAll` ends them when the server closes (an open
+ * `kubectl port-forward` would otherwise hold it open).
  */
 export function createUpgradeHandler(
   context: ApiRequestContext,
   handleRequest: (request: IncomingMessage, response: ServerResponse) => void,
-): (request: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  return (request, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    try {
-      if (!routeUpgrade(context, request, socket, head)) {
-        answerOnSocket(request, socket, head, handleRequest);
+): {
+  handle: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  destroyAll: () => void;
+} {
+  const sockets = new Set<Duplex>();
+  return {
+    handle: (request, socket, head) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      try {
+        if (!routeUpgrade(context, request, socket, head)) {
+          answerOnSocket(request, socket, head, handleRequest);
+        }
+      } catch (error) {
+        writeStatus(socket, error);
       }
-    } catch (error) {
-      writeStatus(socket, error);
-    }
+    },
+    destroyAll: () => {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
   };
 }
 

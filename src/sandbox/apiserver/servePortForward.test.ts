@@ -270,6 +270,14 @@ describe('pods/portforward', () => {
     expect(await closed).toBeGreaterThan(0);
   });
 
+  it('ends open port-forward connections when the server closes', async () => {
+    const webSocket = new WebSocket(`ws://127.0.0.1:${port}${portForwardPath}?port=7000`);
+    const closed = new Promise<void>((resolve) => webSocket.on('close', () => resolve()));
+    await new Promise<void>((resolve) => webSocket.on('open', () => resolve()));
+    await apiServer.close();
+    await closed;
+  });
+
   it('answers the kubelet’s 400 without ports, and 404 for a pod that does not exist', async () => {
     const noPorts = await upgrade(portForwardPath, {
       Upgrade: 'websocket',
