@@ -154,8 +154,8 @@ export class RayHeadSimulation {
     });
     this.addRoutes();
     this.handler = (request, response, path) => this.handle(request, response, path);
-    this.upgradeHandler = (request, socket, _head, path) =>
-      this.handleUpgrade(request, socket, path);
+    this.upgradeHandler = (request, socket, head, path) =>
+      this.handleUpgrade(request, socket, head, path);
   }
 
   /** Replaces the node set (workers added, removed, or not alive); waiting work is placed. */
@@ -422,7 +422,12 @@ export class RayHeadSimulation {
     }
   }
 
-  private handleUpgrade(request: IncomingMessage, socket: Duplex, pathWithQuery: string): void {
+  private handleUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    pathWithQuery: string,
+  ): void {
     const { path, segments } = splitPath(pathWithQuery);
     const refused = this.stopped
       ? { status: 503, text: 'The Ray head is not running.' }
@@ -451,7 +456,7 @@ export class RayHeadSimulation {
       );
       return;
     }
-    serveLogTail(request, socket, this.jobs, segments[2] ?? '');
+    serveLogTail(request, socket, this.jobs, segments[2] ?? '', head);
   }
 }
 

@@ -133,6 +133,8 @@ describe('GET /api/jobs/{id}/logs/tail (WebSocket)', () => {
     expect(close?.opcode).toBe(opcodes.close);
     expect(close?.payload.readUInt16BE(0)).toBe(1000);
     expect(head.simulation.getJob(id)?.status).toBe('SUCCEEDED');
+    // The server waits for the client's close frame, as aiohttp does; this client just leaves.
+    tail.socket?.destroy();
   });
 
   it('sends what was written so far to a late follower, answers pings, and closes when asked', async () => {

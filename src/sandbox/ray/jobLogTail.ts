@@ -1,14 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+import { WebSocketServer } from 'ws';
+
 import type { JobManager } from './JobManager.ts';
-import {
-  closePayload,
-  encodeFrame,
-  FrameDecoder,
-  opcodes,
-  webSocketAccept,
-} from './webSocketFrames.ts';
 
 /**
  * `GET /api/jobs/{id}/logs/tail`, Ray's log follower: a WebSocket that sends the driver log as
@@ -25,14 +20,22 @@ export function notAWebSocketText(upgradeHeader: string | undefined): string {
 }
 
 /**
+ * The `ws` server that completes tail handshakes (no compression: aiohttp's log tail offers
+ * none). Requests are checked first with aiohttp's own answers, so `ws`'s never show.
+ */
+const tailSockets = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+/**
  * Takes over `socket` after an HTTP upgrade request for a job's log tail (a Node `upgrade`
- * event) and streams the log until the job ends or the client closes.
+ * event; `head` is what the client sent after the request) and streams the log until the job
+ * ends or the client closes.
  */
 export function serveLogTail(
   request: IncomingMessage,
   socket: Duplex,
   jobs: JobManager,
   id: string,
+  head: Buffer = Buffer.alloc(0),
 ): void {
   if (jobs.details(id) === undefined) {
     writeHttpError(socket, 404, 'Not Found', `Job ${id} does not exist`);
@@ -57,45 +60,30 @@ export function serveLogTail(
     );
     return;
   }
-  socket.write(
-    [
-      'HTTP/1.1 101 Switching Protocols',
-      'Upgrade: websocket',
-      'Connection: upgrade',
-      `Sec-WebSocket-Accept: ${webSocketAccept(key)}`,
-      '',
-      '',
-    ].join('\r\n'),
-  );
-  let closed = false;
-  let unfollow: () => void = () => undefined;
-  const close = (code: number): void => {
-    if (closed) return;
-    closed = true;
-    unfollow();
-    if (!socket.destroyed) socket.end(encodeFrame(opcodes.close, closePayload(code)));
-  };
-  unfollow = jobs.followLogs(
-    id,
-    (chunk) => {
-      if (!closed && chunk !== '' && !socket.destroyed)
-        socket.write(encodeFrame(opcodes.text, Buffer.from(chunk, 'utf8')));
-    },
-    () => close(1000),
-  );
-  const decoder = new FrameDecoder();
-  socket.on('data', (chunk: Buffer) => {
-    for (const frame of decoder.push(chunk)) {
-      if (frame.opcode === opcodes.ping && !socket.destroyed)
-        socket.write(encodeFrame(opcodes.pong, frame.payload));
-      if (frame.opcode === opcodes.close) close(1000);
-    }
+  tailSockets.handleUpgrade(request, socket, head, (webSocket) => {
+    let closed = false;
+    let unfollow: () => void = () => undefined;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      unfollow();
+      webSocket.close(1000);
+    };
+    unfollow = jobs.followLogs(
+      id,
+      (chunk) => {
+        if (!closed && chunk !== '' && webSocket.readyState === webSocket.OPEN)
+          webSocket.send(chunk);
+      },
+      close,
+    );
+    // `ws` answers pings and completes a close the client starts.
+    webSocket.on('close', () => {
+      closed = true;
+      unfollow();
+    });
+    webSocket.on('error', () => webSocket.terminate());
   });
-  socket.on('close', () => {
-    closed = true;
-    unfollow();
-  });
-  socket.on('error', () => socket.destroy());
 }
 
 function writeHttpError(socket: Duplex, status: number, reason: string, text: string): void {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The parts of RFC 6455 (WebSocket) the simulated dashboard needs to stream job logs:
- * the handshake's accept key, and encoding and decoding of frames (masked or not). No
- * extensions (no compression), as the Ray dashboard's log tail uses none.
+ * A raw RFC 6455 (WebSocket) client's toolkit for tests: the handshake's accept key, and
+ * encoding and decoding of frames (masked or not), no extensions. The servers use the `ws`
+ * library; tests keep this to check bytes on the wire and to send what `ws`'s client refuses
+ * (kubectl's `SPDY/3.1+portforward.k8s.io` subprotocol is not an RFC 7230 token).
  * @see https://www.rfc-editor.org/rfc/rfc6455
  */
 
