@@ -16,6 +16,9 @@ export const clusterListPageSize = 100;
 /** Least time between two refetches caused by stream events, in milliseconds. */
 export const clusterListRefetchThrottleMs = 250;
 
+/** Most stream changes remembered to patch pages answered before them. */
+const newestLimit = 20_000;
+
 /** One change of the live stream's `cluster` event. */
 export type ClusterChange = StreamEvents['cluster'];
 
@@ -196,6 +199,8 @@ export function useClusterList(view: ClusterListView) {
       known.summary.uid !== change.summary.uid ||
       !isOlderResourceVersion(change.summary.resourceVersion, known.summary.resourceVersion)
     ) {
+      // Bounded: entries leave when a page shows the server caught up; deletes never do.
+      if (newest.current.size >= newestLimit) newest.current.clear();
       newest.current.set(rowKey, change);
     }
     const data = queryClient.getQueryData<ListData>(key);
