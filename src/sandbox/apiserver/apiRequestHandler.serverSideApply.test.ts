@@ -247,6 +247,34 @@ describe('server-side apply over HTTP', () => {
     );
   });
 
+  it('records a create under the User-Agent, and an update with managedFields [{}] clears them', async () => {
+    const server = await start();
+    const created = await server.request(
+      'POST',
+      '/api/v1/namespaces/default/configmaps',
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } },
+      { 'user-agent': 'raydeck-tests/1.0 (linux)' },
+    );
+    const object = created.body as Stored & { data: Record<string, string> };
+    expect(object.metadata.managedFields).toEqual([
+      {
+        manager: 'raydeck-tests',
+        operation: 'Update',
+        apiVersion: 'v1',
+        time: '2026-01-02T03:04:05Z',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } },
+      },
+    ]);
+    const cleared = await server.request(
+      'PUT',
+      '/api/v1/namespaces/default/configmaps/cm?fieldManager=cleaner',
+      { ...object, metadata: { ...object.metadata, managedFields: [{}] }, data: { a: '2' } },
+    );
+    expect(cleared.status).toBe(200);
+    expect((cleared.body as Stored).metadata.managedFields).toBeUndefined();
+  });
+
   it('merges list-map items by key: two appliers each own their container', async () => {
     const server = await start();
     await server.request(
