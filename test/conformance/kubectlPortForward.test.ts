@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
+import { get as httpGet, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { parse } from 'yaml';
 
 import type { KubeObject } from '../../src/sandbox/apiserver/resourceType.ts';
@@ -120,6 +121,42 @@ describe('kubectl 1.35 port-forward against the sandbox', () => {
     const version = await get(local, '/api/version');
     expect(JSON.parse(version.body)).toMatchObject({ version: '4', ray_version: '2.52.0' });
     expect(forward.output()).toContain(`Forwarding from 127.0.0.1:${local} -> 8265`);
+  }, 60_000);
+
+  it('carries the job log tail WebSocket over the forwarded dashboard port', async () => {
+    const kubeconfig = await readyCluster();
+    const local = await freePort();
+    await portForward(kubeconfig, [
+      '-n',
+      'team-a',
+      'svc/ray-cpu-head-svc',
+      `${local}:8265`,
+      '--address',
+      '127.0.0.1',
+    ]);
+    const submitted = await new Promise<number>((resolve, reject) => {
+      const outgoing = httpRequest(
+        { host: '127.0.0.1', port: local, path: '/api/jobs/', method: 'POST' },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(JSON.stringify({ entrypoint: 'echo forwarded', submission_id: 'pf-job' }));
+    });
+    expect(submitted).toBe(200);
+    const messages: string[] = [];
+    const tail = new WebSocket(`ws://127.0.0.1:${local}/api/jobs/pf-job/logs/tail`);
+    tail.on('message', (data: Buffer) => messages.push(data.toString()));
+    const closed = new Promise<number>((resolve) => tail.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      tail.on('open', () => resolve());
+      tail.on('error', reject);
+    });
+    await world?.advance(5_000, 100);
+    expect(await closed).toBe(1000);
+    expect(messages.join('')).toContain('forwarded');
   }, 60_000);
 
   it('reports the kubelet’s connection refused for a port nothing listens on', async () => {
