@@ -41,7 +41,7 @@ export async function auditedMutation<T>(
     await auditLog.resolve(id, {
       result: status === 403 ? 'denied' : 'failure',
       statusCode: status,
-      details: { ...details, error: (error as Error).message },
+      details: { ...details, error: error instanceof Error ? error.message : String(error) },
     });
     throw error;
   }

@@ -63,7 +63,7 @@ export const dashboardRoutes: readonly DashboardRoute[] = [
 ];
 
 function route(name: string, path: string, methods: readonly string[]): DashboardRoute {
-  const mutating = methods.some((method) => !(read as readonly string[]).includes(method));
+  const mutating = methods.some((method) => !read.some((reading) => reading === method));
   return {
     name,
     pattern: new RegExp(`^${path}$`),
