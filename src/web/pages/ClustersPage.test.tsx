@@ -162,6 +162,18 @@ describe('ClustersPage', { timeout: 20_000 }, () => {
     expect(requests.filter(isList)).toHaveLength(loads + 1);
   });
 
+  it('says suspended in the workers column of a suspended cluster, not 0/0', async () => {
+    const rows = [
+      clusterSummary({ name: 'parked', phase: 'Suspended', workers: { ready: 0, desired: 0 } }),
+    ];
+    renderWithPortal('/clusters', { handler: listServer(() => rows) });
+    await screen.findByRole('link', { name: 'parked' });
+    const cells = within(rowOf('parked'))
+      .getAllByRole('cell')
+      .map((cell) => cell.textContent);
+    expect(cells[5]).toBe('suspended');
+  });
+
   it('refetches once when the stream says hello again after a reconnect', async () => {
     let rows = [clusterSummary({ name: 'alpha' })];
     const { requests } = renderWithPortal('/clusters', { handler: listServer(() => rows) });

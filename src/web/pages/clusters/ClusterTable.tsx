@@ -81,6 +81,8 @@ function SortHeader({
 
 function ClusterRow({ row, index, now }: { row: ClusterSummary; index: number; now: number }) {
   const behind = row.workers.ready < row.workers.desired;
+  // A parked cluster wants no workers: "0/0" would read as ready.
+  const parked = row.phase === 'Suspended' || row.phase === 'Suspending';
   return (
     <Table.Tr aria-rowindex={index + 2} style={{ height: clusterRowHeight }}>
       <Table.Td style={oneLine}>
@@ -105,16 +107,30 @@ function ClusterRow({ row, index, now }: { row: ClusterSummary; index: number; n
       <Table.Td style={oneLine}>{row.template ?? '—'}</Table.Td>
       <Table.Td
         style={oneLine}
-        title={`${row.workers.ready} of ${row.workers.desired} workers ready`}
+        title={
+          parked
+            ? `No workers: ${row.phase.toLowerCase()}`
+            : `${row.workers.ready} of ${row.workers.desired} workers ready`
+        }
       >
-        <Group gap={4} wrap="nowrap">
-          <Text span size="sm" fw={behind ? 700 : undefined}>
-            {row.workers.ready}/{row.workers.desired}
+        {parked ? (
+          <Text span size="sm" c="dimmed">
+            {row.phase.toLowerCase()}
           </Text>
-          {behind && (
-            <IconClockHour4 size={14} aria-hidden color="var(--mantine-color-orange-light-color)" />
-          )}
-        </Group>
+        ) : (
+          <Group gap={4} wrap="nowrap">
+            <Text span size="sm" fw={behind ? 700 : undefined}>
+              {row.workers.ready}/{row.workers.desired}
+            </Text>
+            {behind && (
+              <IconClockHour4
+                size={14}
+                aria-hidden
+                color="var(--mantine-color-orange-light-color)"
+              />
+            )}
+          </Group>
+        )}
       </Table.Td>
       <Table.Td style={oneLine} title={row.gpus.products.join(', ') || undefined}>
         {formatGpus(row.gpus)}
