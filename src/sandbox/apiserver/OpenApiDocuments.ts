@@ -158,10 +158,7 @@ function gvkOf(type: ResourceType, kind = type.kind): Schema {
 
 /** Every definition: Kubernetes' built-in ones, then one kind and list per served type. */
 function definitionsFor(types: readonly ResourceType[], flavor: Flavor): Record<string, Schema> {
-  const definitions: Record<string, Schema> = {};
-  for (const [name, definition] of Object.entries(kubernetesApiDefinitions)) {
-    definitions[name] = builtinSchema(definition, flavor);
-  }
+  const definitions: Record<string, Schema> = { ...builtinDefinitions(flavor) };
   const typeMeta = { apiVersion: { type: 'string' }, kind: { type: 'string' } };
   for (const type of types) {
     const name = definitionName(type);
@@ -204,6 +201,26 @@ function definitionsFor(types: readonly ResourceType[], flavor: Flavor): Record<
       },
       'x-kubernetes-group-version-kind': [gvkOf(type, type.listKind)],
     };
+  }
+  return definitions;
+}
+
+const builtinCache = new Map<Flavor, Readonly<Record<string, Schema>>>();
+
+/**
+ * The Kubernetes definitions, built once per process and shared (never mutated) by every
+ * document generation, so the protobuf encoder can reuse their bytes too.
+ */
+function builtinDefinitions(flavor: Flavor): Readonly<Record<string, Schema>> {
+  let definitions = builtinCache.get(flavor);
+  if (!definitions) {
+    definitions = Object.fromEntries(
+      Object.entries(kubernetesApiDefinitions).map(([name, definition]) => [
+        name,
+        builtinSchema(definition, flavor),
+      ]),
+    );
+    builtinCache.set(flavor, definitions);
   }
   return definitions;
 }

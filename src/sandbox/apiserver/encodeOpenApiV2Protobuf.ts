@@ -27,7 +27,7 @@ export function encodeOpenApiV2Protobuf(document: Record<string, unknown>): Uint
     for (const [name, schema] of Object.entries(obj(document['definitions']))) {
       w.message(1, (named) => {
         named.string(1, name);
-        named.message(2, (value) => writeSchema(value, obj(schema)));
+        named.cachedMessage(2, obj(schema), writeSchema);
       });
     }
   });
@@ -137,6 +137,10 @@ function strs(value: unknown): string[] {
 }
 
 const textEncoder = new TextEncoder();
+const encodedStrings = new Map<string, Uint8Array>();
+const encodedMessages = new WeakMap<object, Uint8Array>();
+/** One-byte varints (0–127: tags and short lengths), shared. */
+const smallVarints = Array.from({ length: 0x80 }, (_, value) => Uint8Array.of(value));
 
 /** A minimal protobuf (proto3) writer: default values are omitted, as proto3 does. */
 class ProtoWriter {
@@ -145,7 +149,13 @@ class ProtoWriter {
 
   string(field: number, value: string): void {
     if (value === '') return;
-    this.bytes(field, textEncoder.encode(value));
+    let encoded = encodedStrings.get(value);
+    if (!encoded) {
+      encoded = textEncoder.encode(value);
+      // Names, types and refs repeat thousands of times in one document.
+      if (value.length < 200) encodedStrings.set(value, encoded);
+    }
+    this.bytes(field, encoded);
   }
 
   bool(field: number, value: unknown, keepFalse = false): void {
@@ -176,7 +186,30 @@ class ProtoWriter {
   message(field: number, write: (writer: ProtoWriter) => void): void {
     const inner = new ProtoWriter();
     write(inner);
-    this.bytes(field, inner.finish());
+    this.tag(field, 2);
+    this.varint(inner.length);
+    // The child's chunks are adopted, not copied: bytes are copied once, in finish().
+    for (const chunk of inner.chunks) this.chunks.push(chunk);
+    this.length += inner.length;
+  }
+
+  /**
+   * A message whose bytes depend only on `source`, encoded once per source object: the
+   * built-in definitions are shared by every document generation.
+   */
+  cachedMessage(
+    field: number,
+    source: Record<string, unknown>,
+    write: (writer: ProtoWriter, source: Record<string, unknown>) => void,
+  ): void {
+    let bytes = encodedMessages.get(source);
+    if (!bytes) {
+      const inner = new ProtoWriter();
+      write(inner, source);
+      bytes = inner.finish();
+      encodedMessages.set(source, bytes);
+    }
+    this.bytes(field, bytes);
   }
 
   finish(): Uint8Array {
@@ -200,8 +233,12 @@ class ProtoWriter {
   }
 
   private varint(value: number): void {
-    const bytes: number[] = [];
     let rest = Math.max(0, Math.trunc(value));
+    if (rest < 0x80) {
+      this.push(smallVarints[rest] as Uint8Array);
+      return;
+    }
+    const bytes: number[] = [];
     while (rest >= 0x80) {
       bytes.push((rest % 0x80) | 0x80);
       rest = Math.floor(rest / 0x80);
