@@ -121,6 +121,94 @@ describe('kubectl 1.35 apply --server-side against the sandbox', () => {
     ).toBe('2.53.0');
   });
 
+  it('applies built-in kinds (containers, env and ports by key); re-applying changes nothing', async () => {
+    const manifest = `
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ssa-builtin
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: ssa-builtin
+spec:
+  selector: { app: web }
+  ports:
+    - name: http
+      port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ssa-builtin
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: app
+          image: nginx:1.27
+          ports:
+            - containerPort: 8080
+          env:
+            - name: MODE
+              value: demo
+`;
+    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    const versions = async () =>
+      expectOk(
+        await kubectl([
+          'get',
+          'namespace/ssa-builtin',
+          'service/web',
+          'deployment/web',
+          '-n',
+          'ssa-builtin',
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.resourceVersion} {end}',
+        ]),
+      );
+    const first = (await versions()).split(' ');
+    const again = expectOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    expect(again).toContain('deployment.apps/web serverside-applied');
+    // The bare Namespace left its applier owning nothing (name is never owned), so the second
+    // apply attributes its defaults to before-first-apply, as upstream; then nothing changes.
+    const second = (await versions()).split(' ');
+    expect(second.slice(1)).toEqual(first.slice(1));
+    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    expect((await versions()).split(' ')).toEqual(second);
+    const fields = JSON.parse(
+      expectOk(
+        await kubectl([
+          'get',
+          'deployment/web',
+          '-n',
+          'ssa-builtin',
+          '-o',
+          'jsonpath={.metadata.managedFields[0].fieldsV1}',
+        ]),
+      ),
+    ) as { 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': Record<string, unknown> } } } };
+    expect(fields['f:spec']['f:template']['f:spec']['f:containers']).toEqual({
+      'k:{"name":"app"}': {
+        '.': {},
+        'f:env': { 'k:{"name":"MODE"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
+        'f:image': {},
+        'f:name': {},
+        'f:ports': {
+          'k:{"containerPort":8080,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} },
+        },
+      },
+    });
+  });
+
   it("applies the sandbox's own ray.io CRDs server-side", async () => {
     const list = JSON.stringify({
       apiVersion: 'v1',
