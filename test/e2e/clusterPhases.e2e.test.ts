@@ -75,6 +75,9 @@ describe('a cluster through create, scale up and down, suspend and resume', () =
       workerGroups: [{ name: group, replicas: 1 }],
     });
     expect(created.manifest.spec.workerGroupSpecs?.[0]?.minReplicas).toBe(0);
+    // The list server sorts as asked (the web page sends sort/order and never re-sorts).
+    const sorted = await api.listClusters({ team, sort: 'phase', order: 'desc' });
+    expect(sorted.items.map((row) => row.name)).toContain(name);
     await page.goto(`${portal.url}${detailPath}`);
     // Read-your-writes: the page never says "not found" for the cluster just created.
     await main().getByRole('heading', { name, exact: true }).waitFor();
