@@ -231,22 +231,4 @@ export class FieldSet {
     }
     return out;
   }
-
-  /**
-   * The same set where every element that has children and passes `isNamed` (a field the schema
-   * declares, given the parent path) is a member too (`EnsureNamedFieldsAreMembers`), so pruning
-   * removes a declared field whose content nobody owns any more.
-   */
-  withNamedFieldsAsMembers(
-    isNamed: (parent: readonly PathElement[], element: PathElement) => boolean,
-    prefix: readonly PathElement[] = [],
-  ): FieldSet {
-    const out = new FieldSet();
-    for (const member of this.members) out.members.add(member);
-    for (const [element, child] of this.children) {
-      if (isNamed(prefix, element)) out.members.add(element);
-      out.children.set(element, child.withNamedFieldsAsMembers(isNamed, [...prefix, element]));
-    }
-    return out;
-  }
 }

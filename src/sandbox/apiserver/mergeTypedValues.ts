@@ -232,21 +232,18 @@ export function removeFieldSet(value: Json, set: FieldSet, type: ApplyType): Jso
   return out;
 }
 
-/** `EnsureNamedFieldsAreMembers` for `set` against the type of the object it describes. */
+/**
+ * `EnsureNamedFieldsAreMembers`: the same set where every declared field that has children is a
+ * member too, so pruning removes a declared field whose content nobody owns any more.
+ */
 export function withNamedFieldsAsMembers(set: FieldSet, type: ApplyType): FieldSet {
-  return set.withNamedFieldsAsMembers((parent, element) => {
-    if (!element.startsWith('f:')) return false;
-    const parentType = typeAt(type, parent);
-    return parentType !== undefined && isDeclaredField(parentType, element.slice(2));
-  });
-}
-
-/** The type at a path (list items by their element), or undefined past a leaf. */
-function typeAt(type: ApplyType, path: readonly PathElement[]): ApplyType | undefined {
-  let current: ApplyType = type;
-  for (const element of path) {
-    if (element.startsWith('f:')) current = memberType(current, element.slice(2));
-    else current = current.items ?? {};
+  const out = new FieldSet();
+  for (const member of set.members) out.members.add(member);
+  for (const [element, child] of set.children) {
+    const named = element.startsWith('f:');
+    if (named && isDeclaredField(type, element.slice(2))) out.members.add(element);
+    const childType = named ? memberType(type, element.slice(2)) : (type.items ?? {});
+    out.children.set(element, withNamedFieldsAsMembers(child, childType));
   }
-  return current;
+  return out;
 }
