@@ -17,6 +17,7 @@ function fakeCache(clusters: RayClusterResource[], pods: PodResource[]): KubeCac
           pod.metadata.namespace === namespace && pod.metadata.labels?.['ray.io/cluster'] === name,
       ),
     subscribe: () => () => {},
+    serves: () => true,
   } as unknown as KubeCache;
 }
 

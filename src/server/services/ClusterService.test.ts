@@ -22,6 +22,7 @@ function serviceWith(stored: unknown) {
     get: () => undefined,
     list: () => [],
     podsOfCluster: () => [],
+    serves: () => true,
   } as unknown as KubeCache;
   const client = {
     getRayObject: async (_plural: string, namespace: string, name: string) => {
