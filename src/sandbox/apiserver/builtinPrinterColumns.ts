@@ -10,7 +10,12 @@ export interface TableColumn {
   priority: number;
 }
 
-/** How one built-in kind prints: its columns and the cells of one object at `now` (ms). */
+/**
+ * How one built-in kind prints: its columns and the cells of one object at `now` (ms since the
+ * epoch, the wall clock metadata and event times use). Status times (container finishes, job
+ * starts) follow the world's simulated clock and may run ahead at `--speed` > 1: durations from
+ * them are clamped at 0 rather than printed `<invalid>`.
+ */
 export interface TablePrinter {
   columns: readonly TableColumn[];
   cells: (object: KubeObject, now: number) => unknown[];
@@ -192,7 +197,7 @@ const pods: TablePrinter = {
       `${ready}/${total}`,
       reason,
       last !== undefined && restarts > 0
-        ? `${restarts} (${humanDuration(now - last)} ago)`
+        ? `${restarts} (${humanDuration(Math.max(0, now - last))} ago)`
         : String(restarts),
       age(pod, now),
       text(get(pod, 'status', 'podIP'), '<none>'),
@@ -457,7 +462,9 @@ const jobs: TablePrinter = {
     const end = get(job, 'status', 'completionTime');
     const duration =
       typeof start === 'string'
-        ? humanDuration((typeof end === 'string' ? Date.parse(end) : now) - Date.parse(start))
+        ? humanDuration(
+            Math.max(0, (typeof end === 'string' ? Date.parse(end) : now) - Date.parse(start)),
+          )
         : '';
     const [containers, images] = containerColumns(spec['template']);
     return [
