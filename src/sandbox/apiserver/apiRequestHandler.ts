@@ -25,6 +25,7 @@ import type {
   WriteOptions,
 } from './objectApi.ts';
 import { PatchError } from './patchObject.ts';
+import { proxyToPod, splitNameAndPort } from './proxyToPod.ts';
 import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
@@ -142,6 +143,17 @@ async function handle(
       // slash kept: it matters to Ray (`/api/jobs/`).
       subpath: proxySubpath(url.pathname),
       search: url.search,
+    });
+  }
+  if (type.kind === 'Pod' && !type.group && name && subresource[0] === 'proxy') {
+    const pod = context.api.get(type, namespace, splitNameAndPort(name)[0]);
+    return proxyToPod(request, response, {
+      namespace: namespace ?? '',
+      pod,
+      nameAndPort: name,
+      pathname: url.pathname,
+      search: url.search,
+      ports: context.proxies.podPorts,
     });
   }
   const query = url.searchParams;

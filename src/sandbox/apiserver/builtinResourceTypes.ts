@@ -69,7 +69,7 @@ export const builtinResourceTypes: readonly ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: all,
-    subresources: ['status', 'log', 'binding'],
+    subresources: ['status', 'log', 'binding', 'proxy'],
   }),
   builtin({
     group: '',

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { ApiRequestContext } from './apiRequestHandler.ts';
 import { authenticateRequest } from './authenticateRequest.ts';
 import { authorizeRequest } from './authorizeRequest.ts';
+import { proxyUpgradeToPod, splitNameAndPort } from './proxyToPod.ts';
 import type { ResourceType } from './resourceType.ts';
 import { servePortForward } from './servePortForward.ts';
 import { serviceUnavailable, StatusError } from './statusError.ts';
@@ -17,6 +18,7 @@ import { serviceUnavailable, StatusError } from './statusError.ts';
  * - `services/{name}[:{port}]/proxy/{path}`: WebSockets to an in-process backend that takes
  *   upgrades (the Ray dashboard's job log tail), as the API server's upgrade-aware proxy passes
  *   them to the endpoint;
+ * - `pods/{name}[:{port}]/proxy/{path}`: the same, to what listens on the pod's port;
  * - anything else (exec and attach, whose clear refusal the request handler gives, or a proxied
  *   backend without upgrades) goes to the ordinary request handler, answering on the socket
  *   with `Connection: close`.
@@ -71,9 +73,22 @@ function routeUpgrade(
     return false;
   const isPortForward = plural === 'pods' && subresource === 'portforward' && segments.length === 7;
   const isServiceProxy = plural === 'services' && subresource === 'proxy';
-  if (!isPortForward && !isServiceProxy) return false;
+  const isPodProxy = plural === 'pods' && subresource === 'proxy';
+  if (!isPortForward && !isServiceProxy && !isPodProxy) return false;
   const user = authenticateRequest(context.authentication, request);
   authorizeRequest(context.authorizer, user, request.method ?? 'GET', url);
+  if (isPodProxy) {
+    const pods = context.api.registry.lookup('', 'v1', 'pods') as ResourceType;
+    proxyUpgradeToPod(request, socket, head, {
+      namespace,
+      pod: context.api.get(pods, namespace, splitNameAndPort(name)[0]),
+      nameAndPort: name,
+      pathname: url.pathname,
+      search: url.search,
+      ports: context.proxies.podPorts,
+    });
+    return true;
+  }
   if (isPortForward) {
     const pods = context.api.registry.lookup('', 'v1', 'pods') as ResourceType;
     const pod = context.api.get(pods, namespace, name);
