@@ -303,6 +303,41 @@ describe('server-side apply over HTTP', () => {
     expect(pod.spec.containers.map((container) => container.name)).toEqual(['one', 'two']);
   });
 
+  it('applies status through /status only, recorded with its subresource', async () => {
+    const server = await start();
+    await server.request(
+      'PATCH',
+      `${clusterPath}/c1?fieldManager=kubectl`,
+      { ...rayCluster('c1'), status: { state: 'ready' } },
+      applyHeaders,
+    );
+    const status = await server.request(
+      'PATCH',
+      `${clusterPath}/c1/status?fieldManager=operator`,
+      {
+        apiVersion: 'ray.io/v1',
+        kind: 'RayCluster',
+        metadata: { name: 'c1' },
+        spec: { rayVersion: '9.9.9' },
+        status: { state: 'ready' },
+      },
+      applyHeaders,
+    );
+    expect(status.status).toBe(200);
+    const object = status.body as Stored & { status: { state: string } };
+    expect(object.status.state).toBe('ready');
+    expect(object.spec['rayVersion']).toBe('2.52.0');
+    const entries = object.metadata.managedFields ?? [];
+    expect(entries.find((entry) => entry.manager === 'kubectl')?.fieldsV1).not.toHaveProperty(
+      'f:status',
+    );
+    expect(entries.find((entry) => entry.manager === 'operator')).toMatchObject({
+      operation: 'Apply',
+      subresource: 'status',
+      fieldsV1: { 'f:status': { 'f:state': {} } },
+    });
+  });
+
   it('dry-runs an apply without storing it (kubectl diff --server-side)', async () => {
     const server = await start();
     const dry = await server.request(
