@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import type { ProxyHandler } from '../apiserver/serviceProxy.ts';
+import type { ProxyHandler, ProxyUpgradeHandler } from '../apiserver/serviceProxy.ts';
 import type { SimClock } from '../world/simClock.ts';
 import { clusterStatusData, nodeSummaryData, rayStatusText } from './clusterStatus.ts';
 import {
@@ -27,17 +27,6 @@ import { ResourceLedger } from './ResourceLedger.ts';
 import { addServeRoutes } from './serveApi.ts';
 import { ServeController } from './ServeController.ts';
 import { validateServeDeployConfig } from './serveDeployConfig.ts';
-
-/**
- * An in-process handler for an HTTP upgrade (WebSocket) request to a Service port: the Node
- * `upgrade` event's arguments, plus the path after `/proxy` (with the query string).
- */
-export type ProxyUpgradeHandler = (
-  request: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  path: string,
-) => void;
 
 /** Options for {@link RayHeadSimulation}. */
 export interface RayHeadSimulationOptions {
