@@ -125,6 +125,16 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     }
   });
 
+  it('documents the error shape of every operation', () => {
+    const undocumented = operations
+      .filter(([, operation]) => {
+        const schema = operation.responses?.['4XX']?.content?.['application/json']?.schema;
+        return !JSON.stringify(schema ?? {}).includes('"requestId"');
+      })
+      .map(([name]) => name);
+    expect(undocumented).toEqual([]);
+  });
+
   it('constrains every JSON response body (no schema that allows anything)', () => {
     const loose = operations.flatMap(([name, operation]) =>
       Object.entries(operation.responses ?? {}).flatMap(([status, response]) =>

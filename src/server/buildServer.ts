@@ -1,9 +1,10 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 
+import { ApiErrorBody } from '../shared/api/apiErrorBody.ts';
 import { streamEventNames, StreamEventSchemas } from '../shared/api/streamSchemas.ts';
 import { apiErrorHandler } from './apiErrorHandler.ts';
 import { authPlugin, type TrustedHeadersOptions } from './auth/authPlugin.ts';
@@ -75,6 +76,19 @@ const apiTags = [
   { name: 'meta', description: 'Health, readiness, metrics, version and the About page.' },
 ];
 
+/**
+ * `schema` as documented: any 4xx or 5xx answer has the one `ApiErrorBody` shape (the error
+ * handler, `sendApiError` and the not-found handler see to it), so every operation says so
+ * unless its schema names that status itself. Documentation only: validation is unchanged.
+ */
+function withErrorResponses(schema: FastifySchema): FastifySchema {
+  // Routes registered without a schema (none are documented) reach here with none at all.
+  if (typeof schema !== 'object' || ('hide' in schema && schema.hide === true)) return schema;
+  const response =
+    typeof schema.response === 'object' && schema.response !== null ? schema.response : {};
+  return { ...schema, response: { '4XX': ApiErrorBody, '5XX': ApiErrorBody, ...response } };
+}
+
 /** Options for {@link buildServer}. Everything with side effects is injected. */
 export interface BuildServerOptions {
   config: Pick<ServerConfig, 'logLevel' | 'webRoot'> & Partial<Pick<ServerConfig, 'logRequests'>>;
@@ -130,6 +144,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         },
         security: [{ bearer: [] }],
       },
+      transform: ({ schema, url }) => ({ schema: withErrorResponses(schema), url }),
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
     app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

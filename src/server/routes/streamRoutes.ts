@@ -134,9 +134,11 @@ const streamRouteSchema = {
         `| \`${event}\` | [${streamEventSchemaName(event)}](#/components/schemas/${streamEventSchemaName(event)}) |`,
     ),
   ].join('\n'),
-  produces: ['text/event-stream'],
   response: {
-    200: Type.String({ description: 'Server-Sent Events: `event: <name>` and `data: <JSON>`.' }),
+    200: {
+      description: 'Server-Sent Events: `event: <name>` and `data: <JSON>`.',
+      content: { 'text/event-stream': { schema: Type.String() } },
+    },
     401: ApiErrorBody,
   },
 };
