@@ -14,7 +14,7 @@ import {
 } from './SpdyFrameDecoder.ts';
 import { spdyHeaderDictionary } from './spdyHeaderDictionary.ts';
 
-/** Data frames sent are cut to this size (bytes), like spdystream's writes of a 32 KiB copy buffer. */
+/** Data frames sent carry at most this many bytes (64 KiB; SPDY allows up to 16 MiB per frame). */
 const dataChunkBytes = 64 * 1024;
 
 /**

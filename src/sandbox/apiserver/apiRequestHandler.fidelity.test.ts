@@ -162,7 +162,7 @@ describe('service proxy paths', () => {
 });
 
 describe('container streams', () => {
-  it('answers exec, attach and portforward with a 400 saying the sandbox runs no containers', async () => {
+  it('answers exec and attach with a 400 saying the sandbox runs no containers, portforward without an upgrade with the kubelet’s 400', async () => {
     sandbox = await startTestSandbox();
     const pods = '/api/v1/namespaces/default/pods';
     await sandbox.request('POST', pods, {
@@ -172,7 +172,6 @@ describe('container streams', () => {
     for (const [subresource, verb] of [
       ['exec?command=ls&stdout=true', 'exec'],
       ['attach?stdout=true', 'attach'],
-      ['portforward?ports=8265', 'port-forward'],
     ] as const) {
       for (const method of ['GET', 'POST']) {
         const response = await sandbox.request(method, `${pods}/p/${subresource}`);
@@ -184,6 +183,14 @@ describe('container streams', () => {
         });
       }
     }
+    for (const method of ['GET', 'POST']) {
+      const response = await sandbox.request(method, `${pods}/p/portforward?ports=8265`);
+      expect([response.status, response.body]).toEqual([
+        400,
+        'unable to upgrade: missing upgrade headers in request',
+      ]);
+    }
     expect((await sandbox.request('POST', `${pods}/missing/exec?command=ls`)).status).toBe(404);
+    expect((await sandbox.request('GET', `${pods}/missing/portforward`)).status).toBe(404);
   });
 });

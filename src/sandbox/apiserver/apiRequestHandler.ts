@@ -174,6 +174,15 @@ async function handle(
     fieldValidation: parseFieldValidation(query.get('fieldValidation')),
     ...optional('fieldManager', fieldManager?.fieldManager),
   };
+  if (type.kind === 'Pod' && !type.group && name && sub === 'portforward') {
+    // Port-forward is served on upgrades (createUpgradeHandler.ts); a plain request gets the
+    // kubelet's refusal to upgrade it, in plain text as the API server passes it on.
+    context.api.get(type, namespace, name);
+    response
+      .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('unable to upgrade: missing upgrade headers in request');
+    return;
+  }
   if (type.kind === 'Pod' && !type.group && name && sub && sub in containerStreamVerbs) {
     context.api.get(type, namespace, name);
     throw badRequest(
@@ -333,7 +342,6 @@ function pathNotFound(): StatusError {
 const containerStreamVerbs: Record<string, string> = {
   exec: 'exec',
   attach: 'attach',
-  portforward: 'port-forward',
 };
 
 /**
