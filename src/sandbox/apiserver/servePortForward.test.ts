@@ -184,6 +184,31 @@ describe('pods/portforward', () => {
     socket.destroy();
   });
 
+  it('echoes the client’s pings and stops a forward the client resets', async () => {
+    const { socket } = await upgrade(portForwardPath, {
+      Upgrade: 'SPDY/3.1',
+      'X-Stream-Protocol-Version': 'portforward.k8s.io',
+    });
+    if (!socket) throw new Error('no upgrade');
+    const client = new TestSpdyClient((bytes) => socket.write(bytes));
+    socket.on('data', (chunk: Buffer) => client.receive(chunk));
+    socket.write(encodeControlFrame(spdyFrameTypes.ping, 0, Buffer.from([0, 0, 0, 7])));
+    await client.until(() =>
+      client.frames.some((frame) => frame.kind === 'control' && frame.type === spdyFrameTypes.ping),
+    );
+    await client.open(1, { streamType: 'error', port: '7000', requestID: '0' });
+    await client.open(3, { streamType: 'data', port: '7000', requestID: '0' });
+    await client.until(() => client.replyHeaders.length === 2);
+    const reset = Buffer.alloc(8);
+    reset.writeUInt32BE(3, 0);
+    reset.writeUInt32BE(5, 4);
+    socket.write(encodeControlFrame(spdyFrameTypes.rstStream, 0, reset));
+    // The forward is over: the error stream closes, empty.
+    await client.until(() => client.stream(1).fin);
+    expect(client.stream(1).data).toBe('');
+    socket.destroy();
+  });
+
   it('sends the kubelet’s connection refused on the error stream for a port without listener', async () => {
     const { socket } = await upgrade(portForwardPath, {
       Upgrade: 'SPDY/3.1',
