@@ -335,7 +335,9 @@ export function loadServerConfig(sources: ServerConfigSources = {}): ServerConfi
     try {
       config[setting.key] = setting.parse(raw);
     } catch (error) {
-      problems.push(`${origin}: ${(error as Error).message} (got ${JSON.stringify(raw)})`);
+      problems.push(
+        `${origin}: ${error instanceof Error ? error.message : String(error)} (got ${JSON.stringify(raw)})`,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

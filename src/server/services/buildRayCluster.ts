@@ -142,5 +142,5 @@ export function buildRayCluster(
         },
       })),
     },
-  } as RayClusterResource;
+  };
 }

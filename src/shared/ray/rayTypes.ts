@@ -87,7 +87,12 @@ export interface RayClusterSpec {
   workerGroupSpecs?: readonly WorkerGroupSpec[];
   rayVersion?: string;
   enableInTreeAutoscaling?: boolean;
-  autoscalerOptions?: { resources?: ResourceRequirements; idleTimeoutSeconds?: number };
+  autoscalerOptions?: {
+    resources?: ResourceRequirements;
+    idleTimeoutSeconds?: number;
+    /** `Default`, `Aggressive` or `Conservative` (KubeRay's `UpscalingMode`). */
+    upscalingMode?: string;
+  };
   /** Deletes all pods; conditions go RayClusterSuspending → RayClusterSuspended. */
   suspend?: boolean;
   managedBy?: string;
