@@ -13,6 +13,7 @@ import { ConnectionHealth } from '../../src/server/services/ConnectionHealth.ts'
 import type { ConnectionEvent } from '../../src/shared/api/streamSchemas.ts';
 import { eventually } from '../support/eventually.ts';
 import { type OpenEventStream, openEventStream } from '../support/openEventStream.ts';
+import { startTestPortal } from '../support/startTestPortal.ts';
 
 // The sandbox is this test's stand-in cluster, reached over HTTP like any other.
 let sandbox: SandboxApiServer | undefined;
@@ -120,4 +121,27 @@ describe('the stream’s connection event, against a sandbox that stops and rest
       'ok',
     ]);
   });
+});
+
+describe('the portal as built for serving', () => {
+  it('sends the connection state right after hello on its stream', async () => {
+    const portal = await startTestPortal();
+    try {
+      const { token } = await portal.admin.createToken({ name: 'stream' });
+      const current = await openEventStream(`${portal.url}/api/v1/stream`, {
+        authorization: `Bearer ${token}`,
+      });
+      stream = current;
+      await eventually(() => current.events.length >= 2, 'hello and connection');
+      expect(current.events.slice(0, 2).map((received) => received.event)).toEqual([
+        'hello',
+        'connection',
+      ]);
+      expect(connectionEvents(current)[0]?.state).toBe('ok');
+    } finally {
+      stream?.close();
+      stream = undefined;
+      await portal.close();
+    }
+  }, 60_000);
 });
