@@ -21,6 +21,7 @@ interface SandboxFlags {
   tls?: boolean;
   world?: string | boolean;
   speed?: string;
+  apiserverV2?: string | boolean;
 }
 
 /**
@@ -81,6 +82,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--world <file>', 'world file (YAML): nodes, namespaces, quotas, timings')
     .option('--no-world', 'serve the bare API server: no nodes, no controllers')
     .option('--speed <factor>', 'run simulated time this many times faster')
+    .option(
+      '--apiserver-v2 [host:port]',
+      'also serve a KubeRay APIServer v2 in front of it (only ray.io, their events, the service proxy); default 127.0.0.1:31888',
+    )
     .action(async (flags: SandboxFlags) => {
       const speed = flags.speed === undefined ? undefined : Number(flags.speed);
       const problems: string[] = [];
@@ -88,6 +93,16 @@ export async function main(argv: readonly string[]): Promise<void> {
         parseListenAddress(flags.listen);
       } catch (error) {
         problems.push((error as Error).message);
+      }
+      // A bare `--apiserver-v2` listens where the KubeRay Helm chart's NodePort does.
+      const apiserverV2 =
+        flags.apiserverV2 === true ? '127.0.0.1:31888' : flags.apiserverV2 || undefined;
+      if (apiserverV2) {
+        try {
+          parseListenAddress(apiserverV2);
+        } catch (error) {
+          problems.push((error as Error).message.replace('--listen', '--apiserver-v2'));
+        }
       }
       if (speed !== undefined && !(speed > 0))
         problems.push(`--speed must be a number above 0, got "${flags.speed}"`);
@@ -113,8 +128,14 @@ export async function main(argv: readonly string[]): Promise<void> {
             ? { world: flags.world }
             : {}),
         ...(speed !== undefined ? { speed } : {}),
+        ...(apiserverV2 ? { apiserverV2 } : {}),
       });
       process.stdout.write(`Raydeck sandbox API server listening on ${sandbox.url}\n`);
+      if (sandbox.apiserverV2Url) {
+        process.stdout.write(
+          `KubeRay APIServer v2 listening on ${sandbox.apiserverV2Url}: raydeck serve --apiserver-url ${sandbox.apiserverV2Url}\n`,
+        );
+      }
       if (flags.kubeconfigOut) {
         process.stdout.write(
           `kubeconfig written to ${flags.kubeconfigOut}: kubectl --kubeconfig ${flags.kubeconfigOut} get nodes\n`,

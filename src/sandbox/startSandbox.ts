@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { createKubeRayApiServerV2 } from './apiserver/createKubeRayApiServerV2.ts';
 import {
   createSandboxApiServer,
   type SandboxApiServer,
@@ -43,12 +44,19 @@ export interface StartSandboxOptions {
   world?: string | false;
   /** Simulated time runs this many times faster. Default: the world file's `speed`, else 1. */
   speed?: number;
+  /**
+   * Also serve a KubeRay APIServer v2 in front of the sandbox at this `HOST:PORT` (port 0 picks
+   * a free one), forwarding only what upstream forwards (createKubeRayApiServerV2.ts).
+   */
+  apiserverV2?: string;
 }
 
 /** A started sandbox: its URL and how to stop it (saving state first). */
 export interface RunningSandbox {
   url: string;
   apiServer: SandboxApiServer;
+  /** URL of the KubeRay APIServer v2 front, when {@link StartSandboxOptions.apiserverV2} asked for one. */
+  apiserverV2Url?: string;
   world: WorldConfig | undefined;
   stop: () => Promise<void>;
 }
@@ -105,11 +113,22 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       : undefined;
   const url = await apiServer.listen(host, port);
   if (options.kubeconfigOut) writeSandboxKubeconfig(options.kubeconfigOut, url, options.token);
+  const front = options.apiserverV2
+    ? createKubeRayApiServerV2({
+        upstream: url,
+        ...(options.token ? { upstreamToken: options.token } : {}),
+      })
+    : undefined;
+  const frontAddress = options.apiserverV2 ? parseListenAddress(options.apiserverV2) : undefined;
+  const apiserverV2Url =
+    front && frontAddress ? await front.listen(frontAddress.host, frontAddress.port) : undefined;
   return {
     url,
     apiServer,
+    ...(apiserverV2Url ? { apiserverV2Url } : {}),
     world,
     stop: async () => {
+      await front?.close();
       running?.stop();
       await apiServer.close();
       journal?.close();
