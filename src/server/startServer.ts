@@ -13,11 +13,14 @@ import { informerMetrics } from './informerMetrics.ts';
 import { KubeCache } from './k8s/KubeCache.ts';
 import { KubeClient } from './k8s/KubeClient.ts';
 import { connectKube, type KubeConnectionSource } from './k8s/kubeConnection.ts';
+import { kubeRayApiServerCachedKinds } from './k8s/kubeKinds.ts';
+import { KubeRayApiServerClient } from './k8s/KubeRayApiServerClient.ts';
 import { packageVersion } from './packageRoot.ts';
 import { runsInCluster, type ServerConfig } from './serverConfig.ts';
 import { ClusterIndex } from './services/ClusterIndex.ts';
 import { ClusterService } from './services/ClusterService.ts';
 import { GpuService } from './services/GpuService.ts';
+import { KubeRayTemplateSource } from './services/KubeRayTemplateSource.ts';
 import { reconcileInterruptedMutations } from './services/reconcileInterruptedMutations.ts';
 import { sandboxTemplates, TemplateService } from './services/TemplateService.ts';
 import type { Database } from './store/database.ts';
@@ -104,17 +107,39 @@ export async function startServer(
 
   const registry = createMetricsRegistry();
   const metrics = informerMetrics(registry);
+  // Through a KubeRay APIServer v2 only ray.io objects are cached; its events route and its v1
+  // compute templates stand in for the core events and template ConfigMaps it does not forward.
+  const kubeRay =
+    connection.source === 'apiserver-v2'
+      ? new KubeRayApiServerClient(connection.kubeConfig)
+      : undefined;
   const cache = new KubeCache({
     kubeConfig: connection.kubeConfig,
     ...(config.namespaces ? { namespaces: config.namespaces } : {}),
+    ...(kubeRay ? { kinds: kubeRayApiServerCachedKinds } : {}),
     observer: metrics.observer,
   });
   metrics.track(cache);
   const client = new KubeClient(connection.kubeConfig);
   const index = new ClusterIndex(cache);
-  const templates = new TemplateService({ cache, client, namespace: config.templatesNamespace });
+  const kubeRayTemplates = kubeRay
+    ? new KubeRayTemplateSource({ client: kubeRay, namespace: config.templatesNamespace })
+    : undefined;
+  await kubeRayTemplates?.start();
+  const templates = new TemplateService({
+    cache,
+    client,
+    namespace: config.templatesNamespace,
+    ...(kubeRayTemplates ? { kubeRayTemplates } : {}),
+  });
   const gpus = new GpuService(cache);
-  const clusters = new ClusterService({ cache, client, index, templates });
+  const clusters = new ClusterService({
+    cache,
+    client,
+    index,
+    templates,
+    ...(kubeRay ? { kubeRayApiServer: kubeRay } : {}),
+  });
   const idempotency = new IdempotencyStore(db);
   let reconciled = false;
   cache.start();
@@ -212,6 +237,7 @@ export async function startServer(
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down');
     await app.close();
+    kubeRayTemplates?.stop();
     await cache.stop();
     await db.destroy();
     await options.onClose?.();

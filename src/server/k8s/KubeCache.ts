@@ -33,6 +33,12 @@ export interface KubeCacheOptions {
   /** Namespaces to watch; undefined watches all namespaces. */
   namespaces?: readonly string[];
   observer?: InformerObserver;
+  /**
+   * The cached kinds to start informers for; default all of them. Through a KubeRay APIServer
+   * v2 only `kubeRayApiServerCachedKinds` are reachable: the others read as empty and are left
+   * out of {@link KubeCache.status} (so `/readyz` does not wait for them).
+   */
+  kinds?: readonly CachedKind[];
   /** Passed to every informer (tests shorten the backoff). */
   informerOptions?: { initialBackoffMs?: number; maxBackoffMs?: number; staleAfterMs?: number };
 }
@@ -49,11 +55,21 @@ export class KubeCache {
   private readonly informers: InformersByKind;
   private readonly subscribers = new Set<(change: CacheChange) => void>();
   private readonly podsByCluster = new Map<string, Map<string, PodResource>>();
+  private readonly servedKinds: ReadonlySet<CachedKind>;
 
   constructor(options: KubeCacheOptions) {
     const informers: Partial<Record<CachedKind, unknown>> = {};
-    for (const kind of cachedKinds) informers[kind] = this.informersOf(kind, options);
+    for (const kind of cachedKinds) {
+      const served = !options.kinds || options.kinds.includes(kind);
+      informers[kind] = served ? this.informersOf(kind, options) : [];
+    }
     this.informers = informers as InformersByKind;
+    this.servedKinds = new Set(options.kinds ?? cachedKinds);
+  }
+
+  /** Whether `kind` is cached at all (false for kinds the connection cannot reach). */
+  serves(kind: CachedKind): boolean {
+    return this.servedKinds.has(kind);
   }
 
   start(): void {
@@ -105,13 +121,13 @@ export class KubeCache {
     }));
   }
 
-  /** Objects held per kind, e.g. `{ RayCluster: 10000, Pod: 40000, … }` (the startup log line). */
-  counts(): Record<CachedKind, number> {
+  /** Objects held per served kind, e.g. `{ RayCluster: 10000, Pod: 40000, … }` (the startup log line). */
+  counts(): Partial<Record<CachedKind, number>> {
     const counts: Partial<Record<CachedKind, number>> = {};
-    for (const kind of cachedKinds) {
+    for (const kind of this.servedKinds) {
       counts[kind] = this.informersOfKind(kind).reduce((sum, informer) => sum + informer.size, 0);
     }
-    return counts as Record<CachedKind, number>;
+    return counts;
   }
 
   get synced(): boolean {

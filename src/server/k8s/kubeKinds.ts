@@ -87,6 +87,13 @@ export interface KubeKindSpec<K extends KubeKind> {
   /** Subresources the portal uses, with their verbs, e.g. `{ proxy: ['get', …] }`. */
   subresources?: Readonly<Record<string, readonly KubeVerb[]>>;
   /**
+   * True when a KubeRay APIServer v2 forwards this kind's paths (`--apiserver-url`): only
+   * `/apis/ray.io/v1/…` and the proxy of KubeRay's Services. Core events are not (it forwards
+   * only events.k8s.io events of ray.io objects, per namespace), nor pods, nodes, ConfigMaps or
+   * quotas: their informers are not started in that mode.
+   */
+  throughKubeRayApiServer?: boolean;
+  /**
    * Present for kinds kept in the watch-fed cache: one informer lists and watches the kind (per
    * namespace when the portal is limited to some), with these selectors and this projection.
    */
@@ -106,6 +113,7 @@ export interface KubeKindSpec<K extends KubeKind> {
 export const kubeKinds = {
   RayCluster: {
     kind: 'RayCluster',
+    throughKubeRayApiServer: true,
     group: 'ray.io',
     version: 'v1',
     plural: 'rayclusters',
@@ -116,6 +124,7 @@ export const kubeKinds = {
   },
   RayJob: {
     kind: 'RayJob',
+    throughKubeRayApiServer: true,
     group: 'ray.io',
     version: 'v1',
     plural: 'rayjobs',
@@ -125,6 +134,7 @@ export const kubeKinds = {
   },
   RayService: {
     kind: 'RayService',
+    throughKubeRayApiServer: true,
     group: 'ray.io',
     version: 'v1',
     plural: 'rayservices',
@@ -199,6 +209,8 @@ export const kubeKinds = {
   },
   Service: {
     kind: 'Service',
+    // Only the proxy subresource, and only of Services labelled app.kubernetes.io/name=kuberay.
+    throughKubeRayApiServer: true,
     group: '',
     version: 'v1',
     plural: 'services',
@@ -218,6 +230,11 @@ export type CachedKind = {
 /** The cached kinds, in registry order. */
 export const cachedKinds = (Object.keys(kubeKinds) as KubeKind[]).filter(
   (kind): kind is CachedKind => 'informer' in kubeKinds[kind],
+);
+
+/** The cached kinds a KubeRay APIServer v2 serves (its informers are the only ones started). */
+export const kubeRayApiServerCachedKinds = cachedKinds.filter(
+  (kind) => kindSpec(kind).throughKubeRayApiServer === true,
 );
 
 /** The spec of `kind`, typed by kind (the `as const` literal types widened back). */

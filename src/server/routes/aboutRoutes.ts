@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 
 import { AboutInfo } from '../../shared/api/aboutInfo.ts';
+import { notAvailableThroughKubeRayApiServer } from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import type { PortalDependencies } from '../buildServer.ts';
 
 /** `GET /api/v1/about`: the cluster connection, versions, whether it is the sandbox, and informer health. */
@@ -25,6 +26,15 @@ export const aboutRoutes: FastifyPluginAsyncTypebox<{
         server: portal.connection.server,
         context: portal.connection.context,
         sandbox: portal.sandbox,
+        ...(portal.cache.serves('Pod')
+          ? {}
+          : {
+              unavailable: {
+                reason: notAvailableThroughKubeRayApiServer(
+                  'What needs pods, nodes or quotas (GPU inventory, fit now, why pending)',
+                ),
+              },
+            }),
       },
       informers: portal.cache.status().map((informer) => ({
         name: informer.name,

@@ -21,14 +21,17 @@ export interface SummaryChange {
   summary: ClusterSummary;
 }
 
-/** Builds the list row of a RayCluster from the CR and its pods. Pure apart from its inputs. */
+/**
+ * Builds the list row of a RayCluster from the CR and its pods. Pure apart from its inputs.
+ * `pods` undefined (unreadable: through a KubeRay APIServer) judges by the CR's conditions and
+ * status counts alone.
+ */
 export function summarizeCluster(
   cluster: RayClusterResource,
-  pods: readonly PodResource[],
+  pods: readonly PodResource[] | undefined,
 ): ClusterSummary {
-  const meta = cluster.metadata;
-  const labels = meta.labels ?? {};
   const { phase, reason } = deriveClusterPhase(cluster, pods);
+  if (!pods) return summaryRow(cluster, phase, reason, cluster.status?.readyWorkerReplicas ?? 0);
   const workers = pods.filter(
     (pod) =>
       pod.metadata.labels?.[RayLabel.nodeType] === 'worker' && !pod.metadata.deletionTimestamp,
@@ -38,6 +41,18 @@ export function summarizeCluster(
       (condition) => condition.type === 'Ready' && condition.status === 'True',
     ),
   ).length;
+  return summaryRow(cluster, phase, reason, readyWorkers);
+}
+
+/** The row of {@link summarizeCluster}, given the phase and the count of ready workers. */
+function summaryRow(
+  cluster: RayClusterResource,
+  phase: ClusterSummary['phase'],
+  reason: string,
+  readyWorkers: number,
+): ClusterSummary {
+  const meta = cluster.metadata;
+  const labels = meta.labels ?? {};
   const desired =
     cluster.status?.desiredWorkerReplicas ??
     (cluster.spec.workerGroupSpecs ?? []).reduce(
@@ -194,7 +209,7 @@ export class ClusterIndex {
     const namespace = cluster.metadata.namespace ?? '';
     const name = cluster.metadata.name ?? '';
     const key = keyOf(namespace, name);
-    const pods = this.cache.podsOfCluster(namespace, name);
+    const pods = this.cache.serves('Pod') ? this.cache.podsOfCluster(namespace, name) : undefined;
     const summary = summarizeCluster(cluster, pods);
     const previous = this.summaries.get(key);
     if (previous && JSON.stringify(previous) === JSON.stringify(summary)) return;

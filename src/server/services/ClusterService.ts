@@ -15,6 +15,7 @@ import {
   validateClusterRequest,
   validateReplicaBounds,
 } from '../../shared/api/validateClusterRequest.ts';
+import type { KubeEventResource } from '../../shared/k8s/kubeTypes.ts';
 import { suspendedByAnnotation } from '../../shared/ray/clusterPhase.ts';
 import { clusterRequestOfRayCluster } from '../../shared/ray/clusterRequestOfRayCluster.ts';
 import { explainCluster } from '../../shared/ray/explainCluster.ts';
@@ -24,6 +25,7 @@ import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts'
 import { type AuthenticatedUser, authorize, visibleNamespaces } from '../auth/authorize.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { KubeClient } from '../k8s/KubeClient.ts';
+import type { KubeRayApiServerClient } from '../k8s/KubeRayApiServerClient.ts';
 import { buildRayCluster } from './buildRayCluster.ts';
 import { type ClusterIndex, type NamespaceScope, summarizeCluster } from './ClusterIndex.ts';
 import { idempotencyKeyAnnotation, RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
@@ -59,6 +61,11 @@ export class ClusterService {
   private readonly templates: TemplateService;
   /** Base path of the portal's authenticated Ray dashboard proxy. */
   private readonly proxyBase: string;
+  /**
+   * Set through a KubeRay APIServer (`--apiserver-url`): core events are not cached, so a
+   * cluster's events are read from its events.k8s.io route on each detail request.
+   */
+  private readonly kubeRayApiServer: KubeRayApiServerClient | undefined;
 
   constructor(options: {
     cache: KubeCache;
@@ -66,7 +73,9 @@ export class ClusterService {
     index: ClusterIndex;
     templates: TemplateService;
     proxyBase?: string;
+    kubeRayApiServer?: KubeRayApiServerClient;
   }) {
+    this.kubeRayApiServer = options.kubeRayApiServer;
     this.cache = options.cache;
     this.client = options.client;
     this.index = options.index;
@@ -89,21 +98,26 @@ export class ClusterService {
     const pods = this.cache.podsOfCluster(namespace, name);
     const allPods = this.cache.list('Pod');
     const namespacePods = allPods.filter((pod) => pod.metadata.namespace === namespace);
-    const events = this.cache
-      .list('Event')
-      .filter((event) => (event.metadata.namespace ?? '') === namespace);
+    const kubeRay = this.kubeRayApiServer;
+    const events: KubeEventResource[] = kubeRay
+      ? await kubeOperation(() => kubeRay.rayObjectEvents(namespace, name))
+      : this.cache.list('Event').filter((event) => (event.metadata.namespace ?? '') === namespace);
     const quotas = this.cache
       .list('ResourceQuota')
       .filter((quota) => quota.metadata.namespace === namespace);
     const nodes = this.cache.list('Node');
-    const explanation = explainCluster({
-      cluster,
-      pods: namespacePods,
-      events,
-      quotas,
-      nodes,
-      allPods,
-    });
+    // Without pods, nodes and quotas (through a KubeRay APIServer) there is nothing to explain
+    // with; About's `connection.unavailable` says so and the why-pending card shows it.
+    const explanation = !this.cache.serves('Pod')
+      ? []
+      : explainCluster({
+          cluster,
+          pods: namespacePods,
+          events,
+          quotas,
+          nodes,
+          allPods,
+        });
     const relevant = new Set([cluster.metadata.uid, ...pods.map((pod) => pod.metadata.uid)]);
     const clusterEvents = events
       .map(normalizeEvent)
@@ -113,7 +127,7 @@ export class ClusterService {
     const headService = `${name}-head-svc`;
     const dashboardPath = `${this.proxyBase}/${namespace}/${name}/dashboard/`;
     return {
-      summary: summarizeCluster(cluster, pods),
+      summary: summarizeCluster(cluster, this.cache.serves('Pod') ? pods : undefined),
       // The cache holds a slim copy; the YAML view shows the object exactly as stored.
       resource: await kubeOperation(() =>
         this.client.getRayObject<RayClusterResource>('rayclusters', namespace, name),

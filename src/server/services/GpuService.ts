@@ -1,4 +1,8 @@
 import type { CreateClusterRequest } from '../../shared/api/clusterSchemas.ts';
+import {
+  kubeRayApiServerUnavailableReason,
+  notAvailableThroughKubeRayApiServer,
+} from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import type { Template, TemplateAvailability } from '../../shared/api/templateSchemas.ts';
 import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
 import { fitsNow } from '../../shared/ray/fitsNow.ts';
@@ -6,6 +10,7 @@ import { type GpuInventory, gpuInventory } from '../../shared/ray/gpuInventory.t
 import { gpuQuotaHeadroom } from '../../shared/ray/gpuQuotaHeadroom.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import { buildRayCluster } from './buildRayCluster.ts';
+import { ServiceError } from './serviceErrors.ts';
 
 /**
  * "Can I get it, and when": the GPU inventory by node and product (who holds what), and for a
@@ -18,7 +23,24 @@ export class GpuService {
     this.cache = cache;
   }
 
+  /**
+   * 409 `NotAvailableThroughKubeRayApiServer` when the cache cannot hold `kinds` (the portal
+   * reaches Kubernetes through a KubeRay APIServer): an honest "not here", not an empty answer.
+   */
+  private requireKinds(
+    feature: string,
+    kinds: readonly ('Node' | 'Pod' | 'ResourceQuota')[],
+  ): void {
+    if (kinds.every((kind) => this.cache.serves(kind))) return;
+    throw new ServiceError(
+      409,
+      kubeRayApiServerUnavailableReason,
+      notAvailableThroughKubeRayApiServer(feature),
+    );
+  }
+
   inventory(): GpuInventory {
+    this.requireKinds('The GPU inventory', ['Node', 'Pod']);
     return gpuInventory({
       nodes: this.cache.list('Node'),
       pods: this.cache.list('Pod'),
@@ -27,6 +49,7 @@ export class GpuService {
 
   /** Whether a cluster of `template` with its default shape would get its GPUs in `team` now. */
   availability(template: Template, team: string): TemplateAvailability {
+    this.requireKinds('Whether a template fits now', ['Node', 'Pod', 'ResourceQuota']);
     const request: CreateClusterRequest = { name: 'probe', team, template: template.name };
     const demand = clusterGpuDemand(buildRayCluster(request, template, 'probe'));
     const inventory = this.inventory();

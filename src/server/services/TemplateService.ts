@@ -1,4 +1,8 @@
 import { type Exposure, ExposureSchema } from '../../shared/api/clusterSchemas.ts';
+import {
+  kubeRayApiServerUnavailableReason,
+  notAvailableThroughKubeRayApiServer,
+} from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import type { Template, TemplateInput } from '../../shared/api/templateSchemas.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { ConfigMapObject, KubeClient } from '../k8s/KubeClient.ts';
@@ -175,11 +179,37 @@ export class TemplateService {
   private readonly cache: KubeCache;
   private readonly client: KubeClient;
   readonly namespace: string;
+  /**
+   * Set through a KubeRay APIServer (`--apiserver-url`), which forwards no ConfigMaps: the
+   * templates are its v1 compute templates (KubeRayTemplateSource), read-only here.
+   */
+  private readonly kubeRayTemplates: { configMaps(): readonly ConfigMapObject[] } | undefined;
 
-  constructor(options: { cache: KubeCache; client: KubeClient; namespace: string }) {
+  constructor(options: {
+    cache: KubeCache;
+    client: KubeClient;
+    namespace: string;
+    kubeRayTemplates?: { configMaps(): readonly ConfigMapObject[] };
+  }) {
     this.cache = options.cache;
     this.client = options.client;
     this.namespace = options.namespace;
+    this.kubeRayTemplates = options.kubeRayTemplates;
+  }
+
+  /** Template ConfigMaps: the cache's, or the KubeRay APIServer's compute templates. */
+  private configMaps(): readonly ConfigMapObject[] {
+    return this.kubeRayTemplates?.configMaps() ?? this.cache.list('ConfigMap');
+  }
+
+  /** Refuses changes through a KubeRay APIServer: templates are managed with its v1 API there. */
+  private checkWritable(): void {
+    if (!this.kubeRayTemplates) return;
+    throw new ServiceError(
+      409,
+      kubeRayApiServerUnavailableReason,
+      `${notAvailableThroughKubeRayApiServer('Editing templates')} Manage compute templates with the APIServer's v1 API (/apis/v1/namespaces/${this.namespace}/compute_templates).`,
+    );
   }
 
   /**
@@ -188,8 +218,7 @@ export class TemplateService {
    * template is policy only admins set.
    */
   list(includeRetired = false): Template[] {
-    return this.cache
-      .list('ConfigMap')
+    return this.configMaps()
       .filter((configMap) => configMap.metadata.namespace === this.namespace)
       .map((configMap) => templateFromConfigMap(configMap))
       .filter((template) => includeRetired || !template.retired)
@@ -198,11 +227,18 @@ export class TemplateService {
 
   /** The template `name` of the templates namespace (never a team's: see {@link list}). */
   find(name: string): Template | undefined {
-    const configMap = this.cache.get('ConfigMap', this.namespace, name);
+    const configMap = this.kubeRayTemplates
+      ? this.kubeRayTemplates
+          .configMaps()
+          .find(
+            (entry) => entry.metadata.namespace === this.namespace && entry.metadata.name === name,
+          )
+      : this.cache.get('ConfigMap', this.namespace, name);
     return configMap && templateFromConfigMap(configMap);
   }
 
   async create(input: TemplateInput): Promise<Template> {
+    this.checkWritable();
     this.checkShape(input);
     if (this.find(input.name)) {
       throw new ServiceError(409, 'AlreadyExists', `template "${input.name}" already exists`, [
@@ -220,6 +256,7 @@ export class TemplateService {
   }
 
   async update(name: string, input: TemplateInput, retired?: boolean): Promise<Template> {
+    this.checkWritable();
     this.checkShape(input);
     if (input.name !== name) {
       throw new ServiceError(400, 'ValidationFailed', 'a template cannot be renamed', [
@@ -252,6 +289,7 @@ export class TemplateService {
   }
 
   async delete(name: string): Promise<void> {
+    this.checkWritable();
     if (!this.find(name)) throw new ServiceError(404, 'NotFound', `template "${name}" not found`);
     await kubeOperation(() => this.client.deleteConfigMap(this.namespace, name));
   }

@@ -26,13 +26,23 @@ export const AboutInfo = Type.Object(
     node: Type.String(),
     connection: Type.Object(
       {
-        /** Where the Kubernetes connection came from: kubeconfig, in-cluster or sandbox. */
+        /**
+         * Where the Kubernetes connection came from: kubeconfig, in-cluster, sandbox, or
+         * apiserver-v2 (through a KubeRay APIServer v2, `--apiserver-url`).
+         */
         source: Type.String(),
         /** The API server URL. */
         server: Type.String(),
         context: Type.String(),
         /** True when connected to the embedded sandbox. */
         sandbox: Type.Boolean(),
+        /**
+         * Present when the connection cannot serve pods, nodes and quotas (a KubeRay APIServer
+         * v2): the GPU inventory, fit-now and the why-pending card show `reason` instead.
+         */
+        unavailable: Type.Optional(
+          Type.Object({ reason: Type.String() }, { additionalProperties: false }),
+        ),
       },
       { additionalProperties: false },
     ),
