@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type AuthTestApp, authTestApp, type TestSession } from '../../test/support/authTestApp.ts';
 import type { ApiErrorBody } from '../shared/api/apiErrorBody.ts';
-import { type AuthTestApp, authTestApp, type TestSession } from './auth/authTestApp.ts';
 import { closeObjectSchemas } from './portalFastifyOptions.ts';
 
 let harness: AuthTestApp;

@@ -11,12 +11,9 @@ import { WebSocket } from 'ws';
 import { parse } from 'yaml';
 
 import type { KubeObject } from '../../src/sandbox/apiserver/resourceType.ts';
-import {
-  type KubeRayTestWorld,
-  startKubeRayTestWorld,
-} from '../../src/sandbox/controllers/kuberay/startKubeRayTestWorld.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 import { kubectlBinary } from '../support/kubectlBinary.ts';
+import { type KubeRayTestWorld, startKubeRayTestWorld } from '../support/startKubeRayTestWorld.ts';
 
 let world: KubeRayTestWorld | undefined;
 let kubectl: ChildProcess | undefined;

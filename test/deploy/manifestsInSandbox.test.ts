@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
 import type { KubeObject } from '../../src/sandbox/apiserver/resourceType.ts';
-import { startKubeRayTestWorld } from '../../src/sandbox/controllers/kuberay/startKubeRayTestWorld.ts';
+import { startKubeRayTestWorld } from '../support/startKubeRayTestWorld.ts';
 
 const manifestsDir = fileURLToPath(new URL('../../manifests/', import.meta.url));
 const workloadsDir = fileURLToPath(new URL('../../workloads/', import.meta.url));

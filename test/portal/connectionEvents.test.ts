@@ -6,11 +6,11 @@ import {
   createSandboxApiServer,
   type SandboxApiServer,
 } from '../../src/sandbox/apiserver/createSandboxApiServer.ts';
-import { type AuthTestApp, authTestApp } from '../../src/server/auth/authTestApp.ts';
 import { KubeCache } from '../../src/server/k8s/KubeCache.ts';
 import { streamRoutes } from '../../src/server/routes/streamRoutes.ts';
 import { ConnectionHealth } from '../../src/server/services/ConnectionHealth.ts';
 import type { ConnectionEvent } from '../../src/shared/api/streamSchemas.ts';
+import { type AuthTestApp, authTestApp } from '../support/authTestApp.ts';
 import { eventually } from '../support/eventually.ts';
 import { type OpenEventStream, openEventStream } from '../support/openEventStream.ts';
 import { startTestPortal } from '../support/startTestPortal.ts';

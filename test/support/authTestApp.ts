@@ -5,17 +5,20 @@ import Fastify, {
 } from 'fastify';
 import type { Kysely } from 'kysely';
 
-import type { SessionInfo, UserRole } from '../../shared/api/authSchemas.ts';
-import { apiErrorHandler } from '../apiErrorHandler.ts';
-import { portalFastifyOptions, useStrictValidation } from '../portalFastifyOptions.ts';
-import { versionRoutes } from '../routes/versionRoutes.ts';
-import type { Database } from '../store/database.ts';
-import { openDatabase } from '../store/openDatabase.ts';
-import { authApi, type AuthApiOptions } from './authApi.ts';
-import { hashPassword, type ScryptParams } from './passwordHash.ts';
-import { sessionCookieName } from './sessionCookie.ts';
-import { TeamStore } from './TeamStore.ts';
-import { UserStore } from './UserStore.ts';
+import { apiErrorHandler } from '../../src/server/apiErrorHandler.ts';
+import { authApi, type AuthApiOptions } from '../../src/server/auth/authApi.ts';
+import { hashPassword, type ScryptParams } from '../../src/server/auth/passwordHash.ts';
+import { sessionCookieName } from '../../src/server/auth/sessionCookie.ts';
+import { TeamStore } from '../../src/server/auth/TeamStore.ts';
+import { UserStore } from '../../src/server/auth/UserStore.ts';
+import {
+  portalFastifyOptions,
+  useStrictValidation,
+} from '../../src/server/portalFastifyOptions.ts';
+import { versionRoutes } from '../../src/server/routes/versionRoutes.ts';
+import type { Database } from '../../src/server/store/database.ts';
+import { openDatabase } from '../../src/server/store/openDatabase.ts';
+import type { SessionInfo, UserRole } from '../../src/shared/api/authSchemas.ts';
 
 /** Cheap scrypt cost for seeded test users (verification reads the cost from the hash). */
 export const testScryptParams: ScryptParams = { N: 1024, r: 8, p: 1 };

@@ -1,20 +1,27 @@
 import {
   createSandboxApiServer,
   type SandboxApiServer,
-} from '../../apiserver/createSandboxApiServer.ts';
-import type { ObjectApi } from '../../apiserver/objectApi.ts';
-import type { KubeObject } from '../../apiserver/resourceType.ts';
-import { bootstrapWorld } from '../../world/bootstrapWorld.ts';
-import { ManualClock } from '../../world/simClock.ts';
-import { defaultWorldYaml, parseWorldConfig, type WorldConfig } from '../../world/worldConfig.ts';
-import type { WorldContext } from '../../world/worldContext.ts';
-import { podGracefulDeletion } from '../core/kubelet.ts';
-import { startCoreControllers } from '../core/startCoreControllers.ts';
-import { EventRecorder } from '../EventRecorder.ts';
-import type { Pod } from './RayCluster.ts';
-import type { RayHeadFactory } from './RayHeadRegistry.ts';
-import type { FeatureGates } from './resolveFeatureGates.ts';
-import { type RunningKubeRayOperator, startKubeRayOperator } from './startKubeRayOperator.ts';
+} from '../../src/sandbox/apiserver/createSandboxApiServer.ts';
+import type { ObjectApi } from '../../src/sandbox/apiserver/objectApi.ts';
+import type { KubeObject } from '../../src/sandbox/apiserver/resourceType.ts';
+import { podGracefulDeletion } from '../../src/sandbox/controllers/core/kubelet.ts';
+import { startCoreControllers } from '../../src/sandbox/controllers/core/startCoreControllers.ts';
+import { EventRecorder } from '../../src/sandbox/controllers/EventRecorder.ts';
+import type { Pod } from '../../src/sandbox/controllers/kuberay/RayCluster.ts';
+import type { RayHeadFactory } from '../../src/sandbox/controllers/kuberay/RayHeadRegistry.ts';
+import type { FeatureGates } from '../../src/sandbox/controllers/kuberay/resolveFeatureGates.ts';
+import {
+  type RunningKubeRayOperator,
+  startKubeRayOperator,
+} from '../../src/sandbox/controllers/kuberay/startKubeRayOperator.ts';
+import { bootstrapWorld } from '../../src/sandbox/world/bootstrapWorld.ts';
+import { ManualClock } from '../../src/sandbox/world/simClock.ts';
+import {
+  defaultWorldYaml,
+  parseWorldConfig,
+  type WorldConfig,
+} from '../../src/sandbox/world/worldConfig.ts';
+import type { WorldContext } from '../../src/sandbox/world/worldContext.ts';
 
 /** A KubeRay operator on an in-process sandbox API server with a manual clock (test support). */
 export interface KubeRayTestWorld {

@@ -1,9 +1,12 @@
 import { createServer, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ManualClock } from '../world/simClock.ts';
-import { RayHeadSimulation, type RayHeadSimulationOptions } from './RayHeadSimulation.ts';
-import type { RayNodeDescription } from './rayNodes.ts';
+import {
+  RayHeadSimulation,
+  type RayHeadSimulationOptions,
+} from '../../src/sandbox/ray/RayHeadSimulation.ts';
+import type { RayNodeDescription } from '../../src/sandbox/ray/rayNodes.ts';
+import { ManualClock } from '../../src/sandbox/world/simClock.ts';
 
 /**
  * A {@link RayHeadSimulation} behind a real HTTP server on 127.0.0.1 with a {@link ManualClock},

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import {
   type KubeRayTestWorld,
   startKubeRayTestWorld,
-} from '../controllers/kuberay/startKubeRayTestWorld.ts';
+} from '../../../test/support/startKubeRayTestWorld.ts';
 import type { KubeObject } from './resourceType.ts';
 
 let world: KubeRayTestWorld | undefined;

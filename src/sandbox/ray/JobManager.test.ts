@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { testCpuWorker, testHead } from '../../../test/support/startRayHeadTestServer.ts';
 import { ManualClock } from '../world/simClock.ts';
 import {
   entrypointDemand,
@@ -9,7 +10,6 @@ import {
   supervisorStartMs,
 } from './JobManager.ts';
 import { ResourceLedger } from './ResourceLedger.ts';
-import { testCpuWorker, testHead } from './startRayHeadTestServer.ts';
 
 function manager(): { jobs: JobManager; clock: ManualClock; freed: number[] } {
   const clock = new ManualClock();

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { type RayHeadTestServer, startRayHeadTestServer } from './startRayHeadTestServer.ts';
+import {
+  type RayHeadTestServer,
+  startRayHeadTestServer,
+} from '../../../test/support/startRayHeadTestServer.ts';
 
 let server: RayHeadTestServer | undefined;
 afterEach(async () => {

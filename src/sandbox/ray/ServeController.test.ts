@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
+import { testCpuWorker, testHead } from '../../../test/support/startRayHeadTestServer.ts';
 import { ManualClock } from '../world/simClock.ts';
 import { ResourceLedger } from './ResourceLedger.ts';
 import { serveBuildDoneMs, ServeController, serveReplicaStartMs } from './ServeController.ts';
 import { validateServeDeployConfig } from './serveDeployConfig.ts';
-import { testCpuWorker, testHead } from './startRayHeadTestServer.ts';
 
 function controller(): { serve: ServeController; clock: ManualClock; ledger: ResourceLedger } {
   const clock = new ManualClock();

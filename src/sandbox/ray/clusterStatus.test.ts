@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { formatMemory, usageLines } from './clusterStatus.ts';
 import {
   type RayHeadTestServer,
   startRayHeadTestServer,
   testCpuWorker,
   testGpuWorker,
   testHead,
-} from './startRayHeadTestServer.ts';
+} from '../../../test/support/startRayHeadTestServer.ts';
+import { formatMemory, usageLines } from './clusterStatus.ts';
 
 let server: RayHeadTestServer | undefined;
 afterEach(async () => {

@@ -4,7 +4,10 @@ import type { Socket } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { type RayHeadTestServer, startRayHeadTestServer } from './startRayHeadTestServer.ts';
+import {
+  type RayHeadTestServer,
+  startRayHeadTestServer,
+} from '../../../test/support/startRayHeadTestServer.ts';
 import {
   closePayload,
   encodeFrame,

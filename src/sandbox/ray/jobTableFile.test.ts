@@ -4,10 +4,10 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { testCpuWorker, testHead } from '../../../test/support/startRayHeadTestServer.ts';
 import { ManualClock } from '../world/simClock.ts';
 import { jobTableFile } from './jobTableFile.ts';
 import { RayHeadSimulation } from './RayHeadSimulation.ts';
-import { testCpuWorker, testHead } from './startRayHeadTestServer.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

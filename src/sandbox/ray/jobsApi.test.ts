@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { JobDetails } from './JobManager.ts';
 import {
   type RayHeadTestServer,
   startRayHeadTestServer,
   testCpuWorker,
   testGpuWorker,
   testHead,
-} from './startRayHeadTestServer.ts';
+} from '../../../test/support/startRayHeadTestServer.ts';
+import type { JobDetails } from './JobManager.ts';
 
 let server: RayHeadTestServer | undefined;
 afterEach(async () => {

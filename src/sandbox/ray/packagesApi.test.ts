@@ -3,9 +3,12 @@ import { request as httpRequest } from 'node:http';
 import { strToU8, zipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type RayHeadTestServer,
+  startRayHeadTestServer,
+} from '../../../test/support/startRayHeadTestServer.ts';
 import type { JobDetails } from './JobManager.ts';
 import { PackageStore } from './PackageStore.ts';
-import { type RayHeadTestServer, startRayHeadTestServer } from './startRayHeadTestServer.ts';
 
 let server: RayHeadTestServer | undefined;
 afterEach(async () => {

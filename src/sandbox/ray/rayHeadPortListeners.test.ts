@@ -2,9 +2,12 @@ import { request as httpRequest } from 'node:http';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type RayHeadTestServer,
+  startRayHeadTestServer,
+} from '../../../test/support/startRayHeadTestServer.ts';
 import { connectionPair } from '../apiserver/ForwardedConnection.ts';
 import { rayClientNotSimulatedText, rayHeadPortListeners } from './rayHeadPortListeners.ts';
-import { type RayHeadTestServer, startRayHeadTestServer } from './startRayHeadTestServer.ts';
 
 let head: RayHeadTestServer | undefined;
 afterEach(async () => {

@@ -6,7 +6,7 @@ import {
   testCpuWorker,
   testGpuWorker,
   testHead,
-} from './startRayHeadTestServer.ts';
+} from '../../../test/support/startRayHeadTestServer.ts';
 
 let server: RayHeadTestServer | undefined;
 afterEach(async () => {

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
 import { sendApiError } from '../sendApiError.ts';
 import { authorize } from './authorize.ts';
 import type { TrustedHeadersOptions } from './authPlugin.ts';
 import { requireRole, requireUser } from './authPlugin.ts';
-import { type AuthTestApp, authTestApp } from './authTestApp.ts';
 import { sessionCookieName } from './sessionCookie.ts';
 
 /** Stand-ins for the cluster routes: namespaced reads and writes checked with `authorize`. */

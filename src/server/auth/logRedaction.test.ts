@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { describe, expect, it } from 'vitest';
 
-import { authTestApp, testPassword } from './authTestApp.ts';
+import { authTestApp, testPassword } from '../../../test/support/authTestApp.ts';
 import { logRedaction } from './logRedaction.ts';
 
 /** Code that logs more than it should: whole header sets and bodies, at several depths. */

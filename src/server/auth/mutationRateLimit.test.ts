@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { type AuthTestApp, authTestApp } from './authTestApp.ts';
+import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 
 const echoRoutes: FastifyPluginAsync = async (app) => {
   app.get('/api/v1/echo', async () => ({ ok: true }));

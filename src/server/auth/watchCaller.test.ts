@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 import { streamRoutes } from '../routes/streamRoutes.ts';
-import { type AuthTestApp, authTestApp } from './authTestApp.ts';
 import { SessionRevocations } from './SessionRevocations.ts';
 
 const quiet = { subscribe: () => () => undefined };

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type AuthTestApp,
+  authTestApp,
+  type TestSession,
+} from '../../../test/support/authTestApp.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
-import { type AuthTestApp, authTestApp, type TestSession } from '../auth/authTestApp.ts';
 
 let kit: AuthTestApp | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
-import { type AuthTestApp, authTestApp } from '../auth/authTestApp.ts';
 
 let kit: AuthTestApp | undefined;
 afterEach(async () => {

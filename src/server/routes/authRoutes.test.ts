@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { type AuthTestApp, authTestApp, testPassword } from '../../../test/support/authTestApp.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
-import { type AuthTestApp, authTestApp, testPassword } from '../auth/authTestApp.ts';
 import { sessionCookieName } from '../auth/sessionCookie.ts';
 
 let kit: AuthTestApp | undefined;

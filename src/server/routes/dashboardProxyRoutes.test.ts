@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type AuthTestApp, authTestApp, type TestSession } from '../auth/authTestApp.ts';
+import {
+  type AuthTestApp,
+  authTestApp,
+  type TestSession,
+} from '../../../test/support/authTestApp.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import { type ServiceProxy, serviceProxyTo } from '../k8s/serviceProxyRequest.ts';
 import { dashboardContentSecurityPolicy, jsonBodyLimitBytes } from '../proxy/dashboardProxyPath.ts';

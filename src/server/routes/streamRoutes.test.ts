@@ -3,6 +3,11 @@ import { type ClientRequest, request as httpRequest } from 'node:http';
 import { Errors } from 'typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type AuthTestApp,
+  authTestApp,
+  type TestSession,
+} from '../../../test/support/authTestApp.ts';
 import { eventually } from '../../../test/support/eventually.ts';
 import { openEventStream } from '../../../test/support/openEventStream.ts';
 import type { ClusterSummary } from '../../shared/api/clusterSchemas.ts';
@@ -12,7 +17,6 @@ import {
   streamEventNames,
   StreamEventSchemas,
 } from '../../shared/api/streamSchemas.ts';
-import { type AuthTestApp, authTestApp, type TestSession } from '../auth/authTestApp.ts';
 import type { CacheChange } from '../k8s/KubeCache.ts';
 import type { SummaryChange } from '../services/ClusterIndex.ts';
 import { streamRoutes } from './streamRoutes.ts';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 import { defaultTokenLifetimeDays } from '../../shared/api/authSchemas.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
-import { type AuthTestApp, authTestApp } from '../auth/authTestApp.ts';
 import { sha256Hex } from '../auth/randomSecret.ts';
 
 let kit: AuthTestApp | undefined;

@@ -12,7 +12,7 @@ import {
   fakeFetch,
   type FakeHandler,
   testUser,
-} from '../pages/admin/renderWithPortal.tsx';
+} from '../pages/admin/renderWithFakeApi.tsx';
 
 /** Renders the whole routed app at `path` against a fake server that knows `user`. */
 function renderAt(

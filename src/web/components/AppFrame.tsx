@@ -51,6 +51,14 @@ const navigationIcons: Record<string, ReactNode> = {
 const mainId = 'main-content';
 
 /**
+ * The header badge's words for a connection source: `apiserver-v2` says it goes through the
+ * KubeRay APIServer (which limits what the portal can show); others as named.
+ */
+function connectionLabel(source: string): string {
+  return source === 'apiserver-v2' ? 'KubeRay APIServer' : source;
+}
+
+/**
  * The signed-in portal's frame: a header (brand, team select, sandbox badge, server version,
  * theme toggle, account menu), the main navigation (admin-only sections only for admins), the
  * live-connection banner and the routed page. It also hosts the toast notifications that pages
@@ -132,9 +140,9 @@ export function AppFrame() {
                   leftSection={<IconServer2 size={12} aria-hidden />}
                   visibleFrom="md"
                   style={{ cursor: 'pointer' }}
-                  aria-label={`Cluster: ${about.data.connection.source} ${about.data.connection.server}`}
+                  aria-label={`Cluster: ${connectionLabel(about.data.connection.source)} ${about.data.connection.server}`}
                 >
-                  {about.data.connection.source}
+                  {connectionLabel(about.data.connection.source)}
                 </Badge>
               </Tooltip>
             )}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { AboutInfo } from '../../shared/api/aboutInfo.ts';
 import { AboutPage } from './AboutPage.tsx';
-import { apiErrorResponse, renderWithPortal } from './admin/renderWithPortal.tsx';
+import { apiErrorResponse, renderWithFakeApi } from './admin/renderWithFakeApi.tsx';
 
 function about(sandbox: boolean): AboutInfo {
   return {
@@ -31,7 +31,7 @@ function about(sandbox: boolean): AboutInfo {
 
 describe('AboutPage', () => {
   it('shows versions, the connection and each informer’s health', async () => {
-    renderWithPortal(<AboutPage />, {
+    renderWithFakeApi(<AboutPage />, {
       path: '/about',
       handlers: { 'GET /api/v1/about': () => about(false) },
     });
@@ -47,7 +47,7 @@ describe('AboutPage', () => {
   });
 
   it('says clearly when the portal runs on the sandbox cluster', async () => {
-    renderWithPortal(<AboutPage />, {
+    renderWithFakeApi(<AboutPage />, {
       path: '/about',
       handlers: { 'GET /api/v1/about': () => about(true) },
     });
@@ -56,7 +56,7 @@ describe('AboutPage', () => {
   });
 
   it('shows a load failure inline', async () => {
-    renderWithPortal(<AboutPage />, {
+    renderWithFakeApi(<AboutPage />, {
       path: '/about',
       handlers: {
         'GET /api/v1/about': () => apiErrorResponse(500, 'InternalError', 'Internal server error'),

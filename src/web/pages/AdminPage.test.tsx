@@ -6,9 +6,9 @@ import type { AuditEntry } from '../../shared/api/auditSchemas.ts';
 import {
   apiErrorResponse,
   type FakeCall,
-  renderWithPortal,
+  renderWithFakeApi,
   testUser,
-} from './admin/renderWithPortal.tsx';
+} from './admin/renderWithFakeApi.tsx';
 import { AdminPage } from './AdminPage.tsx';
 
 function adminUser(username: string, overrides: Partial<AdminUser> = {}): AdminUser {
@@ -110,7 +110,7 @@ function auditEntry(id: number, overrides: Partial<AuditEntry> = {}): AuditEntry
 
 describe('AdminPage', () => {
   it('tells members the page is for admins and calls no admin API', async () => {
-    const { calls } = renderWithPortal(<AdminPage />, {
+    const { calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',
       user: testUser({ role: 'member' }),
       handlers: adminServer().handlers,
@@ -122,7 +122,7 @@ describe('AdminPage', () => {
 
   it('creates a user, showing a taken username under its input first', async () => {
     const server = adminServer();
-    const { user, calls } = renderWithPortal(<AdminPage />, {
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',
       handlers: server.handlers,
     });
@@ -151,7 +151,7 @@ describe('AdminPage', () => {
   });
 
   it('names a password that breaks the shared rule under its input, before any request', async () => {
-    const { user, calls } = renderWithPortal(<AdminPage />, {
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',
       handlers: adminServer().handlers,
     });
@@ -174,7 +174,7 @@ describe('AdminPage', () => {
   });
 
   it('resets a password, revoking API tokens unless told to keep them', async () => {
-    const { user, calls } = renderWithPortal(<AdminPage />, {
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',
       handlers: adminServer().handlers,
     });
@@ -199,7 +199,7 @@ describe('AdminPage', () => {
   });
 
   it('changes a role in place and shows the server’s refusal as it is', async () => {
-    const { user, calls } = renderWithPortal(<AdminPage />, {
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',
       handlers: adminServer().handlers,
     });
@@ -217,7 +217,7 @@ describe('AdminPage', () => {
   });
 
   it('disables a user after confirming', async () => {
-    const { user, calls } = renderWithPortal(<AdminPage />, {
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',
       handlers: adminServer().handlers,
     });
@@ -230,7 +230,7 @@ describe('AdminPage', () => {
   });
 
   it('creates and deletes teams on the Teams tab', async () => {
-    const { user } = renderWithPortal(<AdminPage />, {
+    const { user } = renderWithFakeApi(<AdminPage />, {
       path: '/admin?tab=teams',
       pattern: '/admin',
       handlers: adminServer().handlers,
@@ -251,7 +251,7 @@ describe('AdminPage', () => {
   });
 
   it('keeps Save members clear of the open members list', async () => {
-    const { user } = renderWithPortal(<AdminPage />, {
+    const { user } = renderWithFakeApi(<AdminPage />, {
       path: '/admin?tab=teams',
       pattern: '/admin',
       handlers: adminServer().handlers,
@@ -269,7 +269,7 @@ describe('AdminPage', () => {
 
   it('filters the audit log and loads older entries with the cursor', async () => {
     const queries: URLSearchParams[] = [];
-    const { user } = renderWithPortal(<AdminPage />, {
+    const { user } = renderWithFakeApi(<AdminPage />, {
       path: '/admin?tab=audit',
       pattern: '/admin',
       handlers: {

@@ -16,7 +16,9 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 
 import { ApiError } from '../../shared/client/ApiError.ts';
 import type { ClusterPhase } from '../../shared/ray/clusterPhase.ts';
+import { KubeRayApiServerNotice } from '../components/KubeRayApiServerNotice.tsx';
 import { useCluster } from '../hooks/useCluster.ts';
+import { useKubeRayApiServerLimit } from '../hooks/useKubeRayApiServerLimit.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { ClusterHeader } from './cluster-detail/ClusterHeader.tsx';
 import { clusterTimeline } from './cluster-detail/clusterTimeline.ts';
@@ -96,6 +98,8 @@ export function ClusterDetailPage() {
   const cluster = useCluster(team, name);
   const actions = useClusterActions(team, name);
   const now = useNow();
+  // Through a KubeRay APIServer there are no pods or quotas to explain a wait with.
+  const kubeRayLimit = useKubeRayApiServerLimit();
 
   const detail = cluster.data;
   const resource = detail?.resource;
@@ -159,7 +163,10 @@ export function ClusterDetailPage() {
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack gap="md">
-            {explanationTitle && (
+            {explanationTitle && kubeRayLimit && (
+              <KubeRayApiServerNotice title={explanationTitle} message={kubeRayLimit} />
+            )}
+            {explanationTitle && !kubeRayLimit && (
               <WhyPendingPanel
                 explanation={explanation ?? []}
                 reason={summary.reason}

@@ -1,11 +1,11 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
-import { apiErrorResponse, renderWithPortal, testUser } from './admin/renderWithPortal.tsx';
+import { apiErrorResponse, renderWithFakeApi, testUser } from './admin/renderWithFakeApi.tsx';
 import { LoginPage } from './LoginPage.tsx';
 
 function renderLogin(path: string, password: string) {
-  return renderWithPortal(<LoginPage />, {
+  return renderWithFakeApi(<LoginPage />, {
     path,
     pattern: '/login',
     signedIn: false,

@@ -2,7 +2,7 @@ import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import { navigationEntries } from '../navigation.ts';
-import { renderWithPortal } from './admin/renderWithPortal.tsx';
+import { renderWithFakeApi } from './admin/renderWithFakeApi.tsx';
 import { SectionPage } from './SectionPage.tsx';
 
 describe('SectionPage', () => {
@@ -11,7 +11,7 @@ describe('SectionPage', () => {
     async (path) => {
       const entry = navigationEntries.find((candidate) => candidate.path === path);
       if (!entry?.upcoming) throw new Error(`${path} has no upcoming description`);
-      renderWithPortal(<SectionPage entry={entry} />, { path });
+      renderWithFakeApi(<SectionPage entry={entry} />, { path });
       expect(await screen.findByRole('heading', { level: 2, name: entry.label })).toBeVisible();
       expect(screen.getByText(`${entry.label} arrive with their own issue`)).toBeVisible();
       for (const feature of entry.upcoming.features)

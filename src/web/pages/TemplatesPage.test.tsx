@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import type { Template } from '../../shared/api/templateSchemas.ts';
-import { apiErrorResponse, renderWithPortal, testUser } from './admin/renderWithPortal.tsx';
+import { apiErrorResponse, renderWithFakeApi, testUser } from './admin/renderWithFakeApi.tsx';
 import { TemplatesPage } from './TemplatesPage.tsx';
 
 const a100: Template = {
@@ -25,7 +25,7 @@ const member = testUser({ username: 'ana', role: 'member' });
 
 describe('TemplatesPage', () => {
   it('shows each template’s version, GPU shape, Ray versions, worker limit and idle timeout', async () => {
-    renderWithPortal(<TemplatesPage />, {
+    renderWithFakeApi(<TemplatesPage />, {
       path: '/templates',
       user: member,
       handlers: { 'GET /api/v1/templates': () => ({ items: [a100] }) },
@@ -43,7 +43,7 @@ describe('TemplatesPage', () => {
   });
 
   it('teaches a member what templates are when there are none', async () => {
-    renderWithPortal(<TemplatesPage />, {
+    renderWithFakeApi(<TemplatesPage />, {
       path: '/templates',
       user: member,
       handlers: { 'GET /api/v1/templates': () => ({ items: [] }) },
@@ -53,7 +53,7 @@ describe('TemplatesPage', () => {
   });
 
   it('shows a load failure inline with the server’s message', async () => {
-    renderWithPortal(<TemplatesPage />, {
+    renderWithFakeApi(<TemplatesPage />, {
       path: '/templates',
       handlers: {
         'GET /api/v1/templates': () =>
@@ -67,7 +67,7 @@ describe('TemplatesPage', () => {
 
   it('puts the server’s field errors under the admin form’s inputs, then creates', async () => {
     let attempts = 0;
-    const { user, calls } = renderWithPortal(<TemplatesPage />, {
+    const { user, calls } = renderWithFakeApi(<TemplatesPage />, {
       path: '/templates',
       handlers: {
         'GET /api/v1/templates': () => ({ items: [a100] }),
@@ -136,7 +136,7 @@ describe('TemplatesPage', () => {
         effect: 'NoSchedule' as const,
       },
     ];
-    const { user, calls } = renderWithPortal(<TemplatesPage />, {
+    const { user, calls } = renderWithFakeApi(<TemplatesPage />, {
       path: '/templates',
       handlers: {
         'GET /api/v1/templates': () => ({ items: [{ ...a100, tolerations }] }),
@@ -170,7 +170,7 @@ describe('TemplatesPage', () => {
   });
 
   it('lets an admin retire a template and delete one after confirming', async () => {
-    const { user, calls } = renderWithPortal(<TemplatesPage />, {
+    const { user, calls } = renderWithFakeApi(<TemplatesPage />, {
       path: '/templates',
       handlers: {
         'GET /api/v1/templates': () => ({ items: [a100] }),

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 
 import type { ApiTokenInfo } from '../../shared/api/authSchemas.ts';
-import { apiErrorResponse, renderWithPortal } from './admin/renderWithPortal.tsx';
+import { apiErrorResponse, renderWithFakeApi } from './admin/renderWithFakeApi.tsx';
 import { TokensPage } from './TokensPage.tsx';
 
 const secret = 'rdk_S3cretS3cretS3cretS3cretS3cretS3cretS3c';
@@ -44,7 +44,7 @@ function tokenServer() {
 
 describe('TokensPage', () => {
   it('teaches what tokens are for when there are none, with a shell example', async () => {
-    renderWithPortal(<TokensPage />, { path: '/tokens', handlers: tokenServer().handlers });
+    renderWithFakeApi(<TokensPage />, { path: '/tokens', handlers: tokenServer().handlers });
     expect(await screen.findByText('No API tokens yet')).toBeVisible();
     expect(screen.getByText(/Authorization: Bearer \$RAYDECK_TOKEN/)).toBeVisible();
     expect(screen.getByText(/raydeck get clusters/)).toBeVisible();
@@ -52,7 +52,7 @@ describe('TokensPage', () => {
 
   it('shows a new token’s secret once, with a copy button, then only its prefix', async () => {
     const server = tokenServer();
-    const { user, calls } = renderWithPortal(<TokensPage />, {
+    const { user, calls } = renderWithFakeApi(<TokensPage />, {
       path: '/tokens',
       handlers: server.handlers,
     });
@@ -84,7 +84,7 @@ describe('TokensPage', () => {
   });
 
   it('puts the server’s complaint about the name under the name input', async () => {
-    const { user } = renderWithPortal(<TokensPage />, {
+    const { user } = renderWithFakeApi(<TokensPage />, {
       path: '/tokens',
       handlers: tokenServer().handlers,
     });
@@ -108,7 +108,7 @@ describe('TokensPage', () => {
       lastUsedAt: '2026-11-25T10:00:00Z',
       expiresAt: '2099-01-01T00:00:00Z',
     });
-    const { user, calls } = renderWithPortal(<TokensPage />, {
+    const { user, calls } = renderWithFakeApi(<TokensPage />, {
       path: '/tokens',
       handlers: server.handlers,
     });

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type KubeRayTestWorld,
+  startKubeRayTestWorld,
+} from '../../../../test/support/startKubeRayTestWorld.ts';
 import type { Pod, RayCluster, Service } from './RayCluster.ts';
-import { type KubeRayTestWorld, startKubeRayTestWorld } from './startKubeRayTestWorld.ts';
 
 function sampleCluster(name: string, overrides: Partial<RayCluster['spec']> = {}): RayCluster {
   return {

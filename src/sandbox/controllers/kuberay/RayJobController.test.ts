@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type KubeRayTestWorld,
+  startKubeRayTestWorld,
+} from '../../../../test/support/startKubeRayTestWorld.ts';
 import type { KubeObject } from '../../apiserver/resourceType.ts';
 import type { Pod, RayCluster, RayClusterSpec } from './RayCluster.ts';
 import type { RayJob, RayJobSpec } from './RayJob.ts';
-import { type KubeRayTestWorld, startKubeRayTestWorld } from './startKubeRayTestWorld.ts';
 
 const clusterSpec: RayClusterSpec = {
   rayVersion: '2.52.0',

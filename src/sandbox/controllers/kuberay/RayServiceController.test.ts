@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type KubeRayTestWorld,
+  startKubeRayTestWorld,
+} from '../../../../test/support/startKubeRayTestWorld.ts';
 import type { Pod, RayCluster, RayClusterSpec, Service } from './RayCluster.ts';
 import type { RayService } from './RayService.ts';
-import { type KubeRayTestWorld, startKubeRayTestWorld } from './startKubeRayTestWorld.ts';
 
 const serveConfigV2 = `applications:
   - name: fruit_app

@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 
+import {
+  type KubeRayTestWorld,
+  startKubeRayTestWorld,
+} from '../../../../test/support/startKubeRayTestWorld.ts';
 import type { KubeObject } from '../../apiserver/resourceType.ts';
 import type { Pod, RayCluster, RayClusterSpec, WorkerGroupSpec } from './RayCluster.ts';
 import type { RayJob } from './RayJob.ts';
-import { type KubeRayTestWorld, startKubeRayTestWorld } from './startKubeRayTestWorld.ts';
 
 // Scripted timelines of the operator in the full simulated world (scheduler, kubelets, quota,
 // Job and Endpoints controllers) on a ManualClock.

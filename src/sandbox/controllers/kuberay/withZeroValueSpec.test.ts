@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import {
+  type KubeRayTestWorld,
+  startKubeRayTestWorld,
+} from '../../../../test/support/startKubeRayTestWorld.ts';
 import type { KubeObject } from '../../apiserver/resourceType.ts';
-import { type KubeRayTestWorld, startKubeRayTestWorld } from './startKubeRayTestWorld.ts';
 import { withZeroValueSpec } from './withZeroValueSpec.ts';
 
 let world: KubeRayTestWorld | undefined;

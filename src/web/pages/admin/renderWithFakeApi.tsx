@@ -97,7 +97,7 @@ function LocationProbe() {
   return <output data-testid="location">{`${location.pathname}${location.search}`}</output>;
 }
 
-/** What {@link renderWithPortal} returns: Testing Library's result, the calls and a user. */
+/** What {@link renderWithFakeApi} returns: Testing Library's result, the calls and a user. */
 export interface PortalRender extends RenderResult {
   calls: FakeCall[];
   user: ReturnType<typeof userEvent.setup>;
@@ -108,7 +108,7 @@ export interface PortalRender extends RenderResult {
  * at `path` matching `pattern`) against a fake server made of `handlers`. Other paths render a
  * placeholder naming the path, so navigation can be asserted.
  */
-export function renderWithPortal(
+export function renderWithFakeApi(
   element: ReactElement,
   options: {
     handlers?: Record<string, FakeHandler>;

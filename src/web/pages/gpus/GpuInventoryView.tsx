@@ -13,9 +13,12 @@ import {
 import { IconCpuOff } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 
+import { kubeRayApiServerUnavailableReason } from '../../../shared/api/notAvailableThroughKubeRayApiServer.ts';
+import { ApiError } from '../../../shared/client/ApiError.ts';
 import type { GpuInventory, NodeGpuInventory } from '../../../shared/ray/gpuInventory.ts';
 import { gpuProductLabels } from '../../../shared/ray/gpuRequestOfPodSpec.ts';
 import { GpuBar } from '../../components/GpuBar.tsx';
+import { KubeRayApiServerNotice } from '../../components/KubeRayApiServerNotice.tsx';
 import { useApiClient } from '../../hooks/useApiClient.ts';
 import { accessibleColors, accessibleColorScope } from './accessibleColors.ts';
 import { gpuProductColor, gpuProductKey } from './gpuProductColor.ts';
@@ -185,11 +188,16 @@ export function GpuInventoryView() {
         </Text>
       </div>
       {inventory.isPending && <GpusSkeleton />}
-      {inventory.isError && (
-        <Alert color="red" title="Could not load the GPU inventory">
-          {inventory.error.message}
-        </Alert>
-      )}
+      {inventory.isError &&
+        // Through a KubeRay APIServer the inventory cannot exist: a notice, not a failure.
+        (inventory.error instanceof ApiError &&
+        inventory.error.reason === kubeRayApiServerUnavailableReason ? (
+          <KubeRayApiServerNotice message={inventory.error.message} />
+        ) : (
+          <Alert color="red" title="Could not load the GPU inventory">
+            {inventory.error.message}
+          </Alert>
+        ))}
       {data && (data.nodes.length === 0 ? <NoGpus /> : <Inventory inventory={data} />)}
     </Stack>
   );
