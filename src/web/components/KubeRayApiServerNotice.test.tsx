@@ -1,21 +1,20 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { Template } from '../../shared/api/templateSchemas.ts';
-
 import type { ClusterDetail } from '../../shared/api/clusterSchemas.ts';
 import {
   kubeRayApiServerUnavailableReason,
   notAvailableThroughKubeRayApiServer,
 } from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
+import type { Template } from '../../shared/api/templateSchemas.ts';
 import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
 import {
   clusterPage,
   clusterSummary,
   renderWithPortal,
 } from '../pages/clusters/renderWithPortal.tsx';
-import { FakeEventSource, fakePortal, renderPortalPage } from '../pages/gpus/renderPortalPage.tsx';
 import { CreateClusterPage } from '../pages/CreateClusterPage.tsx';
+import { FakeEventSource, fakePortal, renderPortalPage } from '../pages/gpus/renderPortalPage.tsx';
 import { GpusPage } from '../pages/GpusPage.tsx';
 import { AppFrame } from './AppFrame.tsx';
 
