@@ -1,5 +1,7 @@
 import { type Static, Type } from 'typebox';
 
+import { TeamName } from './adminSchemas.ts';
+
 /**
  * The outcome of an audited action: `success`; `failure` (attempted and failed, e.g. a wrong
  * password or a Kubernetes error); `denied` (refused by authorization or CSRF checks);
@@ -63,7 +65,7 @@ export const AuditQuery = Type.Object(
   {
     actor: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     action: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+    namespace: Type.Optional(TeamName),
     result: Type.Optional(AuditResult),
     /** Inclusive lower bound, ISO 8601 date-time. */
     since: Type.Optional(Type.String({ format: 'date-time' })),
