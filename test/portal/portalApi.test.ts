@@ -4,6 +4,7 @@ import type { CreateClusterRequest } from '../../src/shared/api/clusterSchemas.t
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
 import { ApiError } from '../../src/shared/client/ApiError.ts';
 import { eventually } from '../support/eventually.ts';
+import { h100TemplateInput } from '../support/h100TemplateInput.ts';
 import { type PortalUnderTest, startPortalUnderTest } from '../support/startPortalUnderTest.ts';
 
 // Runs in both portal test modes (test/support/portalTestMode.ts): the `node` project against an
@@ -275,25 +276,25 @@ describe('authorization matrix', () => {
     expect((await failure(victor.suspendCluster('team-a', 'train'))).status).toBe(403);
     expect((await failure(victor.deleteCluster('team-a', 'train'))).status).toBe(403);
     expect(
-      (await failure(victor.createTemplate({ ...templateInput, name: 'by-viewer' }))).status,
+      (await failure(victor.createTemplate({ ...h100TemplateInput, name: 'by-viewer' }))).status,
     ).toBe(403);
   });
 
   it('lets only admins govern templates', async () => {
     expect(
-      (await failure(alice.createTemplate({ ...templateInput, name: 'by-member' }))).status,
+      (await failure(alice.createTemplate({ ...h100TemplateInput, name: 'by-member' }))).status,
     ).toBe(403);
-    const created = await portal.admin.createTemplate({ ...templateInput, name: 'h100-2' });
+    const created = await portal.admin.createTemplate({ ...h100TemplateInput, name: 'h100-2' });
     expect(created.version).toBe(1);
     const updated = await portal.admin.updateTemplate('h100-2', {
-      ...templateInput,
+      ...h100TemplateInput,
       name: 'h100-2',
       maxWorkers: 8,
     });
     expect(updated.version).toBe(2);
     const invalid = await failure(
       portal.admin.createTemplate({
-        ...templateInput,
+        ...h100TemplateInput,
         name: 'bad-defaults',
         defaultWorkers: 9,
         maxWorkers: 2,
@@ -312,15 +313,3 @@ describe('authorization matrix', () => {
     expect(retiredUse.fields).toEqual([{ path: 'body.template', message: 'is retired' }]);
   });
 });
-
-const templateInput = {
-  name: 'h100-2',
-  description: '2× H100',
-  head: { cpu: 2, memory: '8Gi' },
-  worker: { cpu: 16, memory: '128Gi', gpu: 2, gpuProduct: 'NVIDIA-H100-80GB-HBM3' },
-  allowedRayVersions: ['2.52.0'],
-  allowedImages: [],
-  maxWorkers: 4,
-  defaultWorkers: 1,
-  defaultIdleTimeoutSeconds: 3600,
-};

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
+import { h100TemplateInput } from '../support/h100TemplateInput.ts';
 import { eventually, startTestPortal, type TestPortal } from '../support/startTestPortal.ts';
 
 /**
@@ -45,18 +46,6 @@ interface OperationCase {
    */
   forwarded?: true;
 }
-
-const templateInput = {
-  name: 'h100-2',
-  description: '2× H100',
-  head: { cpu: 2, memory: '8Gi' },
-  worker: { cpu: 16, memory: '128Gi', gpu: 2, gpuProduct: 'NVIDIA-H100-80GB-HBM3' },
-  allowedRayVersions: ['2.52.0'],
-  allowedImages: [],
-  maxWorkers: 4,
-  defaultWorkers: 1,
-  defaultIdleTimeoutSeconds: 3600,
-};
 
 let portal: TestPortal;
 /** Each role's API token (anonymous has none). */
@@ -130,7 +119,7 @@ function operationCases(): Record<string, OperationCase> {
       path: '/api/v1/clusters/team-a/a1/resume',
     },
     'GET /api/v1/templates': { access: 'signedIn' },
-    'POST /api/v1/templates': { access: 'admin', body: templateInput },
+    'POST /api/v1/templates': { access: 'admin', body: h100TemplateInput },
     'GET /api/v1/templates/availability': {
       access: 'teamRead',
       path: '/api/v1/templates/availability?team=team-a',
@@ -138,7 +127,7 @@ function operationCases(): Record<string, OperationCase> {
     'PUT /api/v1/templates/{name}': {
       access: 'admin',
       path: '/api/v1/templates/cpu-small',
-      body: { ...templateInput, name: 'cpu-small', maxWorkers: 1000 },
+      body: { ...h100TemplateInput, name: 'cpu-small', maxWorkers: 1000 },
     },
     'DELETE /api/v1/templates/{name}': { access: 'admin', path: '/api/v1/templates/cpu-small' },
     'POST /api/v1/templates/{name}/retire': {
