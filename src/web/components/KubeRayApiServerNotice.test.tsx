@@ -8,6 +8,7 @@ import {
 } from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import type { Template } from '../../shared/api/templateSchemas.ts';
 import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
+import { AboutPage } from '../pages/AboutPage.tsx';
 import {
   clusterPage,
   clusterSummary,
@@ -28,6 +29,21 @@ afterEach(() => {
   FakeEventSource.open.clear();
   localStorage.clear();
 });
+
+/** `GET /api/v1/about` of a portal run with `--apiserver-url`. */
+const aboutThroughApiServer = {
+  version: '0.1.0',
+  node: 'v20',
+  connection: {
+    source: 'apiserver-v2',
+    server: 'http://127.0.0.1:31888',
+    context: 'kuberay-apiserver',
+    sandbox: false,
+    unavailable: { reason: aboutSentence },
+  },
+  informers: [],
+  clusters: 0,
+};
 
 /** A 409 `NotAvailableThroughKubeRayApiServer` answer with `message`. */
 const notAvailable = (message: string) => ({
@@ -136,23 +152,7 @@ describe('not available through the KubeRay APIServer', () => {
   });
 
   it('the header badge says the cluster is reached through the KubeRay APIServer', async () => {
-    const portal = fakePortal({
-      'GET /api/v1/about': () => ({
-        body: {
-          version: '0.1.0',
-          node: 'v20',
-          connection: {
-            source: 'apiserver-v2',
-            server: 'http://127.0.0.1:31888',
-            context: 'kuberay-apiserver',
-            sandbox: false,
-            unavailable: { reason: aboutSentence },
-          },
-          informers: [],
-          clusters: 0,
-        },
-      }),
-    });
+    const portal = fakePortal({ 'GET /api/v1/about': () => ({ body: aboutThroughApiServer }) });
     renderPortalPage({
       path: '/gpus',
       routes: [{ element: <AppFrame />, children: [{ path: '/gpus', element: <p>page</p> }] }],
@@ -162,5 +162,19 @@ describe('not available through the KubeRay APIServer', () => {
       name: 'Cluster: KubeRay APIServer http://127.0.0.1:31888',
     });
     expect(badge).toHaveTextContent('KubeRay APIServer');
+  });
+
+  it('the About page names the KubeRay APIServer and what it cannot show', async () => {
+    const portal = fakePortal({ 'GET /api/v1/about': () => ({ body: aboutThroughApiServer }) });
+    renderPortalPage({
+      path: '/about',
+      routes: [{ path: '/about', element: <AboutPage /> }],
+      fetch: portal.fetch,
+    });
+    const notice = await screen.findByRole('region', {
+      name: 'Connected through the KubeRay APIServer',
+    });
+    expect(within(notice).getByText(aboutSentence)).toBeVisible();
+    expect(screen.getByText('KubeRay APIServer v2')).toBeVisible();
   });
 });

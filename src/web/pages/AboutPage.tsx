@@ -25,6 +25,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 
 import type { AboutInfo } from '../../shared/api/aboutInfo.ts';
+import { KubeRayApiServerNotice } from '../components/KubeRayApiServerNotice.tsx';
 import { useApiClient } from '../hooks/useApiClient.ts';
 import { useStreamEvent } from '../stream/StreamProvider.tsx';
 import { formatDuration } from './admin/formatDuration.ts';
@@ -201,6 +202,12 @@ export function AboutPage() {
               or <Code>--apiserver-url</Code>.
             </Alert>
           )}
+          {info.connection.unavailable && (
+            <KubeRayApiServerNotice
+              title="Connected through the KubeRay APIServer"
+              message={info.connection.unavailable.reason}
+            />
+          )}
           <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
             <Card withBorder radius="md" padding="lg">
               <Title order={3} size="h5" mb="sm">
@@ -223,7 +230,9 @@ export function AboutPage() {
               <Stack gap={6}>
                 <Row label="Source">
                   <Group gap={6} justify="flex-end">
-                    {info.connection.source}
+                    {info.connection.source === 'apiserver-v2'
+                      ? 'KubeRay APIServer v2'
+                      : info.connection.source}
                     {info.connection.sandbox && (
                       <Badge color="grape.9" variant="outline" size="sm">
                         Sandbox
