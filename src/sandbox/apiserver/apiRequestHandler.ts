@@ -37,6 +37,7 @@ import {
   tableRequested,
 } from './serveTable.ts';
 import type { ServiceProxyRegistry } from './serviceProxy.ts';
+import { serviceProxySubpath } from './serviceProxySubpath.ts';
 import {
   badRequest,
   methodNotAllowed,
@@ -141,7 +142,7 @@ async function handle(
       name,
       // The path after `/proxy`, decoded once as Kubernetes does (`%2F` is a slash), trailing
       // slash kept: it matters to Ray (`/api/jobs/`).
-      subpath: proxySubpath(url.pathname),
+      subpath: serviceProxySubpath(url.pathname),
       search: url.search,
     });
   }
@@ -588,29 +589,6 @@ function sendWatchError(response: ServerResponse, error: StatusError): void {
   response
     .writeHead(200, { 'content-type': 'application/json' })
     .end(`${JSON.stringify({ type: 'ERROR', object: error.toBody() })}\n`);
-}
-
-/**
- * What follows `/services/{name}/proxy` in a raw path (the name segment may contain "proxy"),
- * decoded once and escaped again as Go's `URL.EscapedPath` writes it: the API server reads the
- * decoded `URL.Path`, so `%2F` reaches the backend as `/` while `%252F` stays `%2F` encoded.
- */
-function proxySubpath(pathname: string): string {
-  const nameStart = pathname.indexOf('/services/') + '/services/'.length;
-  const proxyStart = pathname.indexOf('/', nameStart) + '/proxy'.length;
-  const raw = pathname.slice(proxyStart) || '/';
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    throw badRequest(`invalid URL escape in path "${raw}"`);
-  }
-  return decoded.replace(/[^A-Za-z0-9\-_.~$&+,/:;=@]/g, (character) =>
-    encodeURIComponent(character).replace(
-      /[!'()*]/g,
-      (mark) => `%${mark.charCodeAt(0).toString(16).toUpperCase()}`,
-    ),
-  );
 }
 
 function proxyToService(

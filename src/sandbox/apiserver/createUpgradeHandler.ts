@@ -8,6 +8,7 @@ import { authorizeRequest } from './authorizeRequest.ts';
 import { proxyUpgradeToPod, splitNameAndPort } from './proxyToPod.ts';
 import type { ResourceType } from './resourceType.ts';
 import { servePortForward } from './servePortForward.ts';
+import { serviceProxySubpath } from './serviceProxySubpath.ts';
 import { serviceUnavailable, StatusError } from './statusError.ts';
 
 /**
@@ -103,7 +104,7 @@ function routeUpgrade(
   const identifiers = readyServicePort(context, namespace, serviceName, portPart);
   const upgradeHandler = context.proxies.findUpgrade(namespace, serviceName, identifiers);
   if (!upgradeHandler) return false;
-  upgradeHandler(request, socket, head, `${proxySubpath(url.pathname)}${url.search}`);
+  upgradeHandler(request, socket, head, `${serviceProxySubpath(url.pathname)}${url.search}`);
   return true;
 }
 
@@ -140,22 +141,6 @@ function readyServicePort(
   if (!port || !ready)
     throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
   return [port.name, port.port, port.targetPort].filter((value) => value !== undefined).map(String);
-}
-
-/**
- * What follows `/services/{name}/proxy` in a raw path, decoded once and escaped again as Go's
- * `URL.EscapedPath` writes it (the same rule as the request handler's proxy).
- */
-function proxySubpath(pathname: string): string {
-  const nameStart = pathname.indexOf('/services/') + '/services/'.length;
-  const proxyStart = pathname.indexOf('/', nameStart) + '/proxy'.length;
-  const raw = pathname.slice(proxyStart) || '/';
-  return decodeURIComponent(raw).replace(/[^A-Za-z0-9\-_.~$&+,/:;=@]/g, (character) =>
-    encodeURIComponent(character).replace(
-      /[!'()*]/g,
-      (mark) => `%${mark.charCodeAt(0).toString(16).toUpperCase()}`,
-    ),
-  );
 }
 
 /** Runs the ordinary request handler with a response written to the upgrade's socket. */
