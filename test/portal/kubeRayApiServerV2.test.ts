@@ -106,6 +106,26 @@ describe('the portal through a KubeRay APIServer v2', () => {
     expect(fit.message).toMatch(/^Whether a template fits now is not available through/);
   });
 
+  it('refuses volumes plainly: claims cannot be checked through the APIServer', async () => {
+    const refused = await failure(
+      alice.createCluster({
+        name: 'with-volume',
+        team: 'team-a',
+        template: 'cpu-small',
+        volumes: [{ claimName: 'data', mountPath: '/data' }],
+      }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.fields).toEqual([
+      {
+        path: 'body.volumes',
+        message: expect.stringMatching(
+          /^Mounting volumes \(their claims are checked\) is not available through the KubeRay APIServer/,
+        ),
+      },
+    ]);
+  });
+
   it('creates, scales, suspends and deletes a cluster; reads its events and dashboard', async () => {
     const created = await alice.createCluster({
       name: 'through-apiserver',

@@ -9,6 +9,7 @@ import type {
   CreateClusterRequest,
   ScaleRequest,
 } from '../../shared/api/clusterSchemas.ts';
+import { notAvailableThroughKubeRayApiServer } from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import {
   type ClusterPolicyRequest,
   unboundedReplicas,
@@ -198,7 +199,17 @@ export class ClusterService {
         })),
       );
     }
-    for (const [index, volume] of (request.volumes ?? []).entries()) {
+    // Claims cannot be looked up through a KubeRay APIServer: say so rather than "no claim".
+    if (this.kubeRayApiServer && request.volumes?.length) {
+      fields.push({
+        path: 'body.volumes',
+        message: notAvailableThroughKubeRayApiServer('Mounting volumes (their claims are checked)'),
+      });
+    }
+    for (const [index, volume] of (this.kubeRayApiServer
+      ? []
+      : (request.volumes ?? [])
+    ).entries()) {
       if (!(await this.client.hasPersistentVolumeClaim(request.team, volume.claimName))) {
         fields.push({
           path: `body.volumes[${index}].claimName`,
