@@ -9,7 +9,10 @@ import {
 import {
   definitionsFile,
   deriveDefinitions,
+  deriveProtoDescriptor,
+  protoDescriptorFile,
   renderDefinitionsModule,
+  renderProtoDescriptorModule,
 } from './generateKubernetesApiDefinitions.ts';
 
 describeWithKubernetesProto(
@@ -20,6 +23,31 @@ describeWithKubernetesProto(
         await renderDefinitionsModule(kubernetesProtoDir),
       );
     }, 30_000);
+
+    it('kubernetesProtoDescriptor.ts is current', async () => {
+      expect(readFileSync(protoDescriptorFile, 'utf8')).toBe(
+        await renderProtoDescriptorModule(kubernetesProtoDir),
+      );
+    }, 30_000);
+
+    it('keeps field numbers, maps, repeated fields and JSON shapes', () => {
+      const { descriptor, shapes } = deriveProtoDescriptor(kubernetesProtoDir);
+      type Namespace = { nested: Record<string, Namespace>; fields: Record<string, unknown> };
+      const core = ['k8s', 'io', 'api', 'core', 'v1'].reduce(
+        (namespace, part) => namespace.nested[part] as Namespace,
+        descriptor as unknown as Namespace,
+      ).nested;
+      expect(core['Secret']?.fields['data']).toEqual({ type: 'bytes', id: 2, keyType: 'string' });
+      expect(core['PodSpec']?.fields['containers']).toEqual({
+        type: '.k8s.io.api.core.v1.Container',
+        id: 2,
+        rule: 'repeated',
+      });
+      expect(shapes['k8s.io.api.core.v1.Volume']?.inline).toEqual(['volumeSource']);
+      expect(shapes['k8s.io.api.authentication.v1.BoundObjectReference']?.jsonNames).toEqual({
+        uID: 'uid',
+      });
+    });
 
     it('reads fields, inline embeddings, required fields and list types', () => {
       const definitions = deriveDefinitions(kubernetesProtoDir);

@@ -33,6 +33,8 @@ interface ProtoField {
   repeated: boolean;
   map: boolean;
   markers: string[];
+  /** The protobuf field number. */
+  id: number;
 }
 
 interface ProtoMessage {
@@ -152,8 +154,8 @@ function parseProto(text: string, messages: Map<string, ProtoMessage>): void {
     } else if (line === '}') {
       current = undefined;
     } else if (current) {
-      const field = /^(optional|repeated) ([\w.]+) (\w+) = \d+;/.exec(line);
-      const map = /^map<string, ([\w.]+)> (\w+) = \d+;/.exec(line);
+      const field = /^(optional|repeated) ([\w.]+) (\w+) = (\d+);/.exec(line);
+      const map = /^map<string, ([\w.]+)> (\w+) = (\d+);/.exec(line);
       if (field) {
         current.fields.push({
           name: field[3] as string,
@@ -161,6 +163,7 @@ function parseProto(text: string, messages: Map<string, ProtoMessage>): void {
           repeated: field[1] === 'repeated',
           map: false,
           markers: comment,
+          id: Number(field[4]),
         });
       } else if (map) {
         current.fields.push({
@@ -169,6 +172,7 @@ function parseProto(text: string, messages: Map<string, ProtoMessage>): void {
           repeated: false,
           map: true,
           markers: comment,
+          id: Number(map[3]),
         });
       }
     }
@@ -204,11 +208,11 @@ export interface DerivedDefinition {
   patchStrategies?: Record<string, string>;
 }
 
-/**
- * Every definition reachable from the served built-in kinds (and their lists, Scale, Status),
- * sorted by name. Kinds without proto (apiextensions) are left to the document builder.
- */
-export function deriveDefinitions(protoDir: string): Record<string, DerivedDefinition> {
+/** The messages of every proto file a served kind lives in, and the served kinds' messages. */
+function readServedMessages(protoDir: string): {
+  messages: Map<string, ProtoMessage>;
+  roots: string[];
+} {
   const messages = new Map<string, ProtoMessage>();
   const files = [
     'k8s.io/apimachinery/pkg/apis/meta/v1/generated.proto',
@@ -236,6 +240,15 @@ export function deriveDefinitions(protoDir: string): Record<string, DerivedDefin
     }
     parseProto(text, messages);
   }
+  return { messages, roots };
+}
+
+/**
+ * Every definition reachable from the served built-in kinds (and their lists, Scale, Status),
+ * sorted by name. Kinds without proto (apiextensions) are left to the document builder.
+ */
+export function deriveDefinitions(protoDir: string): Record<string, DerivedDefinition> {
+  const { messages, roots } = readServedMessages(protoDir);
   const out: Record<string, DerivedDefinition> = {};
   const pending = roots.filter((root) => messages.has(root));
   while (pending.length > 0) {
@@ -322,6 +335,111 @@ function typeString(
   return field.repeated ? `[]${element}` : element;
 }
 
+/** The derived protobuf module the sandbox's codec loads. */
+export const protoDescriptorFile = fileURLToPath(
+  new URL('../src/sandbox/apiserver/kubernetesProtoDescriptor.ts', import.meta.url),
+);
+
+/** A protobufjs JSON field: `type` fully qualified with a leading dot unless scalar. */
+interface DescriptorField {
+  type: string;
+  id: number;
+  rule?: 'repeated';
+  keyType?: 'string';
+}
+
+/** What the codec needs besides the wire schema to produce the JSON shape, by message name. */
+export interface DerivedJsonShape {
+  /** Proto fields whose message's fields appear in the parent's JSON (`json:",inline"`). */
+  inline?: string[];
+  /** Proto field name → JSON name where they differ. */
+  jsonNames?: Record<string, string>;
+  /** A Go `[]string` wrapped for protobuf (`items`): a plain list in JSON. */
+  wrapped?: true;
+}
+
+/**
+ * The protobufjs JSON descriptor (nested namespaces, proto2 field numbers and types) of every
+ * message reachable from the served kinds, their lists, Scale, Status, WatchEvent and
+ * runtime.Unknown, plus the JSON shapes the proto files do not say (inline fields, renamed
+ * fields, wrapped lists).
+ */
+export function deriveProtoDescriptor(protoDir: string): {
+  descriptor: Record<string, unknown>;
+  shapes: Record<string, DerivedJsonShape>;
+} {
+  const { messages, roots } = readServedMessages(protoDir);
+  roots.push(
+    'k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent',
+    'k8s.io.apimachinery.pkg.runtime.Unknown',
+  );
+  const types = new Map<string, Record<string, DescriptorField>>();
+  const shapes: Record<string, DerivedJsonShape> = {};
+  const pending = roots.filter((root) => messages.has(root));
+  while (pending.length > 0) {
+    const name = pending.pop() as string;
+    if (types.has(name)) continue;
+    const message = messages.get(name);
+    if (!message) throw new Error(`unknown message ${name}`);
+    const fields: Record<string, DescriptorField> = {};
+    const shape: DerivedJsonShape = {};
+    const short = name.slice(name.lastIndexOf('.') + 1);
+    for (const field of message.fields) {
+      const scalar = scalarTypes[field.type] !== undefined;
+      const entry: DescriptorField = { type: scalar ? field.type : `.${field.type}`, id: field.id };
+      if (field.map) entry.keyType = 'string';
+      if (field.repeated) entry.rule = 'repeated';
+      fields[field.name] = entry;
+      if (!scalar) pending.push(field.type);
+      if (isInline(name, field)) (shape.inline ??= []).push(field.name);
+      const jsonName = jsonNames[`${short}.${field.name}`];
+      if (jsonName) (shape.jsonNames ??= {})[field.name] = jsonName;
+    }
+    if (message.markers.includes('protobuf.nullable=true')) shape.wrapped = true;
+    if (Object.keys(shape).length > 0) shapes[name] = shape;
+    types.set(name, fields);
+  }
+  const descriptor: Record<string, unknown> = {};
+  for (const name of [...types.keys()].sort()) {
+    const parts = name.split('.');
+    let namespace = descriptor;
+    for (const part of parts.slice(0, -1)) {
+      const entry = (namespace[part] ??= { nested: {} }) as { nested: Record<string, unknown> };
+      namespace = entry.nested;
+    }
+    // proto2: explicit presence (a set 0 is sent) and unpacked repeated numbers, as Go writes.
+    namespace[parts[parts.length - 1] as string] = { edition: 'proto2', fields: types.get(name) };
+  }
+  return {
+    descriptor: { nested: descriptor },
+    shapes: Object.fromEntries(Object.entries(shapes).sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+}
+
+/** The text of the derived protobuf descriptor module, formatted as the repository's Prettier does. */
+export async function renderProtoDescriptorModule(protoDir: string): Promise<string> {
+  const { descriptor, shapes } = deriveProtoDescriptor(protoDir);
+  const text = `// Generated by scripts/generateKubernetesApiDefinitions.ts from the generated.proto files of
+// kubernetes/api and kubernetes/apimachinery v0.35.7 (Apache-2.0): message names, field names,
+// numbers and types only. Do not edit; run the script again.
+
+/** How a message's JSON differs from its proto fields (inline embeddings, renames, wrapped lists). */
+export interface KubernetesJsonShape {
+  readonly inline?: readonly string[];
+  readonly jsonNames?: Readonly<Record<string, string>>;
+  readonly wrapped?: true;
+}
+
+/** protobufjs JSON descriptor of the messages the sandbox reads and writes as protobuf. */
+export const kubernetesProtoDescriptor = ${JSON.stringify(descriptor)};
+
+/** JSON shapes by fully qualified message name, for messages whose JSON is not their fields. */
+export const kubernetesJsonShapes: Readonly<Record<string, KubernetesJsonShape>> = ${JSON.stringify(shapes)};
+`;
+  const config = (await resolveConfig(protoDescriptorFile)) ?? {};
+  return format(text, { ...config, filepath: protoDescriptorFile });
+}
+
 /** The text of the derived TypeScript module, formatted as the repository's Prettier does. */
 export async function renderDefinitionsModule(protoDir: string): Promise<string> {
   const definitions = deriveDefinitions(protoDir);
@@ -355,4 +473,6 @@ export const kubernetesApiDefinitions: Readonly<Record<string, KubernetesApiDefi
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   writeFileSync(definitionsFile, await renderDefinitionsModule(kubernetesProtoDir));
   process.stdout.write(`wrote ${definitionsFile}\n`);
+  writeFileSync(protoDescriptorFile, await renderProtoDescriptorModule(kubernetesProtoDir));
+  process.stdout.write(`wrote ${protoDescriptorFile}\n`);
 }

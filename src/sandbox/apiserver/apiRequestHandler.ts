@@ -16,6 +16,7 @@ import {
 import { fieldManagerOptions, type WriteVerb } from './fieldManagerOptions.ts';
 import { FieldSelectorError, parseFieldSelector, supportedFieldPaths } from './fieldSelector.ts';
 import { followPodLog, logContainerName } from './followPodLog.ts';
+import { decodeKubernetesProtobuf } from './kubernetesProtobuf.ts';
 import { parseLabelSelector, SelectorParseError } from './labelSelector.ts';
 import type {
   DeleteOptions,
@@ -422,8 +423,8 @@ async function readBody(
   if (text.trim() === '') throw badRequest('the body of the request is empty');
   const contentType = request.headers['content-type'] ?? '';
   if (contentType.includes('protobuf')) {
-    // kubectl sends reviews and TokenRequests only as protobuf; the rest gets 415.
-    const decoded = decodeProtobufObject(raw);
+    // Built-in kinds (kubectl's typed clients, Helm's release Secret); custom resources get 415.
+    const decoded = decodeKubernetesProtobuf(raw) ?? decodeProtobufObject(raw);
     if (decoded) return decoded;
     throw unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,

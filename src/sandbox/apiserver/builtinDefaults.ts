@@ -219,6 +219,8 @@ export function builtinDefaults(api: ObjectApi): AdmissionPlugin {
         status: { phase: 'Pending', qosClass: podQosClass(podSpec) },
       };
     }
+    // As the API server's defaulting: `kubectl create secret generic` sends no type.
+    if (key === '/Secret' && creating && !object['type']) return { ...object, type: 'Opaque' };
     if (key === '/Service') return defaultService(object, oldObject, allocator, type.kind, name);
     if (key === 'batch/Job' && creating) {
       const template = (spec['template'] ?? {}) as Json;

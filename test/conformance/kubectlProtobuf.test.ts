@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterEach, describe, expect, it } from 'vitest';
+
+import {
+  type ManualWorld,
+  startManualWorld,
+} from '../../src/sandbox/controllers/core/startManualWorld.ts';
+import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
+import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+
+let world: ManualWorld | undefined;
+afterEach(async () => {
+  world?.stop();
+  await world?.apiServer.close();
+  world = undefined;
+});
+
+async function serve(): Promise<{
+  kubeconfig: string;
+  kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
+}> {
+  const manual = await startManualWorld();
+  world = manual;
+  const url = await manual.apiServer.listen('127.0.0.1', 0);
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'raydeck-protobuf-')), 'kubeconfig');
+  writeSandboxKubeconfig(kubeconfig, url);
+  return { kubeconfig, kubectl: kubectlRunner(kubeconfig) };
+}
+
+function expectOk(result: KubectlResult): string {
+  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () => {
+  it('creates namespaces, configmaps, secrets, deployments, jobs and service accounts', async () => {
+    const { kubectl } = await serve();
+    expectOk(await kubectl(['create', 'namespace', 'x']));
+    expectOk(
+      await kubectl(['create', 'configmap', 'cm', '-n', 'x', '--from-literal=greeting=hello']),
+    );
+    expectOk(
+      await kubectl([
+        'create',
+        'secret',
+        'generic',
+        's',
+        '-n',
+        'x',
+        '--from-literal=password=p@ss',
+      ]),
+    );
+    expectOk(
+      await kubectl([
+        'create',
+        'deployment',
+        'web',
+        '-n',
+        'x',
+        '--image=nginx:1.27',
+        '--replicas=2',
+        '--port=80',
+      ]),
+    );
+    expectOk(await kubectl(['create', 'job', 'once', '-n', 'x', '--image=busybox', '--', 'true']));
+    expectOk(await kubectl(['create', 'serviceaccount', 'robot', '-n', 'x']));
+
+    expect(
+      expectOk(await kubectl(['get', 'namespace', 'x', '-o', 'jsonpath={.metadata.name}'])),
+    ).toBe('x');
+    expect(
+      expectOk(
+        await kubectl(['get', 'configmap', 'cm', '-n', 'x', '-o', 'jsonpath={.data.greeting}']),
+      ),
+    ).toBe('hello');
+    const secret = expectOk(await kubectl(['get', 'secret', 's', '-n', 'x', '-o', 'yaml']));
+    expect(secret).toContain(`password: ${Buffer.from('p@ss').toString('base64')}`);
+    expect(secret).toContain('type: Opaque');
+    const deployment = expectOk(
+      await kubectl(['get', 'deployment', 'web', '-n', 'x', '-o', 'yaml']),
+    );
+    expect(deployment).toContain('replicas: 2');
+    expect(deployment).toContain('image: nginx:1.27');
+    expect(deployment).toContain('containerPort: 80');
+    expect(deployment).toContain('app: web');
+    const job = expectOk(await kubectl(['get', 'job', 'once', '-n', 'x', '-o', 'yaml']));
+    expect(job).toContain('image: busybox');
+    expectOk(await kubectl(['get', 'serviceaccount', 'robot', '-n', 'x']));
+  }, 120_000);
+});
