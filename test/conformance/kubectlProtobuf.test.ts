@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +10,7 @@ import {
   startManualWorld,
 } from '../../src/sandbox/controllers/core/startManualWorld.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
+import { helmBinary } from '../support/helmBinary.ts';
 import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 
 let world: ManualWorld | undefined;
@@ -89,5 +91,44 @@ describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () 
     const job = expectOk(await kubectl(['get', 'job', 'once', '-n', 'x', '-o', 'yaml']));
     expect(job).toContain('image: busybox');
     expectOk(await kubectl(['get', 'serviceaccount', 'robot', '-n', 'x']));
+  }, 120_000);
+
+  it('helm install stores its release Secret (sent as protobuf) and installs the chart', async () => {
+    const { kubeconfig, kubectl } = await serve();
+    const chart = mkdtempSync(join(tmpdir(), 'raydeck-chart-'));
+    mkdirSync(join(chart, 'templates'));
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: tiny\nversion: 0.1.0\n');
+    writeFileSync(
+      join(chart, 'templates', 'configmap.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tiny-config\ndata:\n  mode: "{{ .Values.mode }}"\n',
+    );
+    writeFileSync(join(chart, 'values.yaml'), 'mode: demo\n');
+    const home = mkdtempSync(join(tmpdir(), 'raydeck-helm-'));
+    const helm = (args: string[]): Promise<KubectlResult> =>
+      new Promise((resolve) => {
+        execFile(
+          helmBinary(),
+          ['--kubeconfig', kubeconfig, ...args],
+          { timeout: 60_000, env: { PATH: process.env['PATH'] ?? '', HOME: home } },
+          (error, stdout, stderr) =>
+            resolve({
+              code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+              stdout,
+              stderr,
+            }),
+        );
+      });
+    const installed = await helm(['install', 'tiny', chart, '-n', 'default']);
+    expectOk(installed);
+    expect(
+      expectOk(await kubectl(['get', 'configmap', 'tiny-config', '-o', 'jsonpath={.data.mode}'])),
+    ).toBe('demo');
+    const release = expectOk(
+      await kubectl(['get', 'secret', 'sh.helm.release.v1.tiny.v1', '-o', 'jsonpath={.type}']),
+    );
+    expect(release).toBe('helm.sh/release.v1');
+    const list = expectOk(await helm(['list', '-n', 'default']));
+    expect(list).toContain('tiny');
+    expect(list).toContain('deployed');
   }, 120_000);
 });

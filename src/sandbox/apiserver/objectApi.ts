@@ -331,7 +331,9 @@ export class ObjectApi {
     }
     const current = this.getRecord(type, namespace, name);
     const requestedVersion = metaOf(served).resourceVersion;
-    if (!requestedVersion) {
+    // Built-in kinds allow unconditional updates (their strategies' AllowUnconditionalUpdate,
+    // used by Helm's release Secrets); custom resources require a resourceVersion.
+    if (!requestedVersion && type.schema) {
       throw invalid(type.kind, type.group, name, [
         {
           field: 'metadata.resourceVersion',
@@ -340,7 +342,7 @@ export class ObjectApi {
         },
       ]);
     }
-    if (requestedVersion !== String(current.resourceVersion)) {
+    if (requestedVersion && requestedVersion !== String(current.resourceVersion)) {
       throw conflict({ group: type.group, resource: type.plural, name }, staleObjectMessage);
     }
     return this.writeUpdate(type, current, toStorage(type, served), options);
