@@ -42,11 +42,17 @@ export interface PortalProcessOptions {
   sandboxSpeed?: number;
   /** Further `raydeck serve` flags. */
   extraArgs?: readonly string[];
+  /**
+   * Kubeconfig of a cluster run outside the portal (e.g. a `raydeck sandbox` process the test
+   * stops and restarts), passed as `--kubeconfig`; the portal then starts no embedded sandbox,
+   * seeds no teams or templates, and `sandboxSpeed` does not apply. Default: the embedded sandbox.
+   */
+  kubeconfig?: string;
 }
 
 /**
  * Starts the built `raydeck serve` exactly as a user would (bin/raydeck.js) against its embedded
- * sandbox: a fresh temporary `--data-dir`, `RAYDECK_ADMIN_PASSWORD` set to {@link e2eAdmin}'s
+ * sandbox (or the cluster of `options.kubeconfig`): a fresh temporary `--data-dir`, `RAYDECK_ADMIN_PASSWORD` set to {@link e2eAdmin}'s
  * password, port 0 so the OS picks a free port. Resolves once the printed URL answers `/readyz`
  * (every informer synced), so pages see the sandbox's objects from their first request.
  * `KUBECONFIG` and other `RAYDECK_*` variables of the caller's environment are dropped: they
@@ -57,6 +63,9 @@ export async function startPortalProcess(
   options: PortalProcessOptions = {},
 ): Promise<PortalProcess> {
   if (portalTestMode() === 'deployed') return startDeployedPortalProcess(options);
+  const cluster = options.kubeconfig
+    ? ['--kubeconfig', options.kubeconfig]
+    : ['--sandbox-speed', String(options.sandboxSpeed ?? e2eSandboxSpeed)];
   if (
     !existsSync(`${packageRoot}/dist/node/main.js`) ||
     !existsSync(`${packageRoot}/dist/web/index.html`)
@@ -82,8 +91,7 @@ export async function startPortalProcess(
       'warn',
       '--data-dir',
       dataDir,
-      '--sandbox-speed',
-      String(options.sandboxSpeed ?? e2eSandboxSpeed),
+      ...cluster,
       ...(options.extraArgs ?? []),
     ],
     {
@@ -117,8 +125,10 @@ export async function startPortalProcess(
  * Secret and the teams and templates the embedded sandbox would seed.
  */
 async function startDeployedPortalProcess(options: PortalProcessOptions): Promise<PortalProcess> {
-  if (options.extraArgs?.length) {
-    throw new Error('a deployed portal takes no extra flags: the kit decides its settings');
+  if (options.extraArgs?.length || options.kubeconfig) {
+    throw new Error(
+      'a deployed portal takes no extra flags or kubeconfig: the kit decides its settings',
+    );
   }
   const portal = await startDeployedPortal({
     overlay: 'production',
