@@ -52,8 +52,8 @@ export interface PortalProcessOptions {
 
 /**
  * Starts the built `raydeck serve` exactly as a user would (bin/raydeck.js) against its embedded
- * sandbox (or the cluster of `options.kubeconfig`): a fresh temporary `--data-dir`, `RAYDECK_ADMIN_PASSWORD` set to {@link e2eAdmin}'s
- * password, port 0 so the OS picks a free port. Resolves once the printed URL answers `/readyz`
+ * sandbox (or the cluster of `options.kubeconfig`): a fresh temporary `--data-dir`,
+ * `RAYDECK_ADMIN_PASSWORD` set to {@link e2eAdmin}'s password, port 0 so the OS picks a free port. Resolves once the printed URL answers `/readyz`
  * (every informer synced), so pages see the sandbox's objects from their first request.
  * `KUBECONFIG` and other `RAYDECK_*` variables of the caller's environment are dropped: they
  * would point the portal somewhere else than the sandbox. In the deployed test mode
