@@ -24,7 +24,7 @@ import { signIn } from './signIn.ts';
 // cluster; the test stops that process under the running portal and starts it again on the same
 // port with the same state file. ConnectionHealth waits 10 s (its grace, not a setting) before
 // it calls the connection degraded, and the informers' retry backoff (1 s doubling, ±20 %) decides
-// how soon after the restart they list again, so this file takes about 30 s.
+// how soon after the restart they list again (6–19 s seen), so this file takes 30–50 s.
 const team = 'team-a';
 const template = 'cpu-small';
 /** Degraded after the 10 s grace plus a 1 s check interval; 30 s allows for a busy machine. */
