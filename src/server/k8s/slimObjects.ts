@@ -1,4 +1,12 @@
-import type { KubeObjectMeta, PodResource, PodStatus } from '../../shared/k8s/kubeTypes.ts';
+import type {
+  Container,
+  ContainerStatus,
+  KubeObjectMeta,
+  PodResource,
+  PodSpec,
+  PodStatus,
+  PodTemplateSpec,
+} from '../../shared/k8s/kubeTypes.ts';
 import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
 
 /**
@@ -8,79 +16,88 @@ import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
  * what only a full YAML view needs (commands, env, volumes, probes, managed fields, the
  * last-applied annotation). The detail page reads the full object from the API on demand.
  */
-type Json = Record<string, unknown>;
-
-function slimMetadata(metadata: Json | undefined): Json {
-  const { managedFields: _managedFields, annotations, ...rest } = metadata ?? {};
+function slimMetadata(metadata: KubeObjectMeta): KubeObjectMeta {
+  // managedFields is not in KubeObjectMeta (nothing reads it) but arrives on every object.
+  const rest: KubeObjectMeta & { managedFields?: unknown } = { ...metadata };
+  delete rest.managedFields;
+  delete rest.annotations;
   const kept = Object.fromEntries(
-    Object.entries((annotations as Record<string, string> | undefined) ?? {}).filter(
+    Object.entries(metadata.annotations ?? {}).filter(
       ([key]) => key !== 'kubectl.kubernetes.io/last-applied-configuration',
     ),
   );
   return Object.keys(kept).length > 0 ? { ...rest, annotations: kept } : rest;
 }
 
-function slimContainer(container: Json): Json {
+function slimContainer(container: Container): Container {
   return {
-    name: container['name'],
-    image: container['image'],
-    ...(container['resources'] ? { resources: container['resources'] } : {}),
-    ...(container['ports'] ? { ports: container['ports'] } : {}),
+    name: container.name,
+    image: container.image,
+    ...(container.resources ? { resources: container.resources } : {}),
+    ...(container.ports ? { ports: container.ports } : {}),
   };
 }
 
-/** Keeps a pod spec's placement and resources. */
-function slimPodSpec(spec: Json | undefined): Json {
-  if (!spec) return {};
-  const keep = [
-    'nodeName',
-    'nodeSelector',
-    'affinity',
-    'tolerations',
-    'schedulerName',
-    'priorityClassName',
-  ];
+/** The placement fields of a pod spec that are kept as they are. */
+const keptPodSpecFields = [
+  'nodeName',
+  'nodeSelector',
+  'affinity',
+  'tolerations',
+  'schedulerName',
+  'priorityClassName',
+] as const satisfies readonly (keyof PodSpec)[];
+
+/**
+ * Keeps a pod spec's placement and resources. The spec is required by the API, but the objects
+ * are its JSON unchecked, so a missing one (or missing containers) slims to an empty spec.
+ */
+function slimPodSpec(spec: PodSpec | undefined): PodSpec {
+  if (!spec) return { containers: [] };
+  const placement: Pick<PodSpec, (typeof keptPodSpecFields)[number]> = {};
+  for (const key of keptPodSpecFields) {
+    if (spec[key] !== undefined) Object.assign(placement, { [key]: spec[key] });
+  }
   return {
-    ...Object.fromEntries(
-      keep.filter((key) => spec[key] !== undefined).map((key) => [key, spec[key]]),
-    ),
-    containers: ((spec['containers'] as Json[] | undefined) ?? []).map(slimContainer),
-    ...(spec['initContainers']
-      ? { initContainers: (spec['initContainers'] as Json[]).map(slimContainer) }
-      : {}),
+    ...placement,
+    containers: (spec.containers ?? []).map(slimContainer),
+    ...(spec.initContainers ? { initContainers: spec.initContainers.map(slimContainer) } : {}),
   };
+}
+
+function slimContainerStatuses(
+  statuses: readonly ContainerStatus[] | undefined,
+): ContainerStatus[] {
+  return (statuses ?? []).map((entry) => ({
+    name: entry.name,
+    ready: entry.ready,
+    started: entry.started,
+    restartCount: entry.restartCount,
+    state: entry.state,
+    ...(entry.lastState ? { lastState: entry.lastState } : {}),
+  }));
 }
 
 /** A Ray pod without commands, env, volumes and probes. */
 export function slimPod(object: PodResource): PodResource {
-  const pod = object as unknown as { spec?: Json; status?: Json };
-  const status = pod.status ?? {};
-  const containerState = (statuses: unknown) =>
-    ((statuses as Json[] | undefined) ?? []).map((entry) => ({
-      name: entry['name'],
-      ready: entry['ready'],
-      started: entry['started'],
-      restartCount: entry['restartCount'],
-      state: entry['state'],
-      ...(entry['lastState'] ? { lastState: entry['lastState'] } : {}),
-    }));
+  const status: PodStatus = object.status ?? {};
   return {
     apiVersion: object.apiVersion,
     kind: object.kind,
-    metadata: slimMetadata(object.metadata as Json) as KubeObjectMeta,
-    spec: slimPodSpec(pod.spec) as unknown as PodResource['spec'],
+    metadata: slimMetadata(object.metadata),
+    spec: slimPodSpec(object.spec),
     status: {
-      phase: status['phase'],
-      ...(status['reason'] ? { reason: status['reason'] } : {}),
-      ...(status['message'] ? { message: status['message'] } : {}),
-      ...(status['podIP'] ? { podIP: status['podIP'] } : {}),
-      ...(status['startTime'] ? { startTime: status['startTime'] } : {}),
-      conditions: status['conditions'],
-      containerStatuses: containerState(status['containerStatuses']),
-      ...(status['initContainerStatuses']
-        ? { initContainerStatuses: containerState(status['initContainerStatuses']) }
+      phase: status.phase,
+      ...(status.reason ? { reason: status.reason } : {}),
+      ...(status.message ? { message: status.message } : {}),
+      ...(status.podIP ? { podIP: status.podIP } : {}),
+      ...(status.startTime ? { startTime: status.startTime } : {}),
+      conditions: status.conditions,
+      containerStatuses: slimContainerStatuses(status.containerStatuses),
+      ...(status.initContainerStatuses
+        ? { initContainerStatuses: slimContainerStatuses(status.initContainerStatuses) }
         : {}),
-    } as PodStatus,
+    },
   };
 }
 
@@ -113,33 +130,26 @@ export function slimNonRayPod(pod: PodResource): PodResource {
   };
 }
 
+/** A head or worker group with its pod template slimmed to placement and resources. */
+function slimGroup<G extends { template: PodTemplateSpec }>(group: G): G {
+  return {
+    ...group,
+    template: { metadata: group.template?.metadata, spec: slimPodSpec(group.template?.spec) },
+  };
+}
+
 /** A RayCluster whose pod templates keep only placement and resources. */
 export function slimRayCluster(object: RayClusterResource): RayClusterResource {
-  const spec = object.spec as unknown as Json;
-  const slimTemplate = (group: Json | undefined): Json | undefined => {
-    if (!group) return group;
-    const template = (group['template'] as Json | undefined) ?? {};
-    return {
-      ...group,
-      template: {
-        metadata: template['metadata'],
-        spec: slimPodSpec(template['spec'] as Json | undefined),
-      },
-    };
-  };
+  const { spec } = object;
   return {
     ...object,
-    metadata: slimMetadata(object.metadata as Json) as KubeObjectMeta,
+    metadata: slimMetadata(object.metadata),
     spec: {
       ...spec,
-      headGroupSpec: slimTemplate(spec['headGroupSpec'] as Json | undefined),
-      ...(spec['workerGroupSpecs']
-        ? {
-            workerGroupSpecs: (spec['workerGroupSpecs'] as Json[]).map((group) =>
-              slimTemplate(group),
-            ),
-          }
+      headGroupSpec: spec.headGroupSpec && slimGroup(spec.headGroupSpec),
+      ...(spec.workerGroupSpecs
+        ? { workerGroupSpecs: spec.workerGroupSpecs.map((group) => slimGroup(group)) }
         : {}),
-    } as unknown as RayClusterResource['spec'],
+    },
   };
 }
