@@ -16,7 +16,7 @@ import {
 import { fieldManagerOptions, type WriteVerb } from './fieldManagerOptions.ts';
 import { FieldSelectorError, parseFieldSelector, supportedFieldPaths } from './fieldSelector.ts';
 import { followPodLog, logContainerName } from './followPodLog.ts';
-import { decodeKubernetesProtobuf } from './kubernetesProtobuf.ts';
+import { decodeKubernetesProtobuf, hasProtobufForm } from './kubernetesProtobuf.ts';
 import { parseLabelSelector, SelectorParseError } from './labelSelector.ts';
 import type {
   DeleteOptions,
@@ -26,6 +26,7 @@ import type {
   WriteOptions,
 } from './objectApi.ts';
 import { PatchError } from './patchObject.ts';
+import { acceptedFormats, sendProtobufResponses } from './protobufResponses.ts';
 import { proxyToPod, splitNameAndPort } from './proxyToPod.ts';
 import type { RbacAuthorizer } from './RbacAuthorizer.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
@@ -193,6 +194,22 @@ async function handle(
   }
   if (sub !== undefined && !type.subresources.includes(sub as never))
     return sendError(response, pathNotFound());
+  // Built-in kinds answer in protobuf when the client prefers it; custom resources have no
+  // protobuf form, so they answer JSON when that is acceptable too, else 406.
+  const formats = acceptedFormats(request.headers.accept);
+  if (formats.protobuf) {
+    if (hasProtobufForm(groupVersionOf(type), type.kind)) sendProtobufResponses(response);
+    else if (!formats.jsonAccepted) {
+      return sendError(
+        response,
+        new StatusError(
+          406,
+          'NotAcceptable',
+          `the server was unable to respond with a content type that the client supports`,
+        ),
+      );
+    }
+  }
 
   if (type.review) {
     if (method !== 'POST') return sendError(response, methodNotAllowed());
