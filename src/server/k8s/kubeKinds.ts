@@ -227,8 +227,19 @@ export type CachedKind = {
   [K in KubeKind]: (typeof kubeKinds)[K] extends { informer: object } ? K : never;
 }[KubeKind];
 
+/** The registry seen through its contract: each kind's spec with the literal types widened. */
+const kindSpecs: { readonly [K in KubeKind]: KubeKindSpec<K> } = kubeKinds;
+
+/** Whether `name` is a kind of the registry (e.g. a key of {@link kubeKinds}). */
+export function isKubeKind(name: string): name is KubeKind {
+  return Object.hasOwn(kubeKinds, name);
+}
+
+/** Every kind of the registry, in registry order. */
+const allKinds: readonly KubeKind[] = Object.keys(kubeKinds).filter(isKubeKind);
+
 /** The cached kinds, in registry order. */
-export const cachedKinds = (Object.keys(kubeKinds) as KubeKind[]).filter(
+export const cachedKinds = allKinds.filter(
   (kind): kind is CachedKind => 'informer' in kubeKinds[kind],
 );
 
@@ -239,7 +250,7 @@ export const kubeRayApiServerCachedKinds = cachedKinds.filter(
 
 /** The spec of `kind`, typed by kind (the `as const` literal types widened back). */
 export function kindSpec<K extends KubeKind>(kind: K): KubeKindSpec<K> {
-  return kubeKinds[kind] as unknown as KubeKindSpec<K>;
+  return kindSpecs[kind];
 }
 
 /** `apiVersion` of a kind, e.g. `ray.io/v1` or `v1`. */
@@ -285,7 +296,7 @@ export interface KubePermission {
 
 /** Every permission {@link kubeKinds} says the portal needs, one verb per entry. */
 export function kubePermissions(): KubePermission[] {
-  return (Object.keys(kubeKinds) as KubeKind[]).flatMap((kind) => {
+  return allKinds.flatMap((kind) => {
     const spec = kindSpec(kind);
     const entry = (resource: string, scope: KubePermission['scope']) => (verb: KubeVerb) => ({
       group: spec.group,
