@@ -30,10 +30,18 @@ export class KubeApiError extends Error {
   }
 }
 
-interface StatusBody {
-  reason?: string;
-  message?: string;
-  details?: { causes?: { field?: string; message?: string }[] };
+/**
+ * Property `key` of a thrown value or parsed JSON, whatever it is: `undefined` unless `value` is
+ * an object that has it (errors are `unknown`, and a body may be any JSON).
+ */
+export function fieldOf(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined;
+}
+
+/** Property `key` of `value` when it is a string (see {@link fieldOf}). */
+function stringFieldOf(value: unknown, key: string): string | undefined {
+  const field = fieldOf(value, key);
+  return typeof field === 'string' ? field : undefined;
 }
 
 /**
@@ -41,20 +49,20 @@ interface StatusBody {
  * causes, or the bare HTTP code when the body is not a `Status` (a proxy's HTML page, say).
  */
 export function kubeApiErrorOfResponse(status: number, body: unknown): KubeApiError {
-  let parsed: StatusBody | undefined;
+  let parsed: unknown;
   try {
-    parsed = (typeof body === 'string' ? JSON.parse(body) : body) as StatusBody | undefined;
+    parsed = typeof body === 'string' ? JSON.parse(body) : body;
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) parsed = {};
+  const causes = fieldOf(fieldOf(parsed, 'details'), 'causes');
   return new KubeApiError(
     status,
-    parsed.reason ?? reasonOfStatus[status] ?? 'Unknown',
-    parsed.message ?? `Kubernetes API answered ${status}`,
-    (parsed.details?.causes ?? []).map((cause) => ({
-      field: cause.field ?? '',
-      message: cause.message ?? '',
+    stringFieldOf(parsed, 'reason') ?? reasonOfStatus[status] ?? 'Unknown',
+    stringFieldOf(parsed, 'message') ?? `Kubernetes API answered ${status}`,
+    (Array.isArray(causes) ? causes : []).map((cause: unknown) => ({
+      field: stringFieldOf(cause, 'field') ?? '',
+      message: stringFieldOf(cause, 'message') ?? '',
     })),
   );
 }
@@ -88,7 +96,7 @@ const unreachableCodes = new Set([
 export function toKubeApiError(error: unknown): KubeApiError {
   if (error instanceof KubeApiError) return error;
   if (error instanceof ApiException) return kubeApiErrorOfResponse(error.code, error.body);
-  const code = (error as { code?: unknown } | undefined)?.code;
+  const code = fieldOf(error, 'code');
   if (typeof code === 'string' && unreachableCodes.has(code)) {
     return new KubeApiError(
       503,
