@@ -360,8 +360,8 @@ export interface DerivedJsonShape {
 
 /**
  * The protobufjs JSON descriptor (nested namespaces, proto2 field numbers and types) of every
- * message reachable from the served kinds, their lists, Scale, Status, WatchEvent and
- * runtime.Unknown, plus the JSON shapes the proto files do not say (inline fields, renamed
+ * message reachable from the served kinds, their lists, Scale, Status, WatchEvent, DeleteOptions
+ * and runtime.Unknown, plus the JSON shapes the proto files do not say (inline fields, renamed
  * fields, wrapped lists).
  */
 export function deriveProtoDescriptor(protoDir: string): {
@@ -372,6 +372,8 @@ export function deriveProtoDescriptor(protoDir: string): {
   roots.push(
     'k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent',
     'k8s.io.apimachinery.pkg.runtime.Unknown',
+    // Bodies of DELETE (kubectl drain without the eviction API deletes pods with one).
+    'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   );
   const types = new Map<string, Record<string, DescriptorField>>();
   const shapes: Record<string, DerivedJsonShape> = {};

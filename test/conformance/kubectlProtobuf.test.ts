@@ -21,6 +21,7 @@ afterEach(async () => {
 });
 
 async function serve(): Promise<{
+  manual: ManualWorld;
   kubeconfig: string;
   kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
 }> {
@@ -29,7 +30,7 @@ async function serve(): Promise<{
   const url = await manual.apiServer.listen('127.0.0.1', 0);
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'raydeck-protobuf-')), 'kubeconfig');
   writeSandboxKubeconfig(kubeconfig, url);
-  return { kubeconfig, kubectl: kubectlRunner(kubeconfig) };
+  return { manual, kubeconfig, kubectl: kubectlRunner(kubeconfig) };
 }
 
 function expectOk(result: KubectlResult): string {
@@ -130,5 +131,47 @@ describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () 
     const list = expectOk(await helm(['list', '-n', 'default']));
     expect(list).toContain('tiny');
     expect(list).toContain('deployed');
+  }, 120_000);
+
+  it('drains a node (pods deleted with protobuf DeleteOptions) and creates a node debugger pod', async () => {
+    const { manual, kubectl } = await serve();
+    // kubectl waits for the pod to go; simulated time moves on while it waits (one step at a time).
+    let advancing = false;
+    const ticker = setInterval(() => {
+      if (advancing) return;
+      advancing = true;
+      void manual.advance(1000, 500).finally(() => {
+        advancing = false;
+      });
+    }, 20);
+    try {
+      expectOk(await kubectl(['run', 'lone', '--image=busybox', '--restart=Never']));
+      const pods = manual.type('', 'pods');
+      const nodeName = () =>
+        (manual.api.get(pods, 'default', 'lone')['spec'] as { nodeName?: string }).nodeName ?? '';
+      await manual.advanceUntil(() => nodeName() !== '');
+      const scheduled = nodeName();
+      expect(scheduled).not.toBe('');
+      const drained = expectOk(
+        await kubectl(['drain', scheduled, '--ignore-daemonsets', '--force', '--timeout=30s']),
+      );
+      expect(drained).toContain('pod/lone deleted');
+      expect(drained).toContain(`node/${scheduled} drained`);
+      expect(
+        expectOk(await kubectl(['get', 'node', scheduled, '-o', 'jsonpath={.spec.unschedulable}'])),
+      ).toBe('true');
+      const debug = expectOk(
+        await kubectl([
+          'debug',
+          'node/cpu-2',
+          '--image=busybox',
+          '--attach=false',
+          '--profile=general',
+        ]),
+      );
+      expect(debug).toContain('Creating debugging pod node-debugger-cpu-2-');
+    } finally {
+      clearInterval(ticker);
+    }
   }, 120_000);
 });

@@ -3690,6 +3690,23 @@ export const kubernetesProtoDescriptor = {
                                     message: { type: 'string', id: 6 },
                                   },
                                 },
+                                DeleteOptions: {
+                                  edition: 'proto2',
+                                  fields: {
+                                    gracePeriodSeconds: { type: 'int64', id: 1 },
+                                    preconditions: {
+                                      type: '.k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions',
+                                      id: 2,
+                                    },
+                                    orphanDependents: { type: 'bool', id: 3 },
+                                    propagationPolicy: { type: 'string', id: 4 },
+                                    dryRun: { type: 'string', id: 5, rule: 'repeated' },
+                                    ignoreStoreReadErrorWithClusterBreakingPotential: {
+                                      type: 'bool',
+                                      id: 6,
+                                    },
+                                  },
+                                },
                                 FieldSelectorRequirement: {
                                   edition: 'proto2',
                                   fields: {
@@ -3798,6 +3815,13 @@ export const kubernetesProtoDescriptor = {
                                     uid: { type: 'string', id: 4 },
                                     controller: { type: 'bool', id: 6 },
                                     blockOwnerDeletion: { type: 'bool', id: 7 },
+                                  },
+                                },
+                                Preconditions: {
+                                  edition: 'proto2',
+                                  fields: {
+                                    uid: { type: 'string', id: 1 },
+                                    resourceVersion: { type: 'string', id: 2 },
                                   },
                                 },
                                 Status: {
