@@ -1,5 +1,7 @@
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
 
+import { fieldOf } from './k8sErrors.ts';
+
 /** What an informer reads of an object: its identity and version. */
 export interface InformedObject {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
@@ -97,8 +99,11 @@ function keyOf(object: InformedObject): string {
 
 /** 410 Gone, however the failing call reported it (KubeApiError, Watch error, Status event). */
 function isExpired(error: unknown): boolean {
-  const status = error as { status?: number; statusCode?: number; code?: number } | undefined;
-  return status?.status === 410 || status?.statusCode === 410 || status?.code === 410;
+  return (
+    fieldOf(error, 'status') === 410 ||
+    fieldOf(error, 'statusCode') === 410 ||
+    fieldOf(error, 'code') === 410
+  );
 }
 
 /**
@@ -138,9 +143,9 @@ export class ResourceInformer<T extends InformedObject> {
   }
 
   on<K extends keyof Listener<T>>(event: K, listener: Listener<T>[K]): () => void {
-    (this.listeners[event] as Listener<T>[K][]).push(listener);
+    const list: Listener<T>[K][] = this.listeners[event];
+    list.push(listener);
     return () => {
-      const list = this.listeners[event] as Listener<T>[K][];
       list.splice(list.indexOf(listener), 1);
     };
   }
@@ -219,7 +224,8 @@ export class ResourceInformer<T extends InformedObject> {
           continue;
         }
         this.failures++;
-        this.lastErrorText = (error as Error).message ?? String(error);
+        const message = fieldOf(error, 'message');
+        this.lastErrorText = typeof message === 'string' ? message : String(error);
         this.options.observer?.onError?.(this.name, error);
         this.options.observer?.onRestart?.(this.name, 'error');
         const initial = this.options.initialBackoffMs ?? 1000;
@@ -336,7 +342,7 @@ export class ResourceInformer<T extends InformedObject> {
         if (expiredError) return reject(expiredError);
         if (stale) return resolve('stale');
         if (this.stopped) return resolve('closed');
-        const aborted = (error as { name?: string } | null)?.name === 'AbortError';
+        const aborted = fieldOf(error, 'name') === 'AbortError';
         if (error && !aborted) return reject(error);
         resolve('closed');
       };
