@@ -5,7 +5,6 @@ import { parse as parseYaml } from 'yaml';
 import { answerReview } from './answerReview.ts';
 import { authenticateRequest, type RequestAuthentication } from './authenticateRequest.ts';
 import { authorizeRequest } from './authorizeRequest.ts';
-import { decodeProtobufObject } from './decodeProtobufObject.ts';
 import {
   apiGroup,
   apiGroupList,
@@ -441,7 +440,7 @@ async function readBody(
   const contentType = request.headers['content-type'] ?? '';
   if (contentType.includes('protobuf')) {
     // Built-in kinds (kubectl's typed clients, Helm's release Secret); custom resources get 415.
-    const decoded = decodeKubernetesProtobuf(raw) ?? decodeProtobufObject(raw);
+    const decoded = decodeKubernetesProtobuf(raw);
     if (decoded) return decoded;
     throw unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeProtobufObject } from './decodeProtobufObject.ts';
+import { decodeKubernetesProtobuf } from './kubernetesProtobuf.ts';
 
 /** Request bodies kubectl 1.35 sent (from its `-v=8` hex dumps). */
 const sent = {
@@ -15,21 +15,21 @@ const sent = {
   createToken:
     '6b3873000a280a1861757468656e7469636174696f6e2e6b38732e696f2f7631120c546f6b656e52657175657374123a0a100a0012001a0022002a0032003800420012200a03666f6f0a036261721a110a03506f64120276311a0270782202753120b0091a040a0012001a002200',
 };
-const decode = (hex: string) => decodeProtobufObject(Buffer.from(hex, 'hex'));
+const decode = (hex: string) => decodeKubernetesProtobuf(Buffer.from(hex, 'hex'));
 
-describe('decodeProtobufObject', () => {
+describe('decodeKubernetesProtobuf on bodies kubectl 1.35 sent', () => {
   it('reads kubectl auth can-i reviews', () => {
-    expect(decode(sent.canIListPods)).toEqual({
+    expect(decode(sent.canIListPods)).toMatchObject({
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
       spec: { resourceAttributes: { namespace: 'default', verb: 'list', resource: 'pods' } },
     });
-    expect(decode(sent.canIGetHealthz)).toEqual({
+    expect(decode(sent.canIGetHealthz)).toMatchObject({
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
       spec: { nonResourceAttributes: { path: '/healthz', verb: 'get' } },
     });
-    expect(decode(sent.canIList)).toEqual({
+    expect(decode(sent.canIList)).toMatchObject({
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectRulesReview',
       spec: { namespace: 'team' },
@@ -37,11 +37,11 @@ describe('decodeProtobufObject', () => {
   });
 
   it('reads kubectl auth whoami and kubectl create token', () => {
-    expect(decode(sent.whoami)).toEqual({
+    expect(decode(sent.whoami)).toMatchObject({
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'SelfSubjectReview',
     });
-    expect(decode(sent.createToken)).toEqual({
+    expect(decode(sent.createToken)).toMatchObject({
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenRequest',
       spec: {
@@ -59,7 +59,7 @@ describe('decodeProtobufObject', () => {
       Buffer.from([0x0a, 0x0d, 0x0a, 0x02, 0x76, 0x31, 0x12, 0x07]),
       Buffer.from('ConfigMap'.slice(0, 7)),
     ]);
-    expect(decodeProtobufObject(configMap)).toBeUndefined();
+    expect(decodeKubernetesProtobuf(configMap)).toBeUndefined();
     expect(decode(sent.createToken.slice(0, 60))).toBeUndefined();
   });
 });
