@@ -70,12 +70,17 @@ export function sendProtobufResponses(response: ServerResponse): void {
     buffered += String(chunk);
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    const frames = lines
-      .filter((line) => line.trim() !== '')
-      .map((line) => {
+    const frames: Buffer[] = [];
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      try {
         const event = JSON.parse(line) as { type: string; object: Record<string, unknown> };
-        return encodeKubernetesProtobufWatchEvent(event.type, event.object);
-      });
+        frames.push(encodeKubernetesProtobufWatchEvent(event.type, event.object));
+      } catch {
+        // Writes come from store callbacks: an event without a protobuf form is skipped there
+        // rather than thrown into the store (none is expected: every event carries its kind).
+      }
+    }
     return frames.length === 0 ? true : write(Buffer.concat(frames));
   };
   patched.end = (chunk) => {
