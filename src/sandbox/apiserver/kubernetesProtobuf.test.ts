@@ -148,3 +148,29 @@ describe('Kubernetes protobuf bodies', () => {
     expect(decodeKubernetesProtobuf(Buffer.from('{"kind":"Pod"}'))).toBeUndefined();
   });
 });
+
+describe('Go zero values in protobuf requests', () => {
+  it('drops the 0 of non-pointer omitempty integers but keeps pointer zeros', () => {
+    const decoded = roundTrip({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', generation: 0 },
+      spec: {
+        replicas: 0,
+        minReadySeconds: 0,
+        template: {
+          spec: { containers: [{ name: 'c', ports: [{ containerPort: 80, hostPort: 0 }] }] },
+        },
+      },
+    });
+    expect(decoded).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: {
+        replicas: 0,
+        template: { spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }] }] } },
+      },
+    });
+  });
+});

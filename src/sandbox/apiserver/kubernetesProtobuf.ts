@@ -183,9 +183,29 @@ function durationFromJson(text: string): number {
 }
 
 /**
+ * Go integer fields that are not pointers but `omitempty` (Kubernetes 1.35 types): Go writes
+ * them to protobuf even when 0, and drops 0 from JSON. The protos do not say which fields are
+ * pointers, so the ones kubectl's generators send are listed here, as `Message.field`.
+ */
+const zeroIsUnset = new Set([
+  'ObjectMeta.generation',
+  'DeploymentSpec.minReadySeconds',
+  'ReplicaSetSpec.minReadySeconds',
+  'StatefulSetSpec.minReadySeconds',
+  'ServicePort.nodePort',
+  'ServiceSpec.healthCheckNodePort',
+  'ContainerPort.hostPort',
+  'Probe.initialDelaySeconds',
+  'Probe.timeoutSeconds',
+  'Probe.periodSeconds',
+  'Probe.successThreshold',
+  'Probe.failureThreshold',
+]);
+
+/**
  * A decoded message (protobufjs `toObject` with numbers and base64 bytes) → JSON. Go's zero
  * values on the wire stand for unset: empty strings, `false`, empty lists and maps are dropped;
- * numbers are kept (a pointer `replicas: 0` is meaningful).
+ * numbers are kept (a pointer `replicas: 0` is meaningful) except those in `zeroIsUnset`.
  */
 function toJson(type: protobuf.Type, value: Json): unknown {
   const converter = special[type.fullName.slice(1)];
@@ -213,6 +233,7 @@ function toJson(type: protobuf.Type, value: Json): unknown {
       converted = entries.length > 0 ? Object.fromEntries(entries) : undefined;
     } else converted = convert(item);
     if (converted === undefined || converted === '' || converted === false) continue;
+    if (converted === 0 && zeroIsUnset.has(`${type.name}.${field.name}`)) continue;
     out[shape?.jsonNames?.[field.name] ?? field.name] = converted;
   }
   return out;
