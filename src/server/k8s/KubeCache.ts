@@ -17,15 +17,19 @@ export { type CachedKind, templateLabelSelector } from './kubeKinds.ts';
 /** Any object in the cache: apiVersion, kind and metadata, the rest by kind. */
 export type CachedObject = KubeObject;
 
-/** One change of the cache, typed by kind, fanned out to services and the SSE stream. */
-export type CacheChange = {
-  [K in CachedKind]: {
-    kind: K;
+/**
+ * One change of the cache, typed by kind, fanned out to services and the SSE stream: a union
+ * discriminated by `kind`. `CacheChange<K>` is the change of kind `K`; mapped over `K` itself so
+ * that, for a generic `K`, it is simply that change (no cast to build one).
+ */
+export type CacheChange<K extends CachedKind = CachedKind> = {
+  [P in K]: {
+    kind: P;
     type: 'upsert' | 'delete';
-    object: KubeKindTypes[K];
-    previous: KubeKindTypes[K] | undefined;
+    object: KubeKindTypes[P];
+    previous: KubeKindTypes[P] | undefined;
   };
-}[CachedKind];
+}[K];
 
 /** Options for {@link KubeCache}. */
 export interface KubeCacheOptions {
@@ -46,6 +50,15 @@ export interface KubeCacheOptions {
 type InformersByKind = { [K in CachedKind]: ResourceInformer<KubeKindTypes[K]>[] };
 
 /**
+ * What the cache does with every informer alike, whatever its kind (a `ResourceInformer<T>` is
+ * not a `ResourceInformer<KubeObject>`: its transform takes only `T`).
+ */
+type AnyInformer = Pick<
+  ResourceInformer<KubeObject>,
+  'name' | 'synced' | 'idleMs' | 'size' | 'lastError' | 'start' | 'stop' | 'waitForSync' | 'on'
+>;
+
+/**
  * Raydeck's watch-fed view of the cluster: one supervised informer per cached kind of the
  * registry (kubeKinds.ts), and per namespace when a namespace list is configured. Lists are
  * served from here, never by a LIST per page view; every change is also published to
@@ -58,12 +71,23 @@ export class KubeCache {
   private readonly servedKinds: ReadonlySet<CachedKind>;
 
   constructor(options: KubeCacheOptions) {
-    const informers: Partial<Record<CachedKind, unknown>> = {};
-    for (const kind of cachedKinds) {
-      const served = !options.kinds || options.kinds.includes(kind);
-      informers[kind] = served ? this.informersOf(kind, options) : [];
-    }
-    this.informers = informers as InformersByKind;
+    const publish = (change: CacheChange) => this.publish(change);
+    const of = <K extends CachedKind>(kind: K, publishChange: (change: CacheChange<K>) => void) =>
+      !options.kinds || options.kinds.includes(kind)
+        ? this.informersOf(kind, options, publishChange)
+        : [];
+    // Spelled out, one kind at a time, so the compiler checks that every cached kind has its
+    // informers and that each one's changes are of its kind.
+    this.informers = {
+      RayCluster: of('RayCluster', publish),
+      RayJob: of('RayJob', publish),
+      RayService: of('RayService', publish),
+      Pod: of('Pod', publish),
+      Node: of('Node', publish),
+      Event: of('Event', publish),
+      ConfigMap: of('ConfigMap', publish),
+      ResourceQuota: of('ResourceQuota', publish),
+    };
     this.servedKinds = new Set(options.kinds ?? cachedKinds);
   }
 
@@ -162,13 +186,14 @@ export class KubeCache {
   }
 
   private informersOfKind<K extends CachedKind>(kind: K): ResourceInformer<KubeKindTypes[K]>[] {
-    return this.informers[kind] as ResourceInformer<KubeKindTypes[K]>[];
+    return this.informers[kind];
   }
 
   /** The informers of one kind: cluster-wide, or one per configured namespace. */
   private informersOf<K extends CachedKind>(
     kind: K,
     options: KubeCacheOptions,
+    publish: (change: CacheChange<K>) => void,
   ): ResourceInformer<KubeKindTypes[K]>[] {
     const spec = kindSpec(kind);
     const { labelSelector, transform } = spec.informer ?? {};
@@ -191,10 +216,10 @@ export class KubeCache {
         ...options.informerOptions,
       });
       informer.on('upsert', (object, previous) =>
-        this.publish({ kind, type: 'upsert', object, previous } as CacheChange),
+        publish({ kind, type: 'upsert', object, previous }),
       );
       informer.on('delete', (object) =>
-        this.publish({ kind, type: 'delete', object, previous: object } as CacheChange),
+        publish({ kind, type: 'delete', object, previous: object }),
       );
       return informer;
     });
@@ -223,9 +248,7 @@ export class KubeCache {
     pods.set(podKey, change.object);
   }
 
-  private allInformers(): ResourceInformer<KubeObject>[] {
-    return cachedKinds.flatMap(
-      (kind) => this.informersOfKind(kind) as ResourceInformer<KubeObject>[],
-    );
+  private allInformers(): AnyInformer[] {
+    return cachedKinds.flatMap((kind): AnyInformer[] => this.informersOfKind(kind));
   }
 }
