@@ -107,6 +107,26 @@ function isExpired(error: unknown): boolean {
 }
 
 /**
+ * One watch event, by what the informer does with it: `ERROR` carries a Status (its `code`, e.g.
+ * 410), not an object; `BOOKMARK` only a resourceVersion; every other type (ADDED, MODIFIED,
+ * DELETED, and any a newer API server adds) changes one object.
+ */
+export type WatchEvent<T> =
+  | { type: 'error'; status: unknown }
+  | { type: 'bookmark'; object: InformedObject }
+  | { type: 'change'; deleted: boolean; object: T };
+
+/**
+ * The {@link WatchEvent} of a watch callback's type and object (for `ERROR`, the object is in
+ * fact a Status, which is why it is then read only as `unknown`).
+ */
+export function watchEventOf<T extends InformedObject>(type: string, object: T): WatchEvent<T> {
+  if (type === 'ERROR') return { type: 'error', status: object };
+  if (type === 'BOOKMARK') return { type: 'bookmark', object };
+  return { type: 'change', deleted: type === 'DELETED', object };
+}
+
+/**
  * A supervised list-and-watch cache of one collection. client-node 1.4's own ListWatch stops
  * on the first error and has no backoff or staleness detection, so this supplies them:
  * - lists, then watches from the list's resourceVersion with bookmarks;
@@ -302,40 +322,46 @@ export class ResourceInformer<T extends InformedObject> {
           this.abort?.abort();
         });
       };
-      const onEvent = (type: string, received: T & { code?: number }) => {
+      // The object is the API server's JSON of the watched collection, trusted to be a `T` as a
+      // list's items are (client-node types it `any`).
+      const onEvent = (type: string, received: T) => {
+        const event = watchEventOf(type, received);
         const object =
-          type === 'ERROR' || type === 'BOOKMARK' || !this.options.transform
-            ? received
-            : this.options.transform(received);
+          event.type === 'change' && this.options.transform
+            ? this.options.transform(event.object)
+            : undefined;
         this.lastActivity = this.timing.now();
         armStaleTimer();
         this.options.observer?.onEvent?.(this.name, type);
-        if (type === 'ERROR') {
-          if (received.code === 410) {
+        if (event.type === 'error') {
+          const code = fieldOf(event.status, 'code');
+          if (code === 410) {
             expiredError = Object.assign(new Error('watch expired (410 Gone)'), {
               statusCode: 410,
             });
           } else {
-            expiredError = Object.assign(new Error(`watch error: ${JSON.stringify(received)}`), {
-              statusCode: received.code,
-            });
+            expiredError = Object.assign(
+              new Error(`watch error: ${JSON.stringify(event.status)}`),
+              { statusCode: code },
+            );
           }
           this.abort?.abort();
           return;
         }
-        const version = object.metadata?.resourceVersion;
+        const version = (object ?? event.object).metadata?.resourceVersion;
         if (version) this.resourceVersion = version;
-        if (type === 'BOOKMARK') return;
-        const key = keyOf(object);
-        if (type === 'DELETED') {
-          const previous = this.cache.get(key) ?? object;
+        if (event.type === 'bookmark') return;
+        const changed = object ?? event.object;
+        const key = keyOf(changed);
+        if (event.deleted) {
+          const previous = this.cache.get(key) ?? changed;
           this.cache.delete(key);
           for (const listener of this.listeners.delete) listener(previous);
           return;
         }
         const previous = this.cache.get(key);
-        this.cache.set(key, object);
-        for (const listener of this.listeners.upsert) listener(object, previous);
+        this.cache.set(key, changed);
+        for (const listener of this.listeners.upsert) listener(changed, previous);
       };
       const onDone = (error: unknown) => {
         cancelStaleTimer();
