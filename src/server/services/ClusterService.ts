@@ -17,6 +17,7 @@ import {
   validateReplicaBounds,
 } from '../../shared/api/validateClusterRequest.ts';
 import type { KubeEventResource } from '../../shared/k8s/kubeTypes.ts';
+import { clusterEndpoints } from '../../shared/ray/clusterEndpoints.ts';
 import { suspendedByAnnotation } from '../../shared/ray/clusterPhase.ts';
 import { clusterRequestOfRayCluster } from '../../shared/ray/clusterRequestOfRayCluster.ts';
 import { explainCluster } from '../../shared/ray/explainCluster.ts';
@@ -125,8 +126,12 @@ export class ClusterService {
       .filter((event) => relevant.has(event.regarding.uid))
       .sort((left, right) => (right.lastTime ?? '').localeCompare(left.lastTime ?? ''))
       .slice(0, 100);
-    const headService = `${name}-head-svc`;
-    const dashboardPath = `${this.proxyBase}/${namespace}/${name}/dashboard/`;
+    // The head Service is not cached: names and ports come from the cluster's status, else
+    // KubeRay's defaults; an Ingress from the spec counts, a NodePort needs a node address.
+    const endpoints = clusterEndpoints(cluster, undefined, {
+      entrypoint: 'workloads/gpu_check.py',
+    });
+    const proxyPath = `${this.proxyBase}/${namespace}/${name}/dashboard/`;
     return {
       summary: summarizeCluster(cluster, this.cache.serves('Pod') ? pods : undefined),
       // The cache holds a slim copy; the YAML view shows the object exactly as stored.
@@ -159,11 +164,11 @@ export class ClusterService {
         ...(event.lastTime ? { lastSeen: event.lastTime } : {}),
       })),
       endpoints: {
-        dashboardUrl: dashboardPath,
-        proxyPath: dashboardPath,
-        clientAddress: `ray://${headService}.${namespace}.svc.cluster.local:10001`,
-        jobsApiAddress: `http://${headService}.${namespace}.svc.cluster.local:8265`,
-        jobSubmitExample: `ray job submit --address http://${headService}.${namespace}.svc.cluster.local:8265 --working-dir . -- python workloads/gpu_check.py`,
+        dashboardUrl: endpoints.exposure === 'portalProxy' ? proxyPath : endpoints.dashboardUrl,
+        proxyPath,
+        clientAddress: endpoints.clientAddress,
+        jobsApiAddress: endpoints.inClusterDashboardUrl,
+        jobSubmitExample: endpoints.inClusterJobSubmitExample,
       },
     };
   }

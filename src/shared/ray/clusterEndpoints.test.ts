@@ -29,6 +29,8 @@ describe('clusterEndpoints', () => {
       inClusterDashboardUrl: 'http://rtx-dev-head-svc.team-a.svc.cluster.local:8265',
       jobSubmitExample:
         'ray job submit --address http://10.0.0.2:30265 --working-dir . -- python script.py',
+      inClusterJobSubmitExample:
+        'ray job submit --address http://rtx-dev-head-svc.team-a.svc.cluster.local:8265 --working-dir . -- python script.py',
     });
   });
 

@@ -34,6 +34,8 @@ export interface ClusterEndpoints {
   inClusterDashboardUrl: string;
   /** A complete example, e.g. `ray job submit --address http://10.0.0.2:30265 --working-dir . -- python script.py`. */
   jobSubmitExample: string;
+  /** The same from a pod inside the Kubernetes cluster, against {@link inClusterDashboardUrl}. */
+  inClusterJobSubmitExample: string;
 }
 
 /** KubeRay's default head service ports (`utils/constant.go`). */
@@ -125,6 +127,7 @@ export function clusterEndpoints(
   const portal = options.portalUrl?.replace(/\/+$/, '') ?? '';
   dashboardUrl ??= `${portal}${proxyPath}`;
   const jobsApiAddress = dashboardUrl.replace(/\/+$/, '');
+  const entrypoint = options.entrypoint ?? 'script.py';
   const headers =
     exposure === 'portalProxy'
       ? ' --headers "{\\"Authorization\\": \\"Bearer $RAYDECK_TOKEN\\"}"'
@@ -135,6 +138,7 @@ export function clusterEndpoints(
     clientAddress: `ray://${fqdn}:${clientPort}`,
     jobsApiAddress,
     inClusterDashboardUrl: `http://${fqdn}:${dashboardPort}`,
-    jobSubmitExample: `ray job submit --address ${jobsApiAddress}${headers} --working-dir . -- python ${options.entrypoint ?? 'script.py'}`,
+    jobSubmitExample: `ray job submit --address ${jobsApiAddress}${headers} --working-dir . -- python ${entrypoint}`,
+    inClusterJobSubmitExample: `ray job submit --address http://${fqdn}:${dashboardPort} --working-dir . -- python ${entrypoint}`,
   };
 }
