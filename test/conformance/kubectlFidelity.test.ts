@@ -11,7 +11,7 @@ import {
 } from '../../src/sandbox/controllers/core/startManualWorld.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 import { kubectlBinary } from '../support/kubectlBinary.ts';
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 
 let world: ManualWorld | undefined;
 afterEach(async () => {
@@ -32,11 +32,6 @@ async function serve(): Promise<{
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'raydeck-fidelity-')), 'kubeconfig');
   writeSandboxKubeconfig(kubeconfig, url);
   return { manual, kubeconfig, kubectl: kubectlRunner(kubeconfig) };
-}
-
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
 }
 
 const deploymentYaml = `
@@ -62,10 +57,10 @@ spec:
 describe('kubectl 1.35 against a simulated world', () => {
   it('scales a Deployment through its scale subresource and sorts events by lastTimestamp', async () => {
     const { manual, kubectl } = await serve();
-    expectOk(await kubectl(['apply', '-f', '-'], deploymentYaml));
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], deploymentYaml));
     await manual.advance(10_000, 500);
     expect(
-      expectOk(await kubectl(['scale', '-n', 'team-a', 'deployment/web', '--replicas=3'])),
+      expectKubectlOk(await kubectl(['scale', '-n', 'team-a', 'deployment/web', '--replicas=3'])),
     ).toContain('deployment.apps/web scaled');
     const replicas = await kubectl([
       'get',
@@ -75,9 +70,9 @@ describe('kubectl 1.35 against a simulated world', () => {
       '-o',
       'jsonpath={.spec.replicas}',
     ]);
-    expect(expectOk(replicas)).toBe('3');
+    expect(expectKubectlOk(replicas)).toBe('3');
     await manual.advance(10_000, 500);
-    const sorted = expectOk(
+    const sorted = expectKubectlOk(
       await kubectl([
         'get',
         'events',
@@ -95,7 +90,7 @@ describe('kubectl 1.35 against a simulated world', () => {
 
   it('explains that exec is not supported and follows logs until the container exits', async () => {
     const { manual, kubeconfig, kubectl } = await serve();
-    expectOk(
+    expectKubectlOk(
       await kubectl(
         ['apply', '-f', '-'],
         `apiVersion: v1

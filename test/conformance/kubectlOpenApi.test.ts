@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
 
 let sandbox: TestSandbox;
@@ -11,11 +11,6 @@ beforeAll(async () => {
   kubectl = kubectlRunner(sandbox.kubeconfig);
 });
 afterAll(() => sandbox.close());
-
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
 const rayCluster = (name: string, extraSpec = '') => `
 apiVersion: ray.io/v1
@@ -74,9 +69,11 @@ spec:
 
 describe('kubectl 1.35 validation, explain and OpenAPI against the sandbox', () => {
   it('applies valid manifests with client-side validation on (the default)', async () => {
-    expectOk(await kubectl(['apply', '-f', '-'], rayCluster('oa-valid')));
-    expectOk(await kubectl(['apply', '-n', 'default', '-f', '-'], deployment));
-    expectOk(await kubectl(['create', '--validate=strict', '-f', '-'], rayCluster('oa-strict')));
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], rayCluster('oa-valid')));
+    expectKubectlOk(await kubectl(['apply', '-n', 'default', '-f', '-'], deployment));
+    expectKubectlOk(
+      await kubectl(['create', '--validate=strict', '-f', '-'], rayCluster('oa-strict')),
+    );
   });
 
   it('refuses unknown fields under --validate=strict, naming them', async () => {
@@ -111,10 +108,10 @@ describe('kubectl 1.35 validation, explain and OpenAPI against the sandbox', () 
 
   it('re-applies built-in kinds with strategic merge patches keyed as OpenAPI says', async () => {
     const name = deployment.replace('name: web\n', 'name: merged\n');
-    expectOk(await kubectl(['apply', '-n', 'default', '-f', '-'], name));
+    expectKubectlOk(await kubectl(['apply', '-n', 'default', '-f', '-'], name));
     // A container env var added outside the manifest survives a re-apply: containers and env
     // merge by name (x-kubernetes-patch-merge-key) instead of being replaced.
-    expectOk(
+    expectKubectlOk(
       await kubectl([
         'patch',
         'deployment',
@@ -129,11 +126,13 @@ describe('kubectl 1.35 validation, explain and OpenAPI against the sandbox', () 
       ['apply', '-n', 'default', '-v=8', '-f', '-'],
       name.replace('nginx:1.27', 'nginx:1.28'),
     );
-    expectOk(reapplied);
+    expectKubectlOk(reapplied);
     expect(reapplied.stderr).toContain('application/strategic-merge-patch+json');
     expect(reapplied.stderr).not.toContain('does not support strategic merge patch');
     const live = JSON.parse(
-      expectOk(await kubectl(['get', 'deployment', 'merged', '-n', 'default', '-o', 'json'])),
+      expectKubectlOk(
+        await kubectl(['get', 'deployment', 'merged', '-n', 'default', '-o', 'json']),
+      ),
     ) as {
       spec: { template: { spec: { containers: { image: string; env: { name: string }[] }[] } } };
     };
@@ -143,16 +142,16 @@ describe('kubectl 1.35 validation, explain and OpenAPI against the sandbox', () 
   });
 
   it('explains custom resources and built-in kinds', async () => {
-    const head = expectOk(await kubectl(['explain', 'raycluster.spec.headGroupSpec']));
+    const head = expectKubectlOk(await kubectl(['explain', 'raycluster.spec.headGroupSpec']));
     expect(head).toContain('GROUP:      ray.io');
     expect(head).toContain('KIND:       RayCluster');
     expect(head).toMatch(/rayStartParams\s+<map\[string\]string>/);
     expect(head).toMatch(/template\s+<Object> -required-/);
-    const podSpec = expectOk(await kubectl(['explain', 'pod.spec']));
+    const podSpec = expectKubectlOk(await kubectl(['explain', 'pod.spec']));
     expect(podSpec).toContain('KIND:       Pod');
     expect(podSpec).toMatch(/containers\s+<\[\]Container>/);
     expect(podSpec).toMatch(/nodeSelector\s+<map\[string\]string>/);
-    const ports = expectOk(
+    const ports = expectKubectlOk(
       await kubectl(['explain', 'deployment.spec.template.spec.containers.ports']),
     );
     expect(ports).toMatch(/containerPort\s+<integer> -required-/);

@@ -11,7 +11,7 @@ import {
 } from '../../src/sandbox/controllers/core/startManualWorld.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 import { helmBinary } from '../support/helmBinary.ts';
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 
 let world: ManualWorld | undefined;
 afterEach(async () => {
@@ -33,19 +33,14 @@ async function serve(): Promise<{
   return { manual, kubeconfig, kubectl: kubectlRunner(kubeconfig) };
 }
 
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
-
 describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () => {
   it('creates namespaces, configmaps, secrets, deployments, jobs and service accounts', async () => {
     const { kubectl } = await serve();
-    expectOk(await kubectl(['create', 'namespace', 'x']));
-    expectOk(
+    expectKubectlOk(await kubectl(['create', 'namespace', 'x']));
+    expectKubectlOk(
       await kubectl(['create', 'configmap', 'cm', '-n', 'x', '--from-literal=greeting=hello']),
     );
-    expectOk(
+    expectKubectlOk(
       await kubectl([
         'create',
         'secret',
@@ -56,7 +51,7 @@ describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () 
         '--from-literal=password=p@ss',
       ]),
     );
-    expectOk(
+    expectKubectlOk(
       await kubectl([
         'create',
         'deployment',
@@ -68,30 +63,32 @@ describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () 
         '--port=80',
       ]),
     );
-    expectOk(await kubectl(['create', 'job', 'once', '-n', 'x', '--image=busybox', '--', 'true']));
-    expectOk(await kubectl(['create', 'serviceaccount', 'robot', '-n', 'x']));
+    expectKubectlOk(
+      await kubectl(['create', 'job', 'once', '-n', 'x', '--image=busybox', '--', 'true']),
+    );
+    expectKubectlOk(await kubectl(['create', 'serviceaccount', 'robot', '-n', 'x']));
 
     expect(
-      expectOk(await kubectl(['get', 'namespace', 'x', '-o', 'jsonpath={.metadata.name}'])),
+      expectKubectlOk(await kubectl(['get', 'namespace', 'x', '-o', 'jsonpath={.metadata.name}'])),
     ).toBe('x');
     expect(
-      expectOk(
+      expectKubectlOk(
         await kubectl(['get', 'configmap', 'cm', '-n', 'x', '-o', 'jsonpath={.data.greeting}']),
       ),
     ).toBe('hello');
-    const secret = expectOk(await kubectl(['get', 'secret', 's', '-n', 'x', '-o', 'yaml']));
+    const secret = expectKubectlOk(await kubectl(['get', 'secret', 's', '-n', 'x', '-o', 'yaml']));
     expect(secret).toContain(`password: ${Buffer.from('p@ss').toString('base64')}`);
     expect(secret).toContain('type: Opaque');
-    const deployment = expectOk(
+    const deployment = expectKubectlOk(
       await kubectl(['get', 'deployment', 'web', '-n', 'x', '-o', 'yaml']),
     );
     expect(deployment).toContain('replicas: 2');
     expect(deployment).toContain('image: nginx:1.27');
     expect(deployment).toContain('containerPort: 80');
     expect(deployment).toContain('app: web');
-    const job = expectOk(await kubectl(['get', 'job', 'once', '-n', 'x', '-o', 'yaml']));
+    const job = expectKubectlOk(await kubectl(['get', 'job', 'once', '-n', 'x', '-o', 'yaml']));
     expect(job).toContain('image: busybox');
-    expectOk(await kubectl(['get', 'serviceaccount', 'robot', '-n', 'x']));
+    expectKubectlOk(await kubectl(['get', 'serviceaccount', 'robot', '-n', 'x']));
   }, 120_000);
 
   it('helm install stores its release Secret (sent as protobuf) and installs the chart', async () => {
@@ -120,15 +117,17 @@ describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () 
         );
       });
     const installed = await helm(['install', 'tiny', chart, '-n', 'default']);
-    expectOk(installed);
+    expectKubectlOk(installed);
     expect(
-      expectOk(await kubectl(['get', 'configmap', 'tiny-config', '-o', 'jsonpath={.data.mode}'])),
+      expectKubectlOk(
+        await kubectl(['get', 'configmap', 'tiny-config', '-o', 'jsonpath={.data.mode}']),
+      ),
     ).toBe('demo');
-    const release = expectOk(
+    const release = expectKubectlOk(
       await kubectl(['get', 'secret', 'sh.helm.release.v1.tiny.v1', '-o', 'jsonpath={.type}']),
     );
     expect(release).toBe('helm.sh/release.v1');
-    const list = expectOk(await helm(['list', '-n', 'default']));
+    const list = expectKubectlOk(await helm(['list', '-n', 'default']));
     expect(list).toContain('tiny');
     expect(list).toContain('deployed');
   }, 120_000);
@@ -145,22 +144,24 @@ describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () 
       });
     }, 20);
     try {
-      expectOk(await kubectl(['run', 'lone', '--image=busybox', '--restart=Never']));
+      expectKubectlOk(await kubectl(['run', 'lone', '--image=busybox', '--restart=Never']));
       const pods = manual.type('', 'pods');
       const nodeName = () =>
         (manual.api.get(pods, 'default', 'lone')['spec'] as { nodeName?: string }).nodeName ?? '';
       await manual.advanceUntil(() => nodeName() !== '');
       const scheduled = nodeName();
       expect(scheduled).not.toBe('');
-      const drained = expectOk(
+      const drained = expectKubectlOk(
         await kubectl(['drain', scheduled, '--ignore-daemonsets', '--force', '--timeout=30s']),
       );
       expect(drained).toContain('pod/lone deleted');
       expect(drained).toContain(`node/${scheduled} drained`);
       expect(
-        expectOk(await kubectl(['get', 'node', scheduled, '-o', 'jsonpath={.spec.unschedulable}'])),
+        expectKubectlOk(
+          await kubectl(['get', 'node', scheduled, '-o', 'jsonpath={.spec.unschedulable}']),
+        ),
       ).toBe('true');
-      const debug = expectOk(
+      const debug = expectKubectlOk(
         await kubectl([
           'debug',
           'node/cpu-2',

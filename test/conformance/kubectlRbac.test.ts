@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 import { type RbacTestSandbox, startRbacSandbox } from '../support/startRbacSandbox.ts';
 import {
   sandboxRequester,
@@ -47,19 +47,14 @@ subjects:
 beforeAll(async () => {
   sandbox = await startTestSandbox({ rbac: true });
   kubectl = kubectlRunner(sandbox.kubeconfig);
-  expectOk(await kubectl(['apply', '-f', '-'], manifests));
+  expectKubectlOk(await kubectl(['apply', '-f', '-'], manifests));
 });
 afterAll(() => sandbox.close());
-
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
 describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
   it('answers kubectl auth can-i from the bound Role', async () => {
     expect(
-      expectOk(await kubectl([...asBot, 'auth', 'can-i', 'list', 'pods', '-n', 'team-a'])),
+      expectKubectlOk(await kubectl([...asBot, 'auth', 'can-i', 'list', 'pods', '-n', 'team-a'])),
     ).toBe('yes\n');
     const otherNamespace = await kubectl([
       ...asBot,
@@ -73,19 +68,23 @@ describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
     expect(otherNamespace).toMatchObject({ code: 1, stdout: 'no\n' });
     const secrets = await kubectl([...asBot, 'auth', 'can-i', 'get', 'secrets', '-n', 'team-a']);
     expect(secrets).toMatchObject({ code: 1, stdout: 'no\n' });
-    expect(expectOk(await kubectl([...asBot, 'auth', 'can-i', 'get', '/healthz']))).toBe('yes\n');
-    expect(expectOk(await kubectl(['auth', 'can-i', '*', '*']))).toBe('yes\n');
+    expect(expectKubectlOk(await kubectl([...asBot, 'auth', 'can-i', 'get', '/healthz']))).toBe(
+      'yes\n',
+    );
+    expect(expectKubectlOk(await kubectl(['auth', 'can-i', '*', '*']))).toBe('yes\n');
   });
 
   it('lists the rules with kubectl auth can-i --list', async () => {
-    const table = expectOk(await kubectl([...asBot, 'auth', 'can-i', '--list', '-n', 'team-a']));
+    const table = expectKubectlOk(
+      await kubectl([...asBot, 'auth', 'can-i', '--list', '-n', 'team-a']),
+    );
     const pods = table.split('\n').find((line) => line.startsWith('pods '));
     expect(pods?.replace(/\s+/g, ' ').trim()).toBe('pods [] [] [get list watch]');
     expect(table).toContain('selfsubjectaccessreviews.authorization.k8s.io');
   });
 
   it('prints the exact Forbidden error for a refused kubectl get', async () => {
-    expect(expectOk(await kubectl([...asBot, 'get', 'pods', '-n', 'team-a']))).toBe('');
+    expect(expectKubectlOk(await kubectl([...asBot, 'get', 'pods', '-n', 'team-a']))).toBe('');
     const refused = await kubectl([...asBot, 'get', 'pods', '-n', 'team-b']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(
@@ -98,7 +97,7 @@ describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
   });
 
   it('tells who is asking with kubectl auth whoami', async () => {
-    const admin = JSON.parse(expectOk(await kubectl(['auth', 'whoami', '-o', 'json']))) as {
+    const admin = JSON.parse(expectKubectlOk(await kubectl(['auth', 'whoami', '-o', 'json']))) as {
       status: { userInfo: object };
     };
     expect(admin.status.userInfo).toEqual({
@@ -106,7 +105,7 @@ describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
       groups: ['system:masters', 'system:authenticated'],
     });
     const asServiceAccount = JSON.parse(
-      expectOk(await kubectl([...asBot, 'auth', 'whoami', '-o', 'json'])),
+      expectKubectlOk(await kubectl([...asBot, 'auth', 'whoami', '-o', 'json'])),
     ) as { status: { userInfo: object } };
     expect(asServiceAccount.status.userInfo).toEqual({
       username: bot,
@@ -115,7 +114,7 @@ describe('kubectl 1.35 against a sandbox that enforces RBAC', () => {
   });
 
   it('mints a working token with kubectl create token', async () => {
-    const token = expectOk(
+    const token = expectKubectlOk(
       await kubectl(['create', 'token', 'bot', '-n', 'team-a', '--duration', '20m']),
     ).trim();
     const request = sandboxRequester(sandbox.url, token);
@@ -144,25 +143,29 @@ describe('kubectl 1.35 with bearer tokens over TLS', () => {
   it('authenticates the admin token and a ServiceAccount token, and refuses others', async () => {
     expect(tlsSandbox.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const admin = kubectlRunner(tlsSandbox.kubeconfig);
-    expectOk(await admin(['apply', '-f', '-'], manifests));
+    expectKubectlOk(await admin(['apply', '-f', '-'], manifests));
     expect(
-      expectOk(await admin(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])),
+      expectKubectlOk(
+        await admin(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']),
+      ),
     ).toBe('sandbox-admin');
 
     const account = await tlsSandbox.serviceAccount('team-a', 'bot');
     const asAccount = kubectlRunner(account.kubeconfig);
     expect(
-      expectOk(await asAccount(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'])),
+      expectKubectlOk(
+        await asAccount(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']),
+      ),
     ).toBe(bot);
-    expect(expectOk(await asAccount(['auth', 'can-i', 'list', 'pods', '-n', 'team-a']))).toBe(
-      'yes\n',
-    );
+    expect(
+      expectKubectlOk(await asAccount(['auth', 'can-i', 'list', 'pods', '-n', 'team-a'])),
+    ).toBe('yes\n');
     const refused = await asAccount(['get', 'pods', '-n', 'team-b']);
     expect(refused.stderr).toContain(
       `Error from server (Forbidden): pods is forbidden: User "${bot}" cannot list resource "pods" in API group "" in the namespace "team-b"`,
     );
 
-    const minted = expectOk(await admin(['create', 'token', 'bot', '-n', 'team-a'])).trim();
+    const minted = expectKubectlOk(await admin(['create', 'token', 'bot', '-n', 'team-a'])).trim();
     const withToken = await admin([
       '--token',
       minted,
@@ -171,7 +174,7 @@ describe('kubectl 1.35 with bearer tokens over TLS', () => {
       '-o',
       'jsonpath={.status.userInfo.username}',
     ]);
-    expect(expectOk(withToken)).toBe(bot);
+    expect(expectKubectlOk(withToken)).toBe(bot);
     const unknown = await admin(['--token', 'not-a-token', 'get', 'namespaces']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('error: You must be logged in to the server (Unauthorized)');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
 import { kubectlBinary } from '../support/kubectlBinary.ts';
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
 import { describeWithUpstream, upstreamKuberayDir } from '../support/upstream.ts';
 
@@ -18,11 +18,6 @@ beforeAll(async () => {
   kubectl = kubectlRunner(sandbox.kubeconfig);
 });
 afterAll(() => sandbox.close());
-
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
 const namespaceYaml = (name: string) =>
   `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
@@ -47,11 +42,11 @@ spec:
 
 describe('kubectl 1.35 against the sandbox', () => {
   it('lists namespaces and resources through discovery', async () => {
-    const namespaces = expectOk(await kubectl(['get', 'namespaces', '-o', 'name']));
+    const namespaces = expectKubectlOk(await kubectl(['get', 'namespaces', '-o', 'name']));
     expect(namespaces.split('\n')).toEqual(
       expect.arrayContaining(['namespace/default', 'namespace/kube-system']),
     );
-    const resources = expectOk(
+    const resources = expectKubectlOk(
       await kubectl(['api-resources', '--api-group=ray.io', '-o', 'name']),
     );
     expect(resources.trim().split('\n').sort()).toEqual([
@@ -63,22 +58,26 @@ describe('kubectl 1.35 against the sandbox', () => {
   });
 
   it('gets with -o json, -l and -A', async () => {
-    expectOk(await kubectl(['apply', '-f', '-'], namespaceYaml('kc-a')));
-    expectOk(await kubectl(['apply', '-n', 'kc-a', '-f', '-'], rayClusterYaml('c-one', 'team: a')));
-    expectOk(
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], namespaceYaml('kc-a')));
+    expectKubectlOk(
+      await kubectl(['apply', '-n', 'kc-a', '-f', '-'], rayClusterYaml('c-one', 'team: a')),
+    );
+    expectKubectlOk(
       await kubectl(['apply', '-n', 'default', '-f', '-'], rayClusterYaml('c-two', 'team: b')),
     );
     const json = JSON.parse(
-      expectOk(await kubectl(['get', 'raycluster', 'c-one', '-n', 'kc-a', '-o', 'json'])),
+      expectKubectlOk(await kubectl(['get', 'raycluster', 'c-one', '-n', 'kc-a', '-o', 'json'])),
     ) as {
       metadata: { name: string; uid: string };
     };
     expect(json.metadata.name).toBe('c-one');
-    const labelled = expectOk(
+    const labelled = expectKubectlOk(
       await kubectl(['get', 'rayclusters', '-A', '-l', 'team=b', '-o', 'name']),
     );
     expect(labelled.trim()).toBe('raycluster.ray.io/c-two');
-    const all = expectOk(await kubectl(['get', 'rayclusters', '--all-namespaces', '-o', 'name']));
+    const all = expectKubectlOk(
+      await kubectl(['get', 'rayclusters', '--all-namespaces', '-o', 'name']),
+    );
     expect(all.trim().split('\n')).toEqual(
       expect.arrayContaining(['raycluster.ray.io/c-one', 'raycluster.ray.io/c-two']),
     );
@@ -106,7 +105,7 @@ describe('kubectl 1.35 against the sandbox', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      expectOk(
+      expectKubectlOk(
         await kubectl(
           ['apply', '-n', 'default', '-f', '-'],
           'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched-by-kubectl\n',
@@ -122,8 +121,8 @@ describe('kubectl 1.35 against the sandbox', () => {
   });
 
   it('patches, labels and annotates', async () => {
-    expectOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('c-patch')));
-    expectOk(
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('c-patch')));
+    expectKubectlOk(
       await kubectl([
         'patch',
         'raycluster',
@@ -134,10 +133,12 @@ describe('kubectl 1.35 against the sandbox', () => {
         '{"spec":{"suspend":true}}',
       ]),
     );
-    expectOk(await kubectl(['label', 'raycluster', 'c-patch', 'tier=gpu']));
-    expectOk(await kubectl(['annotate', 'raycluster', 'c-patch', 'raydeck.dev/owner=alice']));
+    expectKubectlOk(await kubectl(['label', 'raycluster', 'c-patch', 'tier=gpu']));
+    expectKubectlOk(
+      await kubectl(['annotate', 'raycluster', 'c-patch', 'raydeck.dev/owner=alice']),
+    );
     const object = JSON.parse(
-      expectOk(await kubectl(['get', 'raycluster', 'c-patch', '-o', 'json'])),
+      expectKubectlOk(await kubectl(['get', 'raycluster', 'c-patch', '-o', 'json'])),
     ) as {
       spec: { suspend: boolean };
       metadata: {
@@ -153,9 +154,9 @@ describe('kubectl 1.35 against the sandbox', () => {
   });
 
   it('deletes with cascading to owned objects', async () => {
-    expectOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('c-owner')));
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('c-owner')));
     const owner = JSON.parse(
-      expectOk(await kubectl(['get', 'raycluster', 'c-owner', '-o', 'json'])),
+      expectKubectlOk(await kubectl(['get', 'raycluster', 'c-owner', '-o', 'json'])),
     ) as { metadata: { uid: string } };
     const dependent = JSON.stringify({
       apiVersion: 'v1',
@@ -173,8 +174,8 @@ describe('kubectl 1.35 against the sandbox', () => {
         ],
       },
     });
-    expectOk(await kubectl(['create', '-f', '-'], dependent));
-    const deleted = expectOk(
+    expectKubectlOk(await kubectl(['create', '-f', '-'], dependent));
+    const deleted = expectKubectlOk(
       await kubectl(['delete', 'raycluster', 'c-owner', '--cascade=foreground']),
     );
     expect(deleted).toContain('raycluster.ray.io "c-owner" deleted');
@@ -225,7 +226,7 @@ describeWithUpstream('kubectl apply of every upstream KubeRay sample', () => {
       )
       .filter((object): object is NonNullable<typeof object> => !!object?.kind);
     const namespace = `s-${samples.indexOf(file)}`;
-    expectOk(await kubectl(['apply', '-f', '-'], namespaceYaml(namespace)));
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], namespaceYaml(namespace)));
     // Samples that use generateName are meant for `kubectl create` (apply refuses generateName).
     const verb = objects.some((object) => !object.metadata?.name) ? 'create' : 'apply';
     const result = await kubectl([verb, '-n', namespace, '-f', join(samplesDir, file)]);

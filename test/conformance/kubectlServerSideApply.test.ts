@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { rayCustomResourceDefinitions } from '../../src/sandbox/apiserver/rayCustomResourceDefinitions.ts';
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
 import { describeWithUpstream, upstreamKuberayDir } from '../support/upstream.ts';
 
@@ -16,11 +16,6 @@ beforeAll(async () => {
   kubectl = kubectlRunner(sandbox.kubeconfig);
 });
 afterAll(() => sandbox.close());
-
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
 const rayClusterYaml = (name: string, rayVersion = '2.52.0') => `
 apiVersion: ray.io/v1
@@ -40,7 +35,7 @@ spec:
 `;
 
 async function managers(name: string): Promise<string> {
-  return expectOk(
+  return expectKubectlOk(
     await kubectl([
       'get',
       'raycluster',
@@ -55,23 +50,25 @@ async function managers(name: string): Promise<string> {
 
 describe('kubectl 1.35 apply --server-side against the sandbox', () => {
   it('applies a RayCluster, and applying it again changes nothing', async () => {
-    const first = expectOk(
+    const first = expectKubectlOk(
       await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-one')),
     );
     expect(first.trim()).toBe('raycluster.ray.io/ssa-one serverside-applied');
     const version = () =>
       kubectl(['get', 'raycluster', 'ssa-one', '-o', 'jsonpath={.metadata.resourceVersion}']);
-    const before = expectOk(await version());
-    const second = expectOk(
+    const before = expectKubectlOk(await version());
+    const second = expectKubectlOk(
       await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-one')),
     );
     expect(second.trim()).toBe('raycluster.ray.io/ssa-one serverside-applied');
-    expect(expectOk(await version())).toBe(before);
+    expect(expectKubectlOk(await version())).toBe(before);
     expect(await managers('ssa-one')).toBe('kubectl/Apply');
   });
 
   it('refuses a second field manager changing the same field, until --force-conflicts', async () => {
-    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-two')));
+    expectKubectlOk(
+      await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-two')),
+    );
     const refused = await kubectl(
       ['apply', '--server-side', '--field-manager=upgrader', '-f', '-'],
       rayClusterYaml('ssa-two', '2.53.0'),
@@ -89,14 +86,14 @@ describe('kubectl 1.35 apply --server-side against the sandbox', () => {
     expect(diff.code, diff.stderr).toBe(1);
     expect(diff.stdout).toContain('+  rayVersion: 2.53.0');
 
-    expectOk(
+    expectKubectlOk(
       await kubectl(
         ['apply', '--server-side', '--field-manager=upgrader', '--force-conflicts', '-f', '-'],
         rayClusterYaml('ssa-two', '2.53.0'),
       ),
     );
     expect(
-      expectOk(
+      expectKubectlOk(
         await kubectl(['get', 'raycluster', 'ssa-two', '-o', 'jsonpath={.spec.rayVersion}']),
       ),
     ).toBe('2.53.0');
@@ -104,18 +101,18 @@ describe('kubectl 1.35 apply --server-side against the sandbox', () => {
   });
 
   it('records kubectl edit-style updates and takes over from client-side apply', async () => {
-    expectOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('ssa-three')));
+    expectKubectlOk(await kubectl(['apply', '-f', '-'], rayClusterYaml('ssa-three')));
     expect(await managers('ssa-three')).toBe('kubectl-client-side-apply/Update');
-    expectOk(await kubectl(['label', 'raycluster', 'ssa-three', 'tier=gpu']));
+    expectKubectlOk(await kubectl(['label', 'raycluster', 'ssa-three', 'tier=gpu']));
     expect(await managers('ssa-three')).toBe(
       'kubectl-client-side-apply/Update kubectl-label/Update',
     );
     // The fields of the last-applied annotation move to server-side apply without a conflict.
-    expectOk(
+    expectKubectlOk(
       await kubectl(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-three', '2.53.0')),
     );
     expect(
-      expectOk(
+      expectKubectlOk(
         await kubectl(['get', 'raycluster', 'ssa-three', '-o', 'jsonpath={.spec.rayVersion}']),
       ),
     ).toBe('2.53.0');
@@ -161,9 +158,9 @@ spec:
             - name: MODE
               value: demo
 `;
-    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    expectKubectlOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
     const versions = async () =>
-      expectOk(
+      expectKubectlOk(
         await kubectl([
           'get',
           'namespace/ssa-builtin',
@@ -176,16 +173,16 @@ spec:
         ]),
       );
     const first = (await versions()).split(' ');
-    const again = expectOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    const again = expectKubectlOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
     expect(again).toContain('deployment.apps/web serverside-applied');
     // The bare Namespace left its applier owning nothing (name is never owned), so the second
     // apply attributes its defaults to before-first-apply, as upstream; then nothing changes.
     const second = (await versions()).split(' ');
     expect(second.slice(1)).toEqual(first.slice(1));
-    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
+    expectKubectlOk(await kubectl(['apply', '--server-side', '-f', '-'], manifest));
     expect((await versions()).split(' ')).toEqual(second);
     const fields = JSON.parse(
-      expectOk(
+      expectKubectlOk(
         await kubectl([
           'get',
           'deployment/web',
@@ -215,11 +212,11 @@ spec:
       kind: 'List',
       items: rayCustomResourceDefinitions,
     });
-    const applied = expectOk(await kubectl(['apply', '--server-side', '-f', '-'], list));
+    const applied = expectKubectlOk(await kubectl(['apply', '--server-side', '-f', '-'], list));
     expect(applied).toContain(
       'customresourcedefinition.apiextensions.k8s.io/rayclusters.ray.io serverside-applied',
     );
-    expectOk(await kubectl(['apply', '--server-side', '-f', '-'], list));
+    expectKubectlOk(await kubectl(['apply', '--server-side', '-f', '-'], list));
   });
 });
 
@@ -248,7 +245,9 @@ describeWithUpstream('kubectl apply --server-side of the upstream KubeRay CRDs',
         'conflict with "before-first-apply" using apiextensions.k8s.io/v1: .spec.versions',
       );
       for (const force of [['--force-conflicts'], []]) {
-        const result = expectOk(await run(['apply', '--server-side', ...force, '-f', crdsDir]));
+        const result = expectKubectlOk(
+          await run(['apply', '--server-side', ...force, '-f', crdsDir]),
+        );
         for (const file of files) {
           const name = file.replace(/^ray\.io_(\w+)\.yaml$/, '$1.ray.io');
           expect(result).toContain(
@@ -256,7 +255,7 @@ describeWithUpstream('kubectl apply --server-side of the upstream KubeRay CRDs',
           );
         }
       }
-      const fields = expectOk(
+      const fields = expectKubectlOk(
         await run([
           'get',
           'crd',
@@ -266,7 +265,9 @@ describeWithUpstream('kubectl apply --server-side of the upstream KubeRay CRDs',
         ]),
       );
       expect(fields).toContain('kubectl/Apply');
-      expectOk(await run(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-upstream')));
+      expectKubectlOk(
+        await run(['apply', '--server-side', '-f', '-'], rayClusterYaml('ssa-upstream')),
+      );
     },
   );
 });

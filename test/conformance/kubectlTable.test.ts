@@ -3,18 +3,13 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { kubectlBinary } from '../support/kubectlBinary.ts';
-import { type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
 import { startTestSandbox, type TestSandbox } from '../support/startTestSandbox.ts';
 
 // A fixed sandbox clock, moved forward after the objects exist: every AGE reads 90m.
 let clock = Date.parse('2026-03-01T00:00:00Z');
 let sandbox: TestSandbox;
 let kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
-
-function expectOk(result: KubectlResult): string {
-  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
-  return result.stdout;
-}
 
 /** The printed table as rows of whitespace-separated cells (cells here have no spaces). */
 function rowsOf(output: string): string[][] {
@@ -27,7 +22,7 @@ function rowsOf(output: string): string[][] {
 beforeAll(async () => {
   sandbox = await startTestSandbox({ now: () => new Date(clock) });
   kubectl = kubectlRunner(sandbox.kubeconfig);
-  expectOk(
+  expectKubectlOk(
     await kubectl(
       ['apply', '-n', 'default', '-f', '-'],
       `
@@ -69,11 +64,13 @@ afterAll(() => sandbox.close());
 
 describe('kubectl get prints the columns the server sends', () => {
   it('prints pods as NAME READY STATUS RESTARTS AGE, and the -o wide extras', async () => {
-    expect(rowsOf(expectOk(await kubectl(['get', 'pods', '-n', 'default'])))).toEqual([
+    expect(rowsOf(expectKubectlOk(await kubectl(['get', 'pods', '-n', 'default'])))).toEqual([
       ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
       ['web-0', '0/1', 'Pending', '0', '90m'],
     ]);
-    expect(rowsOf(expectOk(await kubectl(['get', 'pod', 'web-0', '-o', 'wide'])))[0]).toEqual([
+    expect(
+      rowsOf(expectKubectlOk(await kubectl(['get', 'pod', 'web-0', '-o', 'wide'])))[0],
+    ).toEqual([
       'NAME',
       'READY',
       'STATUS',
@@ -87,19 +84,19 @@ describe('kubectl get prints the columns the server sends', () => {
   });
 
   it('prints services and namespaces with their columns', async () => {
-    const [header, row] = rowsOf(expectOk(await kubectl(['get', 'svc', 'web'])));
+    const [header, row] = rowsOf(expectKubectlOk(await kubectl(['get', 'svc', 'web'])));
     expect(header).toEqual(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE']);
     expect(row?.[1]).toBe('ClusterIP');
     expect(row?.[3]).toBe('<none>');
     expect(row?.[4]).toBe('80/TCP');
-    expect(rowsOf(expectOk(await kubectl(['get', 'ns', 'default'])))).toEqual([
+    expect(rowsOf(expectKubectlOk(await kubectl(['get', 'ns', 'default'])))).toEqual([
       ['NAME', 'STATUS', 'AGE'],
       ['default', 'Active', '90m'],
     ]);
   });
 
   it("prints a RayCluster with its CRD's printer columns", async () => {
-    const [header, row] = rowsOf(expectOk(await kubectl(['get', 'rayclusters'])));
+    const [header, row] = rowsOf(expectKubectlOk(await kubectl(['get', 'rayclusters'])));
     expect(header).toEqual([
       'NAME',
       'DESIRED WORKERS',
@@ -116,7 +113,7 @@ describe('kubectl get prints the columns the server sends', () => {
 
   it('reads a chunked list page by page', async () => {
     const result = await kubectl(['get', 'configmaps', '--chunk-size=2', '-v=6']);
-    const rows = rowsOf(expectOk(result)).filter((row) => row[0]?.startsWith('chunk-'));
+    const rows = rowsOf(expectKubectlOk(result)).filter((row) => row[0]?.startsWith('chunk-'));
     expect(rows.map((row) => row[0])).toEqual([
       'chunk-0',
       'chunk-1',

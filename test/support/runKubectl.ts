@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { expect } from 'vitest';
+
 import { kubectlBinary } from './kubectlBinary.ts';
 
 /** What one kubectl run printed and how it exited. */
@@ -35,4 +37,10 @@ export function kubectlRunner(kubeconfig: string) {
       );
       if (input !== undefined) child.stdin?.end(input);
     });
+}
+
+/** Asserts that kubectl exited 0 (showing its stderr when not) and returns its stdout. */
+export function expectKubectlOk(result: KubectlResult): string {
+  expect(result.code, `kubectl failed:\n${result.stderr}`).toBe(0);
+  return result.stdout;
 }
