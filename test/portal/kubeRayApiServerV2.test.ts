@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { kubeRayApiServerUnavailableReason } from '../../src/shared/api/notAvailableThroughKubeRayApiServer.ts';
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
-import { ApiError } from '../../src/shared/client/ApiError.ts';
 import type { RayClusterResource } from '../../src/shared/ray/rayTypes.ts';
+import { apiFailure } from '../support/apiFailure.ts';
 import { eventually } from '../support/eventually.ts';
 import {
   type KubeRayApiServerPortal,
@@ -21,15 +21,6 @@ beforeAll(async () => {
   alice = await portal.addUser('alice', 'member', ['team-a']);
 }, 120_000);
 afterAll(() => portal?.close());
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 /** The RayCluster as stored, read as the sandbox's admin (behind the APIServer). */
 async function stored(name: string): Promise<RayClusterResource | undefined> {
@@ -76,7 +67,7 @@ describe('the portal through a KubeRay APIServer v2', () => {
       gpu: 1,
       gpuResource: 'nvidia.com/gpu',
     });
-    const edit = await failure(
+    const edit = await apiFailure(
       portal.admin.createTemplate({
         name: 'new-one',
         description: 'no ConfigMaps through the APIServer',
@@ -94,20 +85,20 @@ describe('the portal through a KubeRay APIServer v2', () => {
   });
 
   it('answers the GPU inventory and fit-now plainly as not available', async () => {
-    const inventory = await failure(alice.gpuInventory());
+    const inventory = await apiFailure(alice.gpuInventory());
     expect(inventory.status).toBe(409);
     expect(inventory.reason).toBe(kubeRayApiServerUnavailableReason);
     expect(inventory.message).toBe(
       'The GPU inventory is not available through the KubeRay APIServer: it forwards only Ray clusters, jobs and services, their events and the Ray dashboard, not pods, nodes, ConfigMaps or quotas.',
     );
-    const fit = await failure(alice.templateAvailability('team-a'));
+    const fit = await apiFailure(alice.templateAvailability('team-a'));
     expect(fit.status).toBe(409);
     expect(fit.reason).toBe(kubeRayApiServerUnavailableReason);
     expect(fit.message).toMatch(/^Whether a template fits now is not available through/);
   });
 
   it('refuses volumes plainly: claims cannot be checked through the APIServer', async () => {
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.createCluster({
         name: 'with-volume',
         team: 'team-a',

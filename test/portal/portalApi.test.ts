@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { CreateClusterRequest } from '../../src/shared/api/clusterSchemas.ts';
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
-import { ApiError } from '../../src/shared/client/ApiError.ts';
+import { apiFailure } from '../support/apiFailure.ts';
 import { eventually } from '../support/eventually.ts';
 import { h100TemplateInput } from '../support/h100TemplateInput.ts';
 import { type PortalUnderTest, startPortalUnderTest } from '../support/startPortalUnderTest.ts';
@@ -32,15 +32,6 @@ const request = (
   template: 'a100-1',
   ...extra,
 });
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 async function clusterNames(client: ApiClient): Promise<string[]> {
   return (await client.listClusters()).items.map((item) => `${item.namespace}/${item.name}`).sort();
@@ -92,11 +83,11 @@ describe('portal API against a real sandbox over HTTP', () => {
 
   it('answers bad input with 400 and field paths, and creates nothing', async () => {
     const before = await clusterNames(portal.admin);
-    const tooLong = await failure(alice.createCluster(request('x'.repeat(54))));
+    const tooLong = await apiFailure(alice.createCluster(request('x'.repeat(54))));
     expect(tooLong.status).toBe(400);
     expect(tooLong.fields.map((field) => field.path)).toContain('body.name');
 
-    const bad = await failure(
+    const bad = await apiFailure(
       alice.createCluster(
         request('bad-groups', 'team-a', {
           rayVersion: '1.0.0',
@@ -117,11 +108,11 @@ describe('portal API against a real sandbox over HTTP', () => {
         'body.workerGroups[0].replicas',
       ].sort(),
     );
-    const unknownTemplate = await failure(
+    const unknownTemplate = await apiFailure(
       alice.createCluster(request('no-template', 'team-a', { template: 'nope' })),
     );
     expect(unknownTemplate.fields).toEqual([{ path: 'body.template', message: 'does not exist' }]);
-    const missingVolume = await failure(
+    const missingVolume = await apiFailure(
       alice.createCluster(
         request('no-volume', 'team-a', { volumes: [{ claimName: 'ghost', mountPath: '/data' }] }),
       ),
@@ -134,7 +125,7 @@ describe('portal API against a real sandbox over HTTP', () => {
     const first = await alice.createCluster(request('once'), 'key-123');
     const retry = await alice.createCluster(request('once'), 'key-123');
     expect(retry).toEqual(first);
-    const reused = await failure(alice.createCluster(request('other-name'), 'key-123'));
+    const reused = await apiFailure(alice.createCluster(request('other-name'), 'key-123'));
     expect(reused.status).toBe(422);
     expect(reused.reason).toBe('IdempotencyKeyReused');
     await eventually(
@@ -155,7 +146,7 @@ describe('portal API against a real sandbox over HTTP', () => {
       'cluster listed',
     );
     await alice.scaleCluster('team-a', 'ops', { group: 'gpu', replicas: 3 });
-    const outOfRange = await failure(
+    const outOfRange = await apiFailure(
       alice.scaleCluster('team-a', 'ops', { group: 'gpu', replicas: 5 }),
     );
     expect(outOfRange.fields).toEqual([
@@ -165,7 +156,7 @@ describe('portal API against a real sandbox over HTTP', () => {
         message: '5 workers in all; at most 4 workers (template a100-1)',
       },
     ]);
-    const noGroup = await failure(
+    const noGroup = await apiFailure(
       alice.scaleCluster('team-a', 'ops', { group: 'cpu', replicas: 1 }),
     );
     expect(noGroup.fields[0]?.path).toBe('body.group');
@@ -231,7 +222,7 @@ describe('authorization matrix', () => {
 
   it("hides team-b's clusters from a team-a member: lists, detail, stream", async () => {
     expect((await clusterNames(alice)).some((name) => name.startsWith('team-b/'))).toBe(false);
-    expect((await failure(alice.getCluster('team-b', 'bobs'))).status).toBe(404);
+    expect((await apiFailure(alice.getCluster('team-b', 'bobs'))).status).toBe(404);
     expect((await alice.listClusters({ team: 'team-b' })).items).toEqual([]);
   });
 
@@ -256,7 +247,7 @@ describe('authorization matrix', () => {
       ['availability', () => alice.templateAvailability('team-b')],
     ];
     for (const [what, call] of calls) {
-      const error = await failure(call());
+      const error = await apiFailure(call());
       expect([403, 404], what).toContain(error.status);
     }
     expect(await clusterNames(bob)).toEqual(['team-b/bobs']);
@@ -268,21 +259,21 @@ describe('authorization matrix', () => {
     );
     expect(
       (
-        await failure(
+        await apiFailure(
           victor.createCluster(request('viewer-made', 'team-a', { template: 'cpu-small' })),
         )
       ).status,
     ).toBe(403);
-    expect((await failure(victor.suspendCluster('team-a', 'train'))).status).toBe(403);
-    expect((await failure(victor.deleteCluster('team-a', 'train'))).status).toBe(403);
+    expect((await apiFailure(victor.suspendCluster('team-a', 'train'))).status).toBe(403);
+    expect((await apiFailure(victor.deleteCluster('team-a', 'train'))).status).toBe(403);
     expect(
-      (await failure(victor.createTemplate({ ...h100TemplateInput, name: 'by-viewer' }))).status,
+      (await apiFailure(victor.createTemplate({ ...h100TemplateInput, name: 'by-viewer' }))).status,
     ).toBe(403);
   });
 
   it('lets only admins govern templates', async () => {
     expect(
-      (await failure(alice.createTemplate({ ...h100TemplateInput, name: 'by-member' }))).status,
+      (await apiFailure(alice.createTemplate({ ...h100TemplateInput, name: 'by-member' }))).status,
     ).toBe(403);
     const created = await portal.admin.createTemplate({ ...h100TemplateInput, name: 'h100-2' });
     expect(created.version).toBe(1);
@@ -292,7 +283,7 @@ describe('authorization matrix', () => {
       maxWorkers: 8,
     });
     expect(updated.version).toBe(2);
-    const invalid = await failure(
+    const invalid = await apiFailure(
       portal.admin.createTemplate({
         ...h100TemplateInput,
         name: 'bad-defaults',
@@ -307,7 +298,7 @@ describe('authorization matrix', () => {
         !(await alice.listTemplates()).items.some((template) => template.name === 'h100-2'),
       'retired template hidden',
     );
-    const retiredUse = await failure(
+    const retiredUse = await apiFailure(
       alice.createCluster(request('on-retired', 'team-a', { template: 'h100-2' })),
     );
     expect(retiredUse.fields).toEqual([{ path: 'body.template', message: 'is retired' }]);

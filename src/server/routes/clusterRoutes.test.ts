@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { apiFailure } from '../../../test/support/apiFailure.ts';
 import {
   eventually,
   startTestPortal,
@@ -8,7 +9,6 @@ import {
 import type { CreateClusterRequest } from '../../shared/api/clusterSchemas.ts';
 import type { TemplateInput } from '../../shared/api/templateSchemas.ts';
 import type { ApiClient } from '../../shared/client/apiClient.ts';
-import { ApiError } from '../../shared/client/ApiError.ts';
 
 // Templates as policy, over a real sandbox: every way to shape a cluster (create, preview, scale,
 // resume) is held to its template, and only the templates namespace holds templates.
@@ -21,15 +21,6 @@ beforeAll(async () => {
   alice = await portal.addUser('alice', 'member', ['team-a']);
 }, 60_000);
 afterAll(() => portal?.close());
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 const request = (
   name: string,
@@ -76,7 +67,7 @@ describe('scale is held to the template', () => {
   it('refuses replicas and maxReplicas beyond the template, naming field and limit', async () => {
     await alice.createCluster(request('scaled'));
     await listed('scaled');
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.scaleCluster('team-a', 'scaled', { group: 'workers', replicas: 50, maxReplicas: 1000 }),
     );
     expect(refused.status).toBe(400);
@@ -110,7 +101,7 @@ describe('scale is held to the template', () => {
     );
     expect(stored.status).toBe(201);
     await listed('exposed');
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.scaleCluster('team-a', 'exposed', { group: 'workers', replicas: 2 }),
     );
     expect(refused.fields).toEqual([
@@ -133,7 +124,7 @@ describe('create and preview are held to the template', () => {
       minReplicas: 0,
       maxReplicas: 2,
     }));
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.previewCluster(
         request('many-groups', { autoscaling: { enabled: true }, workerGroups: groups }),
       ),
@@ -148,7 +139,7 @@ describe('create and preview are held to the template', () => {
   });
 
   it('refuses exposure outside the cluster unless an admin granted it in the template', async () => {
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.createCluster(request('public', { exposure: 'LoadBalancer' })),
     );
     expect(refused.status).toBe(400);
@@ -175,7 +166,7 @@ describe('create and preview are held to the template', () => {
     await alice.previewCluster(
       request('nodeport', { template: 'nodeport-ok', exposure: 'NodePort' }),
     );
-    const loadBalancer = await failure(
+    const loadBalancer = await apiFailure(
       alice.previewCluster(request('lb', { template: 'nodeport-ok', exposure: 'LoadBalancer' })),
     );
     expect(loadBalancer.fields).toEqual([
@@ -184,7 +175,7 @@ describe('create and preview are held to the template', () => {
   });
 
   it('refuses images outside the template and tags that are not the Ray version', async () => {
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.previewCluster(request('imaged', { image: 'rayproject/ray:2.9.0' })),
     );
     expect(refused.fields).toEqual([
@@ -214,7 +205,7 @@ describe('resume is held to the template as it is now', () => {
     );
     await templateAt('shrinking', after.version);
 
-    const refused = await failure(alice.resumeCluster('team-a', 'dormant'));
+    const refused = await apiFailure(alice.resumeCluster('team-a', 'dormant'));
     expect(refused.fields).toEqual([
       {
         path: 'cluster.workerGroups[0].maxReplicas',
@@ -274,7 +265,7 @@ describe('templates come from the templates namespace only', () => {
     expect((await portal.admin.listTemplates(true)).items.map((t) => t.name)).not.toContain(
       'planted',
     );
-    const refused = await failure(
+    const refused = await apiFailure(
       alice.createCluster(request('from-planted', { template: 'planted' })),
     );
     expect(refused.fields).toEqual([{ path: 'body.template', message: 'does not exist' }]);
