@@ -1,21 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 
+import { readManifest } from '../../test/support/readManifest.ts';
 import { type RunningSandbox, startSandbox } from './startSandbox.ts';
 
-const manifest = parse(
-  readFileSync(
-    fileURLToPath(new URL('../../manifests/raycluster-cpu.yaml', import.meta.url)),
-    'utf8',
-  ),
-) as { metadata: Record<string, unknown> };
+const manifest = readManifest('raycluster-cpu.yaml');
 
 const dirs: string[] = [];
 const running: RunningSandbox[] = [];

@@ -1,18 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { get as httpGet, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { parse } from 'yaml';
 
 import type { KubeObject } from '../../src/sandbox/apiserver/resourceType.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 import { kubectlBinary } from '../support/kubectlBinary.ts';
+import { readManifest } from '../support/readManifest.ts';
 import { type KubeRayTestWorld, startKubeRayTestWorld } from '../support/startKubeRayTestWorld.ts';
 
 let world: KubeRayTestWorld | undefined;
@@ -25,12 +24,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-const manifest = parse(
-  readFileSync(
-    fileURLToPath(new URL('../../manifests/raycluster-cpu.yaml', import.meta.url)),
-    'utf8',
-  ),
-) as KubeObject;
+const manifest = readManifest('raycluster-cpu.yaml');
 
 /** A port nothing listens on now (the OS picks it; 127.0.0.1 only). */
 function freePort(): Promise<number> {

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { parse } from 'yaml';
 
+import { readManifest } from '../../../test/support/readManifest.ts';
 import {
   type KubeRayTestWorld,
   startKubeRayTestWorld,
 } from '../../../test/support/startKubeRayTestWorld.ts';
-import type { KubeObject } from './resourceType.ts';
 
 let world: KubeRayTestWorld | undefined;
 afterEach(async () => {
@@ -19,12 +16,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-const manifest = parse(
-  readFileSync(
-    fileURLToPath(new URL('../../../manifests/raycluster-cpu.yaml', import.meta.url)),
-    'utf8',
-  ),
-) as KubeObject;
+const manifest = readManifest('raycluster-cpu.yaml');
 
 const dashboard = '/api/v1/namespaces/team-a/services/ray-cpu-head-svc:dashboard/proxy';
 

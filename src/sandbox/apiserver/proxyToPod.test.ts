@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { parse } from 'yaml';
 
+import { readManifest } from '../../../test/support/readManifest.ts';
 import {
   type KubeRayTestWorld,
   startKubeRayTestWorld,
@@ -19,12 +17,7 @@ afterEach(async () => {
   world = undefined;
 });
 
-const manifest = parse(
-  readFileSync(
-    fileURLToPath(new URL('../../../manifests/raycluster-cpu.yaml', import.meta.url)),
-    'utf8',
-  ),
-) as KubeObject;
+const manifest = readManifest('raycluster-cpu.yaml');
 
 /** A Ready RayCluster `ray-cpu` in team-a; its head pod's proxy path and the server's URL. */
 async function readyHead(): Promise<{ url: string; headProxy: string; headIp: string }> {
