@@ -1,38 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  type ManualWorld,
-  startManualWorld,
-} from '../../src/sandbox/controllers/core/startManualWorld.ts';
-import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 import { kubectlBinary } from '../support/kubectlBinary.ts';
-import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk } from '../support/runKubectl.ts';
+import { useServedManualWorld } from '../support/serveManualWorld.ts';
 
-let world: ManualWorld | undefined;
-afterEach(async () => {
-  world?.stop();
-  await world?.apiServer.close();
-  world = undefined;
-});
-
-/** A manual world served over HTTP, with kubectl pointed at it. */
-async function serve(): Promise<{
-  manual: ManualWorld;
-  kubeconfig: string;
-  kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
-}> {
-  const manual = await startManualWorld();
-  world = manual;
-  const url = await manual.apiServer.listen('127.0.0.1', 0);
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'raydeck-fidelity-')), 'kubeconfig');
-  writeSandboxKubeconfig(kubeconfig, url);
-  return { manual, kubeconfig, kubectl: kubectlRunner(kubeconfig) };
-}
+const serve = useServedManualWorld();
 
 const deploymentYaml = `
 apiVersion: apps/v1

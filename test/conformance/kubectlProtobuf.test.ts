@@ -3,35 +3,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import {
-  type ManualWorld,
-  startManualWorld,
-} from '../../src/sandbox/controllers/core/startManualWorld.ts';
-import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
 import { helmBinary } from '../support/helmBinary.ts';
-import { expectKubectlOk, type KubectlResult, kubectlRunner } from '../support/runKubectl.ts';
+import { expectKubectlOk, type KubectlResult } from '../support/runKubectl.ts';
+import { useServedManualWorld } from '../support/serveManualWorld.ts';
 
-let world: ManualWorld | undefined;
-afterEach(async () => {
-  world?.stop();
-  await world?.apiServer.close();
-  world = undefined;
-});
-
-async function serve(): Promise<{
-  manual: ManualWorld;
-  kubeconfig: string;
-  kubectl: (args: string[], input?: string) => Promise<KubectlResult>;
-}> {
-  const manual = await startManualWorld();
-  world = manual;
-  const url = await manual.apiServer.listen('127.0.0.1', 0);
-  const kubeconfig = join(mkdtempSync(join(tmpdir(), 'raydeck-protobuf-')), 'kubeconfig');
-  writeSandboxKubeconfig(kubeconfig, url);
-  return { manual, kubeconfig, kubectl: kubectlRunner(kubeconfig) };
-}
+const serve = useServedManualWorld();
 
 describe('kubectl 1.35 typed clients (protobuf bodies) against the sandbox', () => {
   it('creates namespaces, configmaps, secrets, deployments, jobs and service accounts', async () => {
