@@ -4,10 +4,11 @@ import { Readable, Transform } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { Check } from 'typebox/value';
 
-import { teamNamePattern } from '../../shared/api/adminSchemas.ts';
+import { TeamName } from '../../shared/api/adminSchemas.ts';
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
-import { rayClusterNamePattern } from '../../shared/api/clusterSchemas.ts';
+import { ClusterName } from '../../shared/api/clusterSchemas.ts';
 import { auditFromRequest } from '../audit/auditFromRequest.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
@@ -20,9 +21,6 @@ import {
   returnedResponseHeaders,
 } from '../proxy/dashboardProxyPath.ts';
 import { sendApiError } from '../sendApiError.ts';
-
-const teamPattern = new RegExp(teamNamePattern);
-const clusterNamePattern = new RegExp(rayClusterNamePattern);
 
 /**
  * `/api/v1/clusters/{team}/{name}/dashboard/*`: the identity-aware proxy to a cluster's Ray
@@ -55,14 +53,10 @@ export const dashboardProxyRoutes: FastifyPluginAsyncTypebox<{
       url: '/api/v1/clusters/:team/:name/dashboard/*',
       schema,
       handler: async (request, reply) => {
-        // Checked here rather than by schema, to answer one InvalidPath for any bad part.
+        // Checked here against the shared name schemas rather than by the route schema, to
+        // answer one InvalidPath for any bad part.
         const { team, name } = request.params;
-        if (
-          !teamPattern.test(team) ||
-          team.length > 63 ||
-          !clusterNamePattern.test(name) ||
-          name.length > 63
-        ) {
+        if (!Check(TeamName, team) || !Check(ClusterName, name)) {
           return sendApiError(reply, {
             status: 400,
             reason: 'InvalidPath',
