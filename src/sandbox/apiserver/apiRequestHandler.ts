@@ -28,6 +28,7 @@ import { PatchError } from './patchObject.ts';
 import { acceptedFormats, sendProtobufResponses } from './protobufResponses.ts';
 import { proxyToPod, splitNameAndPort } from './proxyToPod.ts';
 import type { RbacAuthorizer } from './RbacAuthorizer.ts';
+import { readyServicePort } from './readyServicePort.ts';
 import { groupVersionOf, type KubeObject, type ResourceType } from './resourceType.ts';
 import { patchScale, scaleOf, updateScale } from './scaleSubresource.ts';
 import { isOpenApiPath, serveOpenApi } from './serveOpenApi.ts';
@@ -615,34 +616,9 @@ function proxyToService(
   target: { namespace: string; name: string; subpath: string; search: string },
 ): void {
   const [serviceName, portPart] = target.name.split(':') as [string, string | undefined];
-  const serviceType = context.api.registry.lookup('', 'v1', 'services') as ResourceType;
-  const service = context.api.get(serviceType, target.namespace, serviceName);
-  const ports =
-    (
-      service['spec'] as {
-        ports?: { name?: string; port?: number; targetPort?: number | string }[];
-      }
-    )?.ports ?? [];
-  const port =
-    portPart === undefined
-      ? ports[0]
-      : ports.find(
-          (candidate) => candidate.name === portPart || String(candidate.port) === portPart,
-        );
-  if (!port) {
-    throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
-  }
-  const endpointsType = context.api.registry.lookup('', 'v1', 'endpoints') as ResourceType;
-  const endpoints = context.api.find(endpointsType, target.namespace, serviceName);
-  const ready = ((endpoints?.['subsets'] as { addresses?: unknown[] }[] | undefined) ?? []).some(
-    (subset) => (subset.addresses ?? []).length > 0,
-  );
-  const identifiers = [port.name, port.port, port.targetPort]
-    .filter((value) => value !== undefined)
-    .map(String);
+  const identifiers = readyServicePort(context.api, target.namespace, serviceName, portPart);
   const handler = context.proxies.find(target.namespace, serviceName, identifiers);
-  if (!handler || !ready)
-    throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
+  if (!handler) throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
   handler(request, response, `${target.subpath}${target.search}`);
 }
 

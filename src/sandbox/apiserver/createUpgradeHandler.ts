@@ -6,10 +6,11 @@ import type { ApiRequestContext } from './apiRequestHandler.ts';
 import { authenticateRequest } from './authenticateRequest.ts';
 import { authorizeRequest } from './authorizeRequest.ts';
 import { proxyUpgradeToPod, splitNameAndPort } from './proxyToPod.ts';
+import { readyServicePort } from './readyServicePort.ts';
 import type { ResourceType } from './resourceType.ts';
 import { servePortForward } from './servePortForward.ts';
 import { serviceProxySubpath } from './serviceProxySubpath.ts';
-import { serviceUnavailable, StatusError } from './statusError.ts';
+import { StatusError } from './statusError.ts';
 
 /**
  * The API server's handler for HTTP upgrade requests (Node's `upgrade` event), which Node does
@@ -101,46 +102,11 @@ function routeUpgrade(
     return true;
   }
   const [serviceName, portPart] = name.split(':') as [string, string | undefined];
-  const identifiers = readyServicePort(context, namespace, serviceName, portPart);
+  const identifiers = readyServicePort(context.api, namespace, serviceName, portPart);
   const upgradeHandler = context.proxies.findUpgrade(namespace, serviceName, identifiers);
   if (!upgradeHandler) return false;
   upgradeHandler(request, socket, head, `${serviceProxySubpath(url.pathname)}${url.search}`);
   return true;
-}
-
-/**
- * The identifiers (name, port, target port) of the Service port a proxy request names, after
- * the checks the request handler makes: the port exists and the Service has a ready endpoint;
- * else 503 `no endpoints available`, as Kubernetes answers.
- */
-function readyServicePort(
-  context: ApiRequestContext,
-  namespace: string,
-  serviceName: string,
-  portPart: string | undefined,
-): string[] {
-  const services = context.api.registry.lookup('', 'v1', 'services') as ResourceType;
-  const service = context.api.get(services, namespace, serviceName);
-  const ports =
-    (
-      service['spec'] as {
-        ports?: { name?: string; port?: number; targetPort?: number | string }[];
-      }
-    )?.ports ?? [];
-  const port =
-    portPart === undefined
-      ? ports[0]
-      : ports.find(
-          (candidate) => candidate.name === portPart || String(candidate.port) === portPart,
-        );
-  const endpointsType = context.api.registry.lookup('', 'v1', 'endpoints') as ResourceType;
-  const endpoints = context.api.find(endpointsType, namespace, serviceName);
-  const ready = ((endpoints?.['subsets'] as { addresses?: unknown[] }[] | undefined) ?? []).some(
-    (subset) => (subset.addresses ?? []).length > 0,
-  );
-  if (!port || !ready)
-    throw serviceUnavailable(`no endpoints available for service "${serviceName}"`);
-  return [port.name, port.port, port.targetPort].filter((value) => value !== undefined).map(String);
 }
 
 /** Runs the ordinary request handler with a response written to the upgrade's socket. */
