@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { nodeRuntimeEnv } from './support/nodeRuntimeEnv.ts';
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 const adminPassword = 'crash-test-password-1';
 const createCount = 50;
@@ -31,11 +33,14 @@ interface Portal {
 
 /** `raydeck serve` from source on a free loopback port; resolves once /readyz answers 200. */
 async function startPortal(dataDir: string): Promise<Portal> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => name !== 'KUBECONFIG' && !name.startsWith('RAYDECK_'),
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([name]) => name !== 'KUBECONFIG' && !name.startsWith('RAYDECK_'),
+      ),
     ),
-  );
+    ...nodeRuntimeEnv(),
+  };
   const child = spawn(
     process.execPath,
     [

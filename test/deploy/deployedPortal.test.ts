@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { nodeRuntimeEnv } from '../support/nodeRuntimeEnv.ts';
 import { portalUserClients } from '../support/portalUserClients.ts';
 import {
   type DeployedPortal,
@@ -47,6 +48,8 @@ describe.each<KitOverlay>(['homelab', 'production'])(
             'RAYDECK_ADMIN_PASSWORD',
             'RAYDECK_SERVICE_ACCOUNT_DIR',
             ...(process.env['PATH'] ? ['PATH'] : []),
+            // Only on the image-Node stage of `npm test`: what lets that Node open SQLite.
+            ...Object.keys(nodeRuntimeEnv()),
           ]),
         ].sort(),
       );

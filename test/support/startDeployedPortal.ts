@@ -10,6 +10,7 @@ import { sandboxTemplates } from '../../src/server/services/TemplateService.ts';
 import { buildOverlay, findObject, type KubeObject } from '../deploy/buildOverlay.ts';
 import { portalServiceAccount } from '../deploy/rbacRules.ts';
 import { eventually } from './eventually.ts';
+import { nodeRuntimeEnv } from './nodeRuntimeEnv.ts';
 import { signedInSession } from './portalUserClients.ts';
 import { type RbacTestSandbox, startRbacSandbox } from './startRbacSandbox.ts';
 
@@ -181,6 +182,7 @@ export async function startDeployedPortal(
       RAYDECK_SERVICE_ACCOUNT_DIR: serviceAccountDir,
       RAYDECK_HOST: '127.0.0.1',
       RAYDECK_PORT: '0',
+      ...nodeRuntimeEnv(),
     };
 
     const args = container.args ?? [];

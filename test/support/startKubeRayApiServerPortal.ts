@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { startSandbox } from '../../src/sandbox/startSandbox.ts';
 import { packageRoot } from '../../src/server/packageRoot.ts';
 import type { ApiClient } from '../../src/shared/client/apiClient.ts';
+import { nodeRuntimeEnv } from './nodeRuntimeEnv.ts';
 import { portalUserClients } from './portalUserClients.ts';
 import { type SandboxRequest, sandboxRequester } from './startTestSandbox.ts';
 
@@ -122,6 +123,7 @@ export async function startKubeRayApiServerPortal(
           RAYDECK_HOST: '127.0.0.1',
           RAYDECK_PORT: '0',
           RAYDECK_LOG_LEVEL: 'warn',
+          ...nodeRuntimeEnv(),
         },
       },
     );
