@@ -49,6 +49,8 @@ export interface StartSandboxOptions {
    * a free one), forwarding only what upstream forwards (createKubeRayApiServerV2.ts).
    */
   apiserverV2?: string;
+  /** The front's security-proxy token (`createKubeRayApiServerV2`'s `securityToken`). */
+  apiserverV2SecurityToken?: string;
 }
 
 /** A started sandbox: its URL and how to stop it (saving state first). */
@@ -117,6 +119,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     ? createKubeRayApiServerV2({
         upstream: url,
         ...(options.token ? { upstreamToken: options.token } : {}),
+        ...(options.apiserverV2SecurityToken
+          ? { securityToken: options.apiserverV2SecurityToken }
+          : {}),
       })
     : undefined;
   const frontAddress = options.apiserverV2 ? parseListenAddress(options.apiserverV2) : undefined;

@@ -197,7 +197,8 @@ export const serverSettings: readonly ServerSetting[] = [
     key: 'apiserverToken',
     flag: '--apiserver-token',
     env: 'RAYDECK_APISERVER_TOKEN',
-    description: 'Bearer token for the KubeRay APIServer (never logged).',
+    description:
+      'The whole Authorization header value for the KubeRay APIServer: its security proxy’s SECURITY_TOKEN as is, or `Bearer <token>` (never logged).',
     defaultValue: () => undefined,
     parse: (raw) => raw,
   },

@@ -243,9 +243,15 @@ export async function startServer(
     await options.onClose?.();
   });
   // "embedded sandbox" only for the sandbox this process runs; otherwise where the connection
-  // came from (in-cluster, kubeconfig, apiserver-v2) and the API server it reaches.
+  // came from and the server it reaches, in the words of the About page.
+  const reachedThrough = {
+    'in-cluster': 'in-cluster',
+    kubeconfig: 'kubeconfig',
+    sandbox: 'sandbox',
+    'apiserver-v2': 'KubeRay APIServer',
+  }[connection.source];
   process.stdout.write(
-    `Raydeck portal listening on ${url} (cluster: ${sandbox ? 'embedded sandbox' : `${connection.source} ${connection.server}`})\n`,
+    `Raydeck portal listening on ${url} (cluster: ${sandbox ? 'embedded sandbox' : `${reachedThrough} ${connection.server}`})\n`,
   );
   return { app, url };
 }

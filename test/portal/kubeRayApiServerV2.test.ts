@@ -53,6 +53,7 @@ describe('the portal through a KubeRay APIServer v2', () => {
     ]);
     const ready = await fetch(`${portal.url}/readyz`);
     expect(ready.status).toBe(200);
+    expect(portal.output()).toContain(`(cluster: KubeRay APIServer ${portal.apiserverUrl})`);
   });
 
   it('reads the APIServer v1 compute templates, and refuses to edit them', async () => {
@@ -175,7 +176,9 @@ describe('the portal through a KubeRay APIServer v2', () => {
       '/apis/events.k8s.io/v1/events',
       '/api/v1/namespaces/team-a/resourcequotas',
     ]) {
-      const answer = await fetch(`${portal.apiserverUrl}${path}`);
+      const answer = await fetch(`${portal.apiserverUrl}${path}`, {
+        headers: { authorization: portal.apiserverToken },
+      });
       expect(answer.status, path).toBe(404);
       expect(await answer.json(), path).toEqual({ code: 5, message: 'Not Found', details: [] });
     }

@@ -61,6 +61,8 @@ export interface KubeRayApiServerPortal {
   url: string;
   /** The KubeRay APIServer v2 front's URL (what `--apiserver-url` names). */
   apiserverUrl: string;
+  /** The `Authorization` header value its security proxy requires. */
+  apiserverToken: string;
   /** The sandbox's own URL, and its admin as kubectl would act (behind the APIServer). */
   sandbox: { url: string; request: SandboxRequest };
   admin: ApiClient;
@@ -72,6 +74,9 @@ export interface KubeRayApiServerPortal {
   output: () => string;
   close: () => Promise<void>;
 }
+
+/** The security proxy's `SECURITY_TOKEN` in front of the APIServer. */
+const apiserverSecurityToken = 'kuberay-security-token-1';
 
 /**
  * Starts the sandbox with its world (at `speed`×) and its KubeRay APIServer v2 front
@@ -85,6 +90,9 @@ export async function startKubeRayApiServerPortal(
   const sandbox = await startSandbox({
     listen: '127.0.0.1:0',
     apiserverV2: '127.0.0.1:0',
+    // Behind the Helm chart's security proxy, as a careful install runs it: the portal must
+    // send the raw token, not `Bearer <token>`.
+    apiserverV2SecurityToken: apiserverSecurityToken,
     speed: options.speed ?? 8,
   });
   const folders: string[] = [];
@@ -123,6 +131,7 @@ export async function startKubeRayApiServerPortal(
           RAYDECK_HOST: '127.0.0.1',
           RAYDECK_PORT: '0',
           RAYDECK_LOG_LEVEL: 'warn',
+          RAYDECK_APISERVER_TOKEN: apiserverSecurityToken,
           ...nodeRuntimeEnv(),
         },
       },
@@ -137,6 +146,7 @@ export async function startKubeRayApiServerPortal(
     return {
       url,
       apiserverUrl,
+      apiserverToken: apiserverSecurityToken,
       sandbox: { url: sandbox.url, request },
       admin: clients.admin,
       addUser: clients.addUser,

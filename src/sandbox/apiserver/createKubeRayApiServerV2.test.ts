@@ -184,3 +184,32 @@ describe('createKubeRayApiServerV2 in front of the sandbox', () => {
     ).toEqual({ name: 't', namespace: 'n', memory: 4, tolerations: [{ key: 'k' }] });
   });
 });
+
+describe('createKubeRayApiServerV2 behind the Helm chart’s security proxy', () => {
+  let guarded: KubeRayApiServerV2;
+  let guardedUrl: string;
+  beforeAll(async () => {
+    guarded = createKubeRayApiServerV2({ upstream: sandboxUrl, securityToken: 's3cret' });
+    guardedUrl = await guarded.listen('127.0.0.1', 0);
+  });
+  afterAll(() => guarded?.close());
+
+  const get = (authorization?: string) =>
+    fetch(`${guardedUrl}/apis/ray.io/v1/namespaces/team-a/rayclusters`, {
+      ...(authorization === undefined ? {} : { headers: { authorization } }),
+    });
+
+  it('answers 401 in plain text without the token, or with it behind a Bearer scheme', async () => {
+    for (const authorization of [undefined, 'Bearer s3cret', 's3cret2', 'S3CRET']) {
+      const response = await get(authorization);
+      expect(response.status, String(authorization)).toBe(401);
+      expect(await response.text()).toBe('Unauthorized\n');
+    }
+  });
+
+  it('forwards a request whose Authorization header is exactly the token', async () => {
+    const response = await get('s3cret');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ kind: 'RayClusterList' });
+  });
+});

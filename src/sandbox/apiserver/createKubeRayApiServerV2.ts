@@ -17,6 +17,13 @@ export interface KubeRayApiServerV2Options {
    * admin token). Callers' own credentials are never forwarded, as upstream replaces them.
    */
   upstreamToken?: string;
+  /**
+   * Puts the KubeRay Helm chart's optional security proxy in front (`security.env.SECURITY_TOKEN`,
+   * prefix `/`): a request whose whole `Authorization` header is not exactly this value gets
+   * 401 `Unauthorized` as plain text — no `Bearer ` scheme, the proxy compares the raw string.
+   * @see kuberay experimental/pkg/httpproxy/token_auth.go
+   */
+  securityToken?: string;
 }
 
 /** A listening (or ready to listen) APIServer v2 front. */
@@ -320,7 +327,20 @@ export function createKubeRayApiServerV2(options: KubeRayApiServerV2Options): Ku
     }
   };
 
-  const server = createServer(handler);
+  const securityToken = options.securityToken;
+  const server = createServer(
+    securityToken === undefined
+      ? handler
+      : (request, response) => {
+          if (request.headers.authorization !== securityToken) {
+            request.resume();
+            response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+            response.end('Unauthorized\n');
+            return;
+          }
+          handler(request, response);
+        },
+  );
   server.keepAliveTimeout = 65_000;
   return {
     server,

@@ -38,3 +38,23 @@ describe('connectKube in-cluster', () => {
     ).toThrow(/KUBERNETES_SERVICE_HOST/);
   });
 });
+
+describe('connectKube through the KubeRay APIServer', () => {
+  it('sends --apiserver-token as the whole Authorization header, as its security proxy compares it', async () => {
+    const connection = connectKube({
+      kind: 'apiserver-v2',
+      url: 'http://127.0.0.1:31888',
+      token: 's3cret',
+    });
+    const options: { headers?: Record<string, string> } = {};
+    await connection.kubeConfig.applyToHTTPSOptions(options);
+    expect(options.headers?.['Authorization']).toBe('s3cret');
+  });
+
+  it('sends no Authorization header without a token', async () => {
+    const connection = connectKube({ kind: 'apiserver-v2', url: 'http://127.0.0.1:31888' });
+    const options: { headers?: Record<string, string> } = {};
+    await connection.kubeConfig.applyToHTTPSOptions(options);
+    expect(options.headers?.['Authorization']).toBeUndefined();
+  });
+});

@@ -20,6 +20,25 @@ export interface KubeConnection {
   context: string;
 }
 
+type Authenticator = Parameters<KubeConfig['addAuthenticator']>[0];
+
+/**
+ * Sends `--apiserver-token` as the whole `Authorization` header, as the KubeRay APIServer's
+ * security proxy compares it (`SECURITY_TOKEN`, no scheme); a proxy that wants a bearer token is
+ * given `Bearer <token>` as the setting's value. client-node's own user `token` would always add
+ * `Bearer `, so the kubeconfig user carries no credential and this authenticator, matched by the
+ * user's name, sets the header.
+ */
+function verbatimAuthorization(userName: string, value: string): Authenticator {
+  return {
+    isAuthProvider: (user) => user.name === userName,
+    applyAuthentication: (_user, options) => {
+      options.headers = { ...options.headers, Authorization: value };
+      return Promise.resolve();
+    },
+  };
+}
+
 /**
  * Builds the client-node configuration for a source. KubeRay APIServer v2 proxies the
  * Kubernetes API paths for `ray.io`, services and events under its own URL, so it is reached like
@@ -54,10 +73,11 @@ export function connectKube(source: KubeConnectionSource): KubeConnection {
             skipTLSVerify: source.url.startsWith('http:'),
           },
         ],
-        users: [{ name: 'raydeck', ...(source.token ? { token: source.token } : {}) }],
+        users: [{ name: 'raydeck' }],
         contexts: [{ name: 'kuberay-apiserver', cluster: 'kuberay-apiserver', user: 'raydeck' }],
         currentContext: 'kuberay-apiserver',
       });
+      if (source.token) kubeConfig.addAuthenticator(verbatimAuthorization('raydeck', source.token));
       break;
   }
   const cluster = kubeConfig.getCurrentCluster();
