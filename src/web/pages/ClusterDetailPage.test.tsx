@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { ClusterDetail } from '../../shared/api/clusterSchemas.ts';
+import { notAvailableThroughKubeRayApiServer } from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import type { GroupExplanation } from '../../shared/ray/explainCluster.ts';
 import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
 import {
@@ -159,6 +160,36 @@ beforeEach(() => {
 });
 
 describe('ClusterDetailPage', { timeout: 20_000 }, () => {
+  it('through a KubeRay APIServer, says pods are not available instead of an empty table', async () => {
+    const unavailable = notAvailableThroughKubeRayApiServer('GPU inventory');
+    renderWithPortal('/clusters/team-a/train', {
+      handler: server({ detail: detail({ pods: [], explanation: [] }) }, (request) =>
+        request.path === '/api/v1/about'
+          ? {
+              body: {
+                version: '0.1.0',
+                node: 'v20',
+                connection: {
+                  source: 'apiserver-v2',
+                  server: 'http://127.0.0.1:31888',
+                  context: 'kuberay-apiserver',
+                  sandbox: false,
+                  unavailable: { reason: unavailable },
+                },
+                informers: [],
+                clusters: 1,
+              },
+            }
+          : undefined,
+      ),
+    });
+    const notice = await screen.findByRole('region', { name: 'Pods are not available' });
+    expect(notice).toHaveTextContent(
+      /The list of a cluster’s pods is not available through the KubeRay APIServer/,
+    );
+    expect(screen.queryByRole('table', { name: /pods/i })).toBeNull();
+  });
+
   it('shows the name, phase, reason and why it is pending, group by group', async () => {
     renderWithPortal('/clusters/team-a/train', { handler: server({ detail: detail() }) });
     expect(await screen.findByTestId('cluster-phase')).toHaveTextContent('Pending');

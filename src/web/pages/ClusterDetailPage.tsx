@@ -14,6 +14,7 @@ import { IconArrowLeft } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 
+import { notAvailableThroughKubeRayApiServer } from '../../shared/api/notAvailableThroughKubeRayApiServer.ts';
 import { ApiError } from '../../shared/client/ApiError.ts';
 import type { ClusterPhase } from '../../shared/ray/clusterPhase.ts';
 import { KubeRayApiServerNotice } from '../components/KubeRayApiServerNotice.tsx';
@@ -196,9 +197,11 @@ export function ClusterDetailPage() {
             <Tabs.Tab
               value="pods"
               rightSection={
-                <Badge size="xs" variant="light" aria-hidden>
-                  {detail.pods.length}
-                </Badge>
+                kubeRayLimit ? undefined : (
+                  <Badge size="xs" variant="light" aria-hidden>
+                    {detail.pods.length}
+                  </Badge>
+                )
               }
             >
               Pods
@@ -216,7 +219,15 @@ export function ClusterDetailPage() {
             <Tabs.Tab value="yaml">YAML</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="pods" pt="sm">
-            <PodsTable pods={detail.pods} />
+            {kubeRayLimit ? (
+              // No pods come back through the APIServer: say why instead of an empty table.
+              <KubeRayApiServerNotice
+                title="Pods are not available"
+                message={notAvailableThroughKubeRayApiServer('The list of a cluster’s pods')}
+              />
+            ) : (
+              <PodsTable pods={detail.pods} />
+            )}
           </Tabs.Panel>
           <Tabs.Panel value="events" pt="sm">
             <EventsTable events={detail.events} now={now} />
