@@ -4,19 +4,17 @@
  * on the same data directory must keep every acknowledged cluster, resolve every audit entry
  * and leave no Idempotency-Key stuck "in progress". Runs from source under tsx (no build).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { nodeRuntimeEnv } from './support/nodeRuntimeEnv.ts';
+import { type PortalProcess, startPortalProcess } from './support/startPortalProcess.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const adminPassword = 'crash-test-password-1';
 const createCount = 50;
 /**
@@ -25,62 +23,9 @@ const createCount = 50;
  */
 const killAfterCreated = 5;
 
-interface Portal {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** `raydeck serve` from source on a free loopback port; resolves once /readyz answers 200. */
-async function startPortal(dataDir: string): Promise<Portal> {
-  const env = {
-    ...Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([name]) => name !== 'KUBECONFIG' && !name.startsWith('RAYDECK_'),
-      ),
-    ),
-    ...nodeRuntimeEnv(),
-  };
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/dev.ts',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--log-level',
-      'warn',
-      '--data-dir',
-      dataDir,
-      // The API is under test, not the web app: a stub page spares the test a build.
-      '--web-root',
-      webRoot,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...env, RAYDECK_ADMIN_PASSWORD: adminPassword },
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`portal exited early:\n${output}`);
-    const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-    if (url) {
-      const ready = await fetch(`${url}/readyz`).catch(() => undefined);
-      if (ready?.ok) return { url, child, output: () => output };
-    }
-    await delay(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`portal not ready within 60 s:\n${output}`);
-}
+/** The crash test's portal: its own process, so it can be killed with SIGKILL. */
+const startPortal = (dataDir: string): Promise<PortalProcess> =>
+  startPortalProcess({ dataDir, webRoot, adminPassword });
 
 /** A signed-in session: cookie and CSRF token headers for every request. */
 async function signIn(url: string): Promise<Record<string, string>> {
