@@ -12,6 +12,7 @@ import {
   benchRayCluster,
   benchRayPod,
   call as callAt,
+  countedGet,
   inParallel as runInParallel,
   percentile,
   startSandboxProcess,
@@ -53,9 +54,9 @@ const listTimes: number[] = [];
 let listBytes = 0;
 for (let run = 0; run < 7; run++) {
   const started = performance.now();
-  const response = await call('GET', clusters);
+  const response = await countedGet(url, clusters);
   listTimes.push(performance.now() - started);
-  listBytes = response.text.length;
+  listBytes = response.bytes;
 }
 process.stdout.write(
   `list: ${clusterCount} RayClusters (${(listBytes / 1e6).toFixed(1)} MB) p50 ${percentile(listTimes, 0.5).toFixed(1)} ms, max ${Math.max(...listTimes).toFixed(1)} ms (goal ≤ 150 ms)\n`,
