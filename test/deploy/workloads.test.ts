@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { manifestRayVersion, realRayVersion } from '../realRay/realRayVersion.ts';
 import { repoRoot } from './buildOverlay.ts';
 
 const workloadsDir = join(repoRoot, 'workloads');
@@ -31,6 +32,9 @@ interface CatalogEntry {
   manifest: string;
   timeoutSeconds: number;
   runtimeEnv?: Record<string, unknown>;
+  rayExtras: string[];
+  provenOnRealRay: string | null;
+  notProvenReason?: string;
 }
 const catalog = parse(readFileSync(join(workloadsDir, 'catalog.yaml'), 'utf8')) as {
   version: number;
@@ -119,5 +123,49 @@ describe('workloads/catalog.yaml', () => {
       env: pythonEnv,
     });
     for (const flag of entry.entrypoint.match(/--[a-z-]+/g) ?? []) expect(help).toContain(flag);
+  });
+});
+
+/** The `ray[...]` extras a script needs, told by the Ray libraries its source imports. */
+const extrasByImport: Record<string, RegExp> = {
+  data: /\bray\.data\b|from ray import data\b/,
+  train: /\bray\.train\b|from ray import train\b/,
+  serve: /\bray\.serve\b|from ray import serve\b/,
+  tune: /\bray\.tune\b|from ray import tune\b/,
+};
+
+describe('workloads/catalog.yaml: Ray extras and real-Ray proof', () => {
+  it.each(catalog.workloads)('$id lists exactly the extras its script imports', (entry) => {
+    const source = readFileSync(join(workloadsDir, entry.script), 'utf8');
+    const imported = Object.entries(extrasByImport)
+      .filter(([, pattern]) => pattern.test(source))
+      .map(([extra]) => extra)
+      .sort();
+    expect([...entry.rayExtras].sort()).toEqual(imported);
+  });
+
+  it.each(catalog.workloads)(
+    '$id is proven on the Ray version the real-Ray stage installs, or says why not',
+    (entry) => {
+      if (entry.provenOnRealRay === null) {
+        expect(entry.notProvenReason?.trim().length ?? 0).toBeGreaterThan(20);
+      } else {
+        expect(entry.provenOnRealRay).toBe(realRayVersion);
+        expect(entry.notProvenReason).toBeUndefined();
+      }
+    },
+  );
+
+  it('names the Ray version the manifests pin, which test/realRay/realRayVersion.ts records', () => {
+    const pinned = new Set<string>();
+    for (const file of readdirSync(join(repoRoot, 'manifests')).filter((name) =>
+      name.endsWith('.yaml'),
+    )) {
+      const text = readFileSync(join(repoRoot, 'manifests', file), 'utf8');
+      for (const match of text.matchAll(/rayVersion: '([^']+)'|rayproject\/ray:([0-9.]+)/g)) {
+        pinned.add(match[1] ?? match[2] ?? '');
+      }
+    }
+    expect([...pinned]).toEqual([manifestRayVersion]);
   });
 });
