@@ -54,6 +54,30 @@ describe('loadServerConfig', () => {
     );
   });
 
+  it('takes a PostgreSQL URL for the store, and never echoes a bad one (it holds a password)', () => {
+    const url = 'postgres://raydeck:s3cret@db.internal:5432/raydeck?sslmode=require';
+    expect(
+      loadServerConfig({ flags: { webRoot }, env: { RAYDECK_DATABASE_URL: url } }).databaseUrl,
+    ).toBe(url);
+    for (const [bad, problem] of [
+      [
+        'mysql://raydeck:s3cret@db/raydeck',
+        /RAYDECK_DATABASE_URL: must be a postgres:\/\/ URL, not mysql:/,
+      ],
+      ['postgres://raydeck:s3cret@db.internal', /must name a host and a database/],
+      ['raydeck:s3cret@db', /must be a postgres:\/\/ URL/],
+    ] as const) {
+      let message = '';
+      try {
+        loadServerConfig({ flags: { webRoot }, env: { RAYDECK_DATABASE_URL: bad } });
+      } catch (error) {
+        message = String(error);
+      }
+      expect(message).toMatch(problem);
+      expect(message).not.toContain('s3cret');
+    }
+  });
+
   it('prefers a flag over the environment and the environment over the default', () => {
     const env = { RAYDECK_PORT: '9000', RAYDECK_HOST: '0.0.0.0', RAYDECK_WEB_ROOT: webRoot };
     expect(loadServerConfig({ env }).port).toBe(9000);

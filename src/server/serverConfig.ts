@@ -41,8 +41,13 @@ export interface ServerConfig {
   serviceAccountDir: string;
   /** KubeRay APIServer v2 URL to reach Kubernetes through, instead of the API server. */
   apiserverUrl: string | undefined;
-  /** Bearer token for the KubeRay APIServer v2 (its security proxy or an ingress). Secret. */
+  /** Authorization header value for the KubeRay APIServer v2 (its security proxy). Secret. */
   apiserverToken: string | undefined;
+  /**
+   * PostgreSQL URL of the store, shared by every replica; unset = SQLite in {@link dataDir}.
+   * Holds a password: never logged.
+   */
+  databaseUrl: string | undefined;
   /** Namespaces to watch; unset watches every namespace. */
   namespaces: string[] | undefined;
   /** Namespace holding Raydeck's compute templates. Defaults to `raydeck`. */
@@ -66,6 +71,8 @@ export interface ServerSetting<K extends keyof ServerConfig = keyof ServerConfig
   defaultValue: () => string | undefined;
   /** Returns the typed value, or throws an Error whose message says what is wrong. */
   parse: (raw: string) => Exclude<ServerConfig[K], undefined>;
+  /** Holds a credential: an invalid value is never echoed in the error. */
+  secret?: true;
 }
 
 const defaultWebRoot = (): string => join(packageRoot, 'dist', 'web');
@@ -145,6 +152,30 @@ export const serverSettings: readonly ServerSetting[] = [
     parse: (raw) => resolve(raw),
   },
   {
+    key: 'databaseUrl',
+    flag: '--database-url',
+    env: 'RAYDECK_DATABASE_URL',
+    description:
+      'PostgreSQL store for several replicas: postgres://user:password@host:5432/db[?sslmode=require] (never logged). Unset: SQLite in the data dir.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw new Error('must be a postgres:// URL');
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        throw new Error(`must be a postgres:// URL, not ${url.protocol}//`);
+      }
+      if (!url.hostname || url.pathname.length < 2) {
+        throw new Error('must name a host and a database: postgres://user@host:5432/db');
+      }
+      return raw;
+    },
+    secret: true,
+  },
+  {
     key: 'kubeconfig',
     flag: '--kubeconfig',
     env: 'KUBECONFIG',
@@ -201,6 +232,7 @@ export const serverSettings: readonly ServerSetting[] = [
       'The whole Authorization header value for the KubeRay APIServer: its security proxy’s SECURITY_TOKEN as is, or `Bearer <token>` (never logged).',
     defaultValue: () => undefined,
     parse: (raw) => raw,
+    secret: true,
   },
   {
     key: 'namespaces',
@@ -337,7 +369,7 @@ export function loadServerConfig(sources: ServerConfigSources = {}): ServerConfi
       config[setting.key] = setting.parse(raw);
     } catch (error) {
       problems.push(
-        `${origin}: ${error instanceof Error ? error.message : String(error)} (got ${JSON.stringify(raw)})`,
+        `${origin}: ${error instanceof Error ? error.message : String(error)}${setting.secret ? '' : ` (got ${JSON.stringify(raw)})`}`,
       );
     }
   }

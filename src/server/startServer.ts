@@ -99,7 +99,11 @@ export async function startServer(
   // Keys and audit entries older than this were left by a previous run (see reconcile below).
   const startedAt = new Date();
   const connection = connectKube(connectionSourceOf(config, options.sandboxKubeconfig));
-  const db = await openDatabase({ file: join(config.dataDir, 'raydeck.sqlite') });
+  const db = await openDatabase(
+    config.databaseUrl
+      ? { url: config.databaseUrl }
+      : { file: join(config.dataDir, 'raydeck.sqlite') },
+  );
   const admin = await ensureAdminUser(db, {
     env: process.env,
     print: (line) => process.stdout.write(`${line}\n`),

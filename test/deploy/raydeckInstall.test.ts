@@ -166,7 +166,7 @@ describe('Raydeck install', () => {
         name: 'data',
         persistentVolumeClaim: { claimName: 'raydeck-data' },
       });
-      // RAYDECK_DATABASE_URL is read by nothing yet: the kit must not promise it.
+      // On SQLite: the overlay must not also point the store at a database.
       expect(JSON.stringify(objects)).not.toContain('RAYDECK_DATABASE_URL');
       const resources = portal(objects).resources;
       expect(resources.requests).toMatchObject({ cpu: '500m', memory: '512Mi' });

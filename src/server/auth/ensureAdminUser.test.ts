@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { type StoreBackend, storeBackends } from '../../../test/support/storeBackends.ts';
 import { AuditLog } from '../audit/AuditLog.ts';
 import type { Database } from '../store/database.ts';
-import { openDatabase } from '../store/openDatabase.ts';
 import { ensureAdminUser, generatePassword } from './ensureAdminUser.ts';
 import { verifyPassword } from './passwordHash.ts';
 
@@ -22,97 +22,106 @@ async function adminRow() {
     .where('username', '=', 'admin')
     .executeTakeFirstOrThrow();
 }
+let backend: StoreBackend;
 
-describe('ensureAdminUser', () => {
-  it('creates admin with RAYDECK_ADMIN_PASSWORD and prints no secret', async () => {
-    db = await openDatabase({ file: ':memory:' });
-    const printed: string[] = [];
-    const env = { RAYDECK_ADMIN_PASSWORD: 'from-the-environment' };
-    const result = await ensureAdminUser(db, {
-      env,
-      print: (line) => printed.push(line),
-      hashParams,
-    });
-    expect(result).toEqual({ created: true });
-    const row = await adminRow();
-    expect(row.role).toBe('admin');
-    expect(await verifyPassword('from-the-environment', row.password_hash ?? '')).toBe(true);
-    expect(printed.join('\n')).not.toContain('from-the-environment');
-    const { items } = await new AuditLog(db).query();
-    expect(items).toMatchObject([
-      {
-        actor: 'system',
-        action: 'user.create',
-        targetName: 'admin',
-        details: { passwordFrom: 'env' },
-      },
-    ]);
+describe.each(storeBackends())('on $name', (each) => {
+  beforeAll(() => {
+    backend = each;
   });
 
-  it('accepts an environment password that fails the policy, but warns without showing it', async () => {
-    db = await openDatabase({ file: ':memory:' });
-    const printed: string[] = [];
-    const env = { RAYDECK_ADMIN_PASSWORD: 'my-admin-pass' };
-    await ensureAdminUser(db, { env, print: (line) => printed.push(line), hashParams });
-    expect(await verifyPassword('my-admin-pass', (await adminRow()).password_hash ?? '')).toBe(
-      true,
-    );
-    expect(printed.at(-1)).toBe(
-      'Warning: the password from RAYDECK_ADMIN_PASSWORD must not contain the username; change it after signing in.',
-    );
-    expect(printed.join('\n')).not.toContain('my-admin-pass');
-  });
-
-  it('otherwise generates a 20-character password and prints it exactly once', async () => {
-    db = await openDatabase({ file: ':memory:' });
-    const printed: string[] = [];
-    const print = (line: string) => printed.push(line);
-    await ensureAdminUser(db, { env: {}, print, hashParams });
-    expect(printed).toHaveLength(1);
-    const password = /^Raydeck admin password \(shown once\): (\S+)$/.exec(printed[0] ?? '')?.[1];
-    expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
-    expect(await verifyPassword(password ?? '', (await adminRow()).password_hash ?? '')).toBe(true);
-    expect(JSON.stringify((await new AuditLog(db).query()).items)).not.toContain(password);
-
-    expect(await ensureAdminUser(db, { env: {}, print, hashParams })).toEqual({ created: false });
-    expect(printed).toHaveLength(1);
-  });
-
-  it('does nothing when any user exists', async () => {
-    db = await openDatabase({ file: ':memory:' });
-    await db
-      .insertInto('users')
-      .values({
-        id: 'x',
-        username: 'someone',
-        display_name: 'S',
-        password_hash: null,
-        role: 'viewer',
-        disabled: 0,
-        created_at: new Date().toISOString(),
-      })
-      .execute();
-    const printed: string[] = [];
-    expect(
-      await ensureAdminUser(db, { env: {}, print: (line) => printed.push(line), hashParams }),
-    ).toEqual({ created: false });
-    expect(printed).toEqual([]);
-  });
-
-  it('refuses a RAYDECK_ADMIN_PASSWORD shorter than 8 characters', async () => {
-    db = await openDatabase({ file: ':memory:' });
-    await expect(
-      ensureAdminUser(db, {
-        env: { RAYDECK_ADMIN_PASSWORD: 'short' },
-        print: () => {},
+  describe('ensureAdminUser', () => {
+    it('creates admin with RAYDECK_ADMIN_PASSWORD and prints no secret', async () => {
+      db = await backend.open();
+      const printed: string[] = [];
+      const env = { RAYDECK_ADMIN_PASSWORD: 'from-the-environment' };
+      const result = await ensureAdminUser(db, {
+        env,
+        print: (line) => printed.push(line),
         hashParams,
-      }),
-    ).rejects.toThrow(/RAYDECK_ADMIN_PASSWORD must be at least 8 characters/);
-  });
+      });
+      expect(result).toEqual({ created: true });
+      const row = await adminRow();
+      expect(row.role).toBe('admin');
+      expect(await verifyPassword('from-the-environment', row.password_hash ?? '')).toBe(true);
+      expect(printed.join('\n')).not.toContain('from-the-environment');
+      const { items } = await new AuditLog(db).query();
+      expect(items).toMatchObject([
+        {
+          actor: 'system',
+          action: 'user.create',
+          targetName: 'admin',
+          details: { passwordFrom: 'env' },
+        },
+      ]);
+    });
 
-  it('generates passwords without look-alike characters', () => {
-    const passwords = new Set(Array.from({ length: 50 }, () => generatePassword()));
-    expect(passwords.size).toBe(50);
-    for (const password of passwords) expect(password).not.toMatch(/[0O1lI]/);
+    it('accepts an environment password that fails the policy, but warns without showing it', async () => {
+      db = await backend.open();
+      const printed: string[] = [];
+      const env = { RAYDECK_ADMIN_PASSWORD: 'my-admin-pass' };
+      await ensureAdminUser(db, { env, print: (line) => printed.push(line), hashParams });
+      expect(await verifyPassword('my-admin-pass', (await adminRow()).password_hash ?? '')).toBe(
+        true,
+      );
+      expect(printed.at(-1)).toBe(
+        'Warning: the password from RAYDECK_ADMIN_PASSWORD must not contain the username; change it after signing in.',
+      );
+      expect(printed.join('\n')).not.toContain('my-admin-pass');
+    });
+
+    it('otherwise generates a 20-character password and prints it exactly once', async () => {
+      db = await backend.open();
+      const printed: string[] = [];
+      const print = (line: string) => printed.push(line);
+      await ensureAdminUser(db, { env: {}, print, hashParams });
+      expect(printed).toHaveLength(1);
+      const password = /^Raydeck admin password \(shown once\): (\S+)$/.exec(printed[0] ?? '')?.[1];
+      expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+      expect(await verifyPassword(password ?? '', (await adminRow()).password_hash ?? '')).toBe(
+        true,
+      );
+      expect(JSON.stringify((await new AuditLog(db).query()).items)).not.toContain(password);
+
+      expect(await ensureAdminUser(db, { env: {}, print, hashParams })).toEqual({ created: false });
+      expect(printed).toHaveLength(1);
+    });
+
+    it('does nothing when any user exists', async () => {
+      db = await backend.open();
+      await db
+        .insertInto('users')
+        .values({
+          id: 'x',
+          username: 'someone',
+          display_name: 'S',
+          password_hash: null,
+          role: 'viewer',
+          disabled: 0,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      const printed: string[] = [];
+      expect(
+        await ensureAdminUser(db, { env: {}, print: (line) => printed.push(line), hashParams }),
+      ).toEqual({ created: false });
+      expect(printed).toEqual([]);
+    });
+
+    it('refuses a RAYDECK_ADMIN_PASSWORD shorter than 8 characters', async () => {
+      db = await backend.open();
+      await expect(
+        ensureAdminUser(db, {
+          env: { RAYDECK_ADMIN_PASSWORD: 'short' },
+          print: () => {},
+          hashParams,
+        }),
+      ).rejects.toThrow(/RAYDECK_ADMIN_PASSWORD must be at least 8 characters/);
+    });
+
+    it('generates passwords without look-alike characters', () => {
+      const passwords = new Set(Array.from({ length: 50 }, () => generatePassword()));
+      expect(passwords.size).toBe(50);
+      for (const password of passwords) expect(password).not.toMatch(/[0O1lI]/);
+    });
   });
 });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type Kysely, sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 
+import { createTestDatabase } from '../../../test/support/startPostgres.ts';
 import type { Database } from './database.ts';
 import { storeMigrations } from './migrations.ts';
 import { openDatabase } from './openDatabase.ts';
@@ -140,5 +141,43 @@ describe('openDatabase', () => {
     expect(await db.selectFrom('team_members').selectAll().execute()).toEqual([]);
     await db.deleteFrom('users').execute();
     expect(await db.selectFrom('sessions').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('openDatabase on PostgreSQL', () => {
+  const serverUrl = inject('postgresUrl');
+  const tableNames = async (db: Kysely<Database>) =>
+    (await db.introspection.getTables()).map((table) => table.name).sort();
+
+  it.skipIf(!serverUrl && !process.env['CI'])(
+    'creates the tables SQLite has, and two replicas starting together migrate once',
+    async () => {
+      const database = await createTestDatabase(serverUrl);
+      try {
+        const replicas = await Promise.all([
+          openDatabase({ url: database.url, poolSize: 2 }),
+          openDatabase({ url: database.url, poolSize: 2 }),
+        ]);
+        opened.push(...replicas);
+        const [first] = replicas;
+        if (!first) throw new Error('no replica opened');
+        expect(await tableNames(first)).toEqual(await tableNames(await open(':memory:')));
+        const { rows } = await sql<{
+          name: string;
+        }>`select name from kysely_migration order by name`.execute(first);
+        expect(rows.map((row) => row.name)).toEqual(
+          Object.keys(storeMigrations('postgres')).sort(),
+        );
+      } finally {
+        await Promise.all(opened.splice(0).map((db) => db.destroy()));
+        await database.drop();
+      }
+    },
+  );
+
+  it('names the server it cannot reach', async () => {
+    await expect(
+      openDatabase({ url: 'postgres://raydeck@127.0.0.1:9/raydeck', poolSize: 1 }),
+    ).rejects.toThrow(/ECONNREFUSED 127\.0\.0\.1:9/);
   });
 });
