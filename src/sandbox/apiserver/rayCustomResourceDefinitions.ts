@@ -7,7 +7,7 @@ import type { JsonSchemaProps, StatusCause, ValidationRule } from './structuralS
 // templates) are objects that keep unknown fields, so valid manifests are never pruned.
 
 // ---------------------------------------------------------------------------------------------
-// Schema builders
+// Schema builders (exported for the other CRDs the sandbox installs, e.g. Kueue's)
 
 type Schema = JsonSchemaProps;
 
@@ -18,7 +18,7 @@ interface ObjectOptions {
   readonly description?: string;
 }
 
-function object(properties: Record<string, Schema>, options: ObjectOptions = {}): Schema {
+export function object(properties: Record<string, Schema>, options: ObjectOptions = {}): Schema {
   return {
     type: 'object',
     ...(options.description ? { description: options.description } : {}),
@@ -29,23 +29,23 @@ function object(properties: Record<string, Schema>, options: ObjectOptions = {})
   };
 }
 
-function string(extra: Schema = {}): Schema {
+export function string(extra: Schema = {}): Schema {
   return { type: 'string', ...extra };
 }
 
-function oneOfStrings(values: readonly string[], extra: Schema = {}): Schema {
+export function oneOfStrings(values: readonly string[], extra: Schema = {}): Schema {
   return { type: 'string', enum: values, ...extra };
 }
 
-const boolean: Schema = { type: 'boolean' };
+export const boolean: Schema = { type: 'boolean' };
 const number: Schema = { type: 'number' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
+export const dateTime: Schema = { type: 'string', format: 'date-time' };
 
-function int32(extra: Schema = {}): Schema {
+export function int32(extra: Schema = {}): Schema {
   return { type: 'integer', format: 'int32', ...extra };
 }
 
-function int64(extra: Schema = {}): Schema {
+export function int64(extra: Schema = {}): Schema {
   return { type: 'integer', format: 'int64', ...extra };
 }
 
@@ -56,7 +56,7 @@ interface ListOptions {
   readonly minItems?: number;
 }
 
-function list(items: Schema, options: ListOptions = {}): Schema {
+export function list(items: Schema, options: ListOptions = {}): Schema {
   return {
     type: 'array',
     items,
@@ -66,11 +66,11 @@ function list(items: Schema, options: ListOptions = {}): Schema {
   };
 }
 
-function strings(type?: 'atomic' | 'set'): Schema {
+export function strings(type?: 'atomic' | 'set'): Schema {
   return list(string(), type ? { type } : {});
 }
 
-function mapOf(values: Schema, atomic = false): Schema {
+export function mapOf(values: Schema, atomic = false): Schema {
   return {
     type: 'object',
     additionalProperties: values,
@@ -78,10 +78,10 @@ function mapOf(values: Schema, atomic = false): Schema {
   };
 }
 
-const stringMap: Schema = mapOf(string());
+export const stringMap: Schema = mapOf(string());
 
 /** An object whose contents are kept as sent: the rarely used corners of core types. */
-const opaque: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+export const opaque: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 
 const intOrString: Schema = {
   anyOf: [{ type: 'integer' }, { type: 'string' }],
@@ -89,7 +89,7 @@ const intOrString: Schema = {
 };
 
 /** resource.Quantity: an integer or a string such as `500m`, `4Gi`, `1e3`. */
-const quantity: Schema = {
+export const quantity: Schema = {
   ...intOrString,
   pattern:
     '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$',
@@ -318,7 +318,7 @@ const ephemeralContainer = object(
   { required: ['name'] },
 );
 
-const labelSelector = object(
+export const labelSelector = object(
   {
     matchExpressions: list(
       object(
@@ -598,7 +598,7 @@ const podSpec = object(
   { required: ['containers'] },
 );
 
-const podTemplateSpec = object({ metadata: templateMetadata, spec: podSpec });
+export const podTemplateSpec = object({ metadata: templateMetadata, spec: podSpec });
 
 /** metav1.Condition, with the API's own limits on type, reason and message. */
 const condition = object(
@@ -621,7 +621,7 @@ const condition = object(
   { required: ['lastTransitionTime', 'message', 'reason', 'status', 'type'] },
 );
 
-const conditions = list(condition, { type: 'map', keys: ['type'] });
+export const conditions = list(condition, { type: 'map', keys: ['type'] });
 
 /** A corev1.Service used as a template (head service, serve service). */
 const service = object({
@@ -1083,7 +1083,7 @@ export interface RayCustomResourceDefinition {
   };
 }
 
-const ageColumn: PrinterColumn = {
+export const ageColumn: PrinterColumn = {
   name: 'age',
   type: 'date',
   jsonPath: '.metadata.creationTimestamp',

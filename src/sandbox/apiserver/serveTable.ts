@@ -212,13 +212,24 @@ function cellOf(column: PrinterColumn, value: unknown, now: number): unknown {
   return value;
 }
 
+/** A filter step, `[?(@.type=='Admitted')]`: the first list item whose field equals the value. */
+interface FilterStep {
+  field: string;
+  equals: string;
+}
+
+type PathStep = string | number | FilterStep;
+
 /**
  * The simple JSONPaths CRDs use: `.status.head.podIP`, `.spec.items[0].name`,
- * `.metadata.labels['a.b/c']`. Anything else (filters, wildcards) finds nothing.
+ * `.metadata.labels['a.b/c']`, and equality filters on a list such as Kueue's
+ * `.status.conditions[?(@.type=='Admitted')].status` (the first match, as kubectl prints one
+ * value for one match). Anything else (wildcards, other filters) finds nothing.
  */
-function parseJsonPath(path: string): (string | number)[] {
-  const steps: (string | number)[] = [];
-  const pattern = /\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
+function parseJsonPath(path: string): PathStep[] {
+  const steps: PathStep[] = [];
+  const pattern =
+    /\.([^.[\]]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]|\[\?\(@\.([A-Za-z0-9_]+)\s*==\s*(?:'([^']*)'|"([^"]*)")\)\]/y;
   const source = path.replace(/^\{|\}$/g, '');
   let position = 0;
   while (position < source.length) {
@@ -227,16 +238,28 @@ function parseJsonPath(path: string): (string | number)[] {
     if (!match) return ['\u0000']; // unsupported: a key no object has
     if (match[1] !== undefined) steps.push(match[1]);
     else if (match[2] !== undefined) steps.push(Number(match[2]));
+    else if (match[5] !== undefined)
+      steps.push({ field: match[5], equals: match[6] ?? match[7] ?? '' });
     else steps.push(match[3] ?? match[4] ?? '');
     position = pattern.lastIndex;
   }
   return steps;
 }
 
-function valueAt(object: KubeObject, path: readonly (string | number)[]): unknown {
+function valueAt(object: KubeObject, path: readonly PathStep[]): unknown {
   let current: unknown = object;
   for (const step of path) {
     if (current === null || typeof current !== 'object') return undefined;
+    if (typeof step === 'object') {
+      if (!Array.isArray(current)) return undefined;
+      current = current.find(
+        (item: unknown) =>
+          typeof item === 'object' &&
+          item !== null &&
+          Reflect.get(item, step.field) === step.equals,
+      );
+      continue;
+    }
     current = (current as Record<string | number, unknown>)[step];
   }
   return current;

@@ -3,6 +3,7 @@ import { startCoreControllers } from '../controllers/core/startCoreControllers.t
 import { EventRecorder } from '../controllers/EventRecorder.ts';
 import { startEventTtl } from '../controllers/eventTtl.ts';
 import { startKubeRayOperator } from '../controllers/kuberay/startKubeRayOperator.ts';
+import { startKueue } from '../controllers/kueue/startKueue.ts';
 import { bootstrapWorld } from './bootstrapWorld.ts';
 import type { SimClock } from './simClock.ts';
 import type { WorldConfig } from './worldConfig.ts';
@@ -11,7 +12,8 @@ import type { RunningController, WorldContext } from './worldContext.ts';
 /**
  * Brings a sandbox API server to life: creates the world's nodes, namespaces and quotas, then
  * starts the simulated cluster components (scheduler, kubelet, quota, workload controllers) and
- * the KubeRay operator with its simulated Ray heads. All of them act through the same API and
+ * the KubeRay operator with its simulated Ray heads, and the simulated Kueue when the world has a
+ * `kueue` section (docs/sandbox-kueue.md). All of them act through the same API and
  * watch feed that HTTP clients use. With `rayStateDir`, Ray heads keep their job tables there.
  */
 export function startWorld(input: {
@@ -33,6 +35,7 @@ export function startWorld(input: {
     startCoreControllers(context),
     startKubeRayOperator(context, input.rayStateDir ? { rayStateDir: input.rayStateDir } : {}),
     startEventTtl(context),
+    ...(world.kueue ? [startKueue(context, world.kueue)] : []),
   ];
   return {
     context,

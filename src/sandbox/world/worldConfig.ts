@@ -41,6 +41,28 @@ export interface WorldNamespace {
   quota?: Record<string, string>;
 }
 
+/**
+ * A team run through the simulated Kueue: a ClusterQueue named after the namespace with a
+ * `default` LocalQueue in it. CPU and memory are quota of the `default-flavor`; GPUs are quota
+ * per GPU product, each product a ResourceFlavor named after it in lower case.
+ */
+export interface WorldKueueQueue {
+  namespace: string;
+  /** Cohort the ClusterQueue borrows and lends in; none by default. */
+  cohort?: string;
+  /** Nominal CPU quota as a quantity, e.g. `32`. */
+  cpu: string;
+  /** Nominal memory quota as a quantity, e.g. `128Gi`. */
+  memory: string;
+  /** Nominal GPUs per product (`nvidia.com/gpu.product` value), e.g. `{NVIDIA-A100-SXM4-80GB: 2}`. */
+  gpus: Record<string, number>;
+}
+
+/** The simulated Kueue (docs/sandbox-kueue.md); absent: Kueue is not installed. */
+export interface WorldKueue {
+  queues: WorldKueueQueue[];
+}
+
 /** Simulated durations in seconds; multiplied away by `speed`. */
 export interface WorldTimings {
   /** Pulling an image (ContainerCreating). Default 4. */
@@ -64,6 +86,8 @@ export interface WorldConfig {
   nodePools: WorldNodePool[];
   namespaces: WorldNamespace[];
   timings: WorldTimings;
+  /** Kueue's CRDs, flavors, queues and controller; unset: no Kueue. */
+  kueue?: WorldKueue;
 }
 
 const defaultTimings: WorldTimings = {
@@ -78,7 +102,8 @@ const defaultTimings: WorldTimings = {
 /**
  * The default world: a homelab GPU box grown into a small lab. Two CPU nodes, one node with two
  * RTX 4090s, one with four A100s behind the taint the NVIDIA GPU operator recommends, and two team
- * namespaces, team-b limited to 2 GPUs.
+ * namespaces, team-b limited to 2 GPUs by a ResourceQuota and team-a queued through Kueue with a
+ * nominal quota of 2 A100s (so both quota paths are visible).
  */
 export const defaultWorldYaml = `# Raydeck sandbox world (simulated). Durations are simulated seconds.
 speed: 1
@@ -108,6 +133,13 @@ timings:
   imagePullSeconds: 4
   containerStartSeconds: 1
   readinessSeconds: 3
+kueue:
+  queues:
+    - namespace: team-a
+      cohort: gpu-lab
+      cpu: "96"
+      memory: 512Gi
+      gpus: { NVIDIA-A100-SXM4-80GB: 2 }
 `;
 
 /** A world file problem, naming the field (`nodePools[1].gpu.count`). */
@@ -261,8 +293,66 @@ export function parseWorldConfig(yamlText: string): WorldConfig {
       );
   }
 
+  const kueue = root['kueue'] === undefined ? undefined : parseKueue(root['kueue'], problems);
+  const namespaceNames = new Set(namespaces.map((namespace) => namespace.name));
+  const products = new Set(pools.flatMap((pool) => (pool.gpu ? [pool.gpu.product] : [])));
+  kueue?.queues.forEach((queue, index) => {
+    if (queue.namespace && !namespaceNames.has(queue.namespace))
+      problems.push(`kueue.queues[${index}].namespace: "${queue.namespace}" is not in namespaces`);
+    for (const product of Object.keys(queue.gpus)) {
+      if (!products.has(product))
+        problems.push(`kueue.queues[${index}].gpus.${product}: no node pool has this GPU product`);
+    }
+  });
+
   if (problems.length > 0) throw new WorldConfigError(problems);
-  return { speed, nodePools: pools, namespaces, timings };
+  return { speed, nodePools: pools, namespaces, timings, ...(kueue ? { kueue } : {}) };
+}
+
+function parseKueue(raw: unknown, problems: string[]): WorldKueue {
+  const kueue = isObject(raw) ? raw : (problems.push('kueue: must be a mapping'), {});
+  const queues = arrayField(kueue, 'queues', 'kueue.queues', problems).map((item, index) => {
+    const path = `kueue.queues[${index}]`;
+    const queue = isObject(item) ? item : (problems.push(`${path}: must be a mapping`), {});
+    const quantityField = (key: 'cpu' | 'memory') => {
+      const value = queue[key] === undefined ? '0' : String(queue[key]);
+      try {
+        parseQuantity(value);
+      } catch {
+        problems.push(`${path}.${key}: "${value}" is not a quantity`);
+      }
+      return value;
+    };
+    const gpusRaw = queue['gpus'] ?? {};
+    const gpus: Record<string, number> = {};
+    if (!isObject(gpusRaw))
+      problems.push(`${path}.gpus: must be a mapping of GPU product to count`);
+    else {
+      for (const product of Object.keys(gpusRaw)) {
+        gpus[product] = numberField(gpusRaw, product, `${path}.gpus.${product}`, problems, {
+          integer: true,
+          min: 0,
+        });
+      }
+    }
+    const cohort = queue['cohort'];
+    if (cohort !== undefined && typeof cohort !== 'string')
+      problems.push(`${path}.cohort: must be text`);
+    return {
+      namespace: stringField(
+        queue,
+        'namespace',
+        `${path}.namespace`,
+        problems,
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      ),
+      ...(typeof cohort === 'string' ? { cohort } : {}),
+      cpu: quantityField('cpu'),
+      memory: quantityField('memory'),
+      gpus,
+    };
+  });
+  return { queues };
 }
 
 function isObject(value: unknown): value is Json {
