@@ -1,13 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { FieldError } from '../shared/api/apiErrorBody.ts';
+import { humanizeSchemaMessage } from '../shared/api/humanizeSchemaMessage.ts';
 import { KubeApiError } from './k8s/k8sErrors.ts';
 import { sendApiError } from './sendApiError.ts';
 import { ServiceError, serviceErrorOfKube } from './services/serviceErrors.ts';
 
 /**
  * Translates every thrown error into the API error shape, once. Schema failures list each
- * field's path (`body.name`); 5xx details are logged, never sent.
+ * field's path (`body.name`) with a plain message; 5xx details are logged, never sent.
  */
 export function apiErrorHandler(
   thrown: FastifyError | ServiceError | KubeApiError,
@@ -28,10 +29,12 @@ export function apiErrorHandler(
   if (error.validation) {
     const fields: FieldError[] = error.validation.map((issue) => ({
       path: fieldPath(error.validationContext ?? 'request', issue),
+      // Worded as a person would say it (`is required`, not `must have required property`),
+      // the same words the web shows under a field.
       message:
         issue.keyword === 'additionalProperties'
           ? 'is not a known field'
-          : (issue.message ?? 'is invalid'),
+          : humanizeSchemaMessage(issue.message ?? 'is invalid'),
     }));
     return sendApiError(reply, {
       status: 400,

@@ -212,7 +212,7 @@ describe('admin routes: password policy, reserved names, token revocation', () =
     const id = await addUser('erin', 'member');
     const cases = [
       // The schema (minLength from the same rule) answers this one, in Ajv's words.
-      ['eleven-char', 'must NOT have fewer than 12 characters'],
+      ['eleven-char', 'needs at least 12 characters'],
       ['my-name-is-ERIN', 'must not contain the username'],
       ['Password1234', 'is too common; choose a less guessable one'],
     ] as const;

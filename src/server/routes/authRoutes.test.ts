@@ -203,7 +203,7 @@ describe('POST /api/v1/auth/login', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.fields).toEqual([
-      { path: 'body.password', message: "must have required property 'password'" },
+      { path: 'body.password', message: 'is required' },
     ]);
   });
 
