@@ -125,7 +125,7 @@ describe('workloads', () => {
   it('train_tiny with --gpu reports cuda and a falling loss', () => {
     const result = run(trainTiny(['--gpu', '--epochs', '50'], context([head]), 'train_tiny.py'));
     const losses = result.lines.flatMap((line) => {
-      const match = /loss (\d+\.\d+)$/.exec(line);
+      const match = /'loss': (\d+\.\d+)/.exec(line);
       return match ? [Number(match[1])] : [];
     });
     expect(losses[0]).toBeGreaterThan(10);

@@ -272,6 +272,30 @@ export function* actorPool(
   return 0;
 }
 
+/** One Ray Data execution's log lines (Ray 2.58's `streaming_executor.py`), `seconds` long. */
+function* rayDataExecution(dataset: string, plan: string, seconds: number): JobScript {
+  yield {
+    kind: 'log',
+    level: 'INFO',
+    source: 'streaming_executor.py:214',
+    message: `Starting execution of Dataset ${dataset}. Full logs are in /tmp/ray/session_latest/logs/ray-data`,
+  };
+  yield {
+    kind: 'log',
+    level: 'INFO',
+    source: 'streaming_executor.py:215',
+    message: `Execution plan of Dataset ${dataset}: ${plan}`,
+  };
+  yield { kind: 'sleep', ms: Math.round(seconds * 1000) };
+  yield {
+    kind: 'log',
+    level: 'INFO',
+    source: 'streaming_executor.py:365',
+    message: `✔️  Dataset ${dataset} execution finished in ${seconds.toFixed(2)} seconds`,
+  };
+  return 0;
+}
+
 /** `workloads/data_batch.py`: a Ray Data pipeline whose sum of squares has a closed form. */
 export function* dataBatch(
   args: readonly string[],
@@ -296,33 +320,23 @@ export function* dataBatch(
   }
   yield* rayDriverConnect(ctx);
   yield { kind: 'waitFor', bundles: [{ CPU: 1 }] };
-  yield {
-    kind: 'log',
-    level: 'INFO',
-    source: 'streaming_executor.py:108',
-    message:
-      'Starting execution of Dataset dataset_1_0. Full logs are in /tmp/ray/session_latest/logs/ray-data',
-  };
-  yield {
-    kind: 'log',
-    level: 'INFO',
-    source: 'streaming_executor.py:109',
-    message:
-      'Execution plan of Dataset dataset_1_0: InputDataBuffer[Input] -> TaskPoolMapOperator[ReadRange->MapBatches(square_batch)] -> AggregateNumRows[AggregateNumRows]',
-  };
+  // As Ray 2.58 logs them: materialize() runs the map once, then sum() aggregates its blocks.
   const seconds = 2 + rows / 500_000;
-  yield { kind: 'sleep', ms: Math.round(seconds * 1000) };
-  yield {
-    kind: 'log',
-    level: 'INFO',
-    source: 'streaming_executor.py:227',
-    message: `✔️  Dataset dataset_1_0 execution finished in ${seconds.toFixed(2)} seconds`,
-  };
+  yield* rayDataExecution(
+    'dataset_1_0',
+    'InputDataBuffer[Input] -> TaskPoolMapOperator[ReadRange] -> TaskPoolMapOperator[MapBatches(square_batch)]',
+    seconds,
+  );
+  yield* rayDataExecution(
+    'dataset_2_0',
+    'InputDataBuffer[Input] -> TaskPoolMapOperator[Project] -> HashAggregateOperator[HashAggregate(key_columns=(), num_partitions=1)] -> LimitOperator[limit=1]',
+    2,
+  );
   const n = BigInt(rows);
   const expected = ((n - 1n) * n * (2n * n - 1n)) / 6n;
   yield {
     kind: 'print',
-    text: `${rows} rows, sum of squares ${expected} in ${seconds.toFixed(1)} s (expected ${expected})`,
+    text: `${rows} rows, sum of squares ${expected} in ${(seconds + 2).toFixed(1)} s (expected ${expected})`,
   };
   yield {
     kind: 'print',
@@ -353,32 +367,55 @@ export function* trainTiny(
   const gpu = parsed.values.gpu === true;
   yield* rayDriverConnect(ctx);
   yield { kind: 'print', text: 'PyTorch found: TorchTrainer' };
+  // Ray Train V2's lines (the default from Ray 2.51), as Ray 2.58 prints them.
   const bundle: Record<string, number> = gpu ? { CPU: 1, GPU: 1 } : { CPU: 1 };
+  const bundleText = gpu ? "{'CPU': 1, 'GPU': 1}" : "{'CPU': 1}";
   const controller = `(TrainController pid=${ctx.pid('TrainController')})`;
+  yield { kind: 'print', text: `${controller} Requesting resources: ${bundleText} * ${workers}` };
   yield {
     kind: 'print',
-    text: `${controller} Attempting to start training worker group of size ${workers} with the following resources: [${gpu ? "{'CPU': 1, 'GPU': 1}" : "{'CPU': 1}"}] * ${workers}`,
+    text: `${controller} Attempting to start training worker group of size ${workers} with the following resources: [${bundleText}] * ${workers}`,
   };
   yield { kind: 'waitFor', bundles: Array.from({ length: workers }, () => bundle) };
   yield { kind: 'sleep', ms: 3000 };
-  yield { kind: 'print', text: `${controller} Started training worker group of size ${workers}.` };
   const workerIp = (
     ctx.nodes().find((node) => (gpu ? node.gpus > 0 : node.cpus > 0)) ?? { ip: ctx.headIp }
   ).ip;
-  const worker = `(RayTrainWorker pid=${ctx.pid('RayTrainWorker-0')}, ip=${workerIp})`;
-  const every = Math.max(1, Math.round(epochs / 10));
+  const workerPid = (rank: number): number => ctx.pid(`RayTrainWorker-${rank}`);
+  const worker = `(RayTrainWorker pid=${workerPid(0)}, ip=${workerIp})`;
+  yield {
+    kind: 'print',
+    text: `${worker} Setting up process group for: env:// [rank=0, world_size=${workers}]`,
+  };
+  yield { kind: 'print', text: `${controller} Started training worker group of size ${workers}: ` };
+  for (let rank = 0; rank < workers; rank++) {
+    yield {
+      kind: 'print',
+      text: `${controller} - (ip=${workerIp}, pid=${workerPid(rank)}) world_rank=${rank}, local_rank=${rank}, node_rank=0`,
+    };
+  }
+  const device = gpu ? 'cuda:0' : 'cpu';
+  yield { kind: 'print', text: `${worker} Moving model to device: ${device}` };
+  yield { kind: 'print', text: `${worker} Wrapping provided model in DistributedDataParallel.` };
   const lossAt = (epoch: number): number =>
     0.0101 + 13 * Math.exp(-epoch / Math.max(1, epochs / 11)) * (1 + 0.05 * gaussian(ctx.random));
-  for (let epoch = 0; epoch < epochs; epoch += every) {
-    yield { kind: 'sleep', ms: 20 * every };
-    yield { kind: 'print', text: `${worker} epoch ${epoch}: loss ${lossAt(epoch).toFixed(4)}` };
+  // The script reports every 20 epochs and at the last one; rank 0's reports are shown (Ray
+  // deduplicates the other ranks' identical-looking lines).
+  const reported = Array.from({ length: epochs }, (_, epoch) => epoch).filter(
+    (epoch) => epoch % 20 === 0 || epoch === epochs - 1,
+  );
+  let previous = 0;
+  for (const [index, epoch] of reported.entries()) {
+    yield { kind: 'sleep', ms: 20 * (epoch - previous) };
+    previous = epoch;
+    yield {
+      kind: 'print',
+      text: `${worker} Reporting training result ${index + 1}: TrainingReport(checkpoint=None, metrics={'epoch': ${epoch}, 'loss': ${pyFloat(lossAt(epoch))}, 'device': '${device}'}, validation=False) from rank 0`,
+    };
   }
   const loss = 0.0101 + 0.0003 * ctx.random();
   yield { kind: 'sleep', ms: 1500 };
-  yield {
-    kind: 'print',
-    text: `${workers} worker(s) on ${gpu ? 'cuda:0' : 'cpu'}: final loss ${pyFloat(loss)}`,
-  };
+  yield { kind: 'print', text: `${workers} worker(s) on ${device}: final loss ${pyFloat(loss)}` };
   yield {
     kind: 'print',
     text: `PASS: ${workers} Ray Train worker(s) converged (loss ${loss.toFixed(4)})`,
