@@ -11,6 +11,16 @@ export interface ActiveSession {
   csrfToken: string;
   expiresAt: string;
   lastSeenAt: string;
+  /** Expiry that activity never pushes (the ID token's, for OIDC sessions), or null. */
+  hardExpiresAt: string | null;
+}
+
+/** Extras of a session started by an external identity provider. */
+export interface SessionBounds {
+  /** The session ends here whatever the activity (the ID token's `exp`). */
+  hardExpiresAt?: Date;
+  /** The ID token, kept for the provider's logout (`id_token_hint`). */
+  idToken?: string;
 }
 
 /** A session just created: `token` goes into the cookie and is not kept anywhere. */
@@ -57,16 +67,18 @@ export class SessionStore {
   }
 
   /** Starts a session for a user, and drops expired sessions of everyone while at it. */
-  async create(userId: string): Promise<NewSession> {
+  async create(userId: string, bounds: SessionBounds = {}): Promise<NewSession> {
     const now = this.#now();
     const token = randomSecret();
+    const hard = bounds.hardExpiresAt?.toISOString() ?? null;
     const session: NewSession = {
       token,
       id: sha256Hex(token),
       userId,
       csrfToken: randomSecret(),
-      expiresAt: new Date(now.getTime() + this.#ttlMs).toISOString(),
+      expiresAt: capped(new Date(now.getTime() + this.#ttlMs).toISOString(), hard),
       lastSeenAt: now.toISOString(),
+      hardExpiresAt: hard,
     };
     await this.#db.deleteFrom('sessions').where('expires_at', '<=', now.toISOString()).execute();
     await this.#db
@@ -78,6 +90,8 @@ export class SessionStore {
         created_at: now.toISOString(),
         expires_at: session.expiresAt,
         last_seen_at: session.lastSeenAt,
+        hard_expires_at: hard,
+        id_token: bounds.idToken ?? null,
       })
       .execute();
     return session;
@@ -102,12 +116,16 @@ export class SessionStore {
       csrfToken: row.csrf_token,
       expiresAt: row.expires_at,
       lastSeenAt: row.last_seen_at,
+      hardExpiresAt: row.hard_expires_at,
     };
     if (now.getTime() - Date.parse(row.last_seen_at) < this.#touchMs) {
       return { session, touched: false };
     }
     session.lastSeenAt = now.toISOString();
-    session.expiresAt = new Date(now.getTime() + this.#ttlMs).toISOString();
+    session.expiresAt = capped(
+      new Date(now.getTime() + this.#ttlMs).toISOString(),
+      row.hard_expires_at,
+    );
     await this.#db
       .updateTable('sessions')
       .set({ last_seen_at: session.lastSeenAt, expires_at: session.expiresAt })
@@ -130,6 +148,16 @@ export class SessionStore {
     return row && row.expires_at > this.#now().toISOString() ? row.user_id : undefined;
   }
 
+  /** The ID token a session was started with (OIDC), for the provider's logout; else null. */
+  async idTokenOf(id: string): Promise<string | null> {
+    const row = await this.#db
+      .selectFrom('sessions')
+      .select('id_token')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.id_token ?? null;
+  }
+
   /** Ends one session (logout). */
   async delete(id: string): Promise<void> {
     await this.#db.deleteFrom('sessions').where('id', '=', id).execute();
@@ -144,4 +172,9 @@ export class SessionStore {
     if (keepId !== undefined) query = query.where('id', '!=', keepId);
     await query.execute();
   }
+}
+
+/** The earlier of a sliding expiry and a hard one (ISO strings of equal width compare as text). */
+function capped(sliding: string, hard: string | null): string {
+  return hard !== null && hard < sliding ? hard : sliding;
 }

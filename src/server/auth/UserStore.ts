@@ -6,6 +6,7 @@ import type { AdminUser } from '../../shared/api/adminSchemas.ts';
 import type { AuthMethod, UserRole } from '../../shared/api/authSchemas.ts';
 import type { Database, UserRow } from '../store/database.ts';
 import type { AuthenticatedUser } from './authorize.ts';
+import { sha256Hex } from './randomSecret.ts';
 
 /** Fields of a new user. */
 export interface NewUser {
@@ -14,6 +15,8 @@ export interface NewUser {
   /** `scrypt$…` hash, or null for users who only come through a trusted proxy. */
   passwordHash: string | null;
   role: UserRole;
+  /** External identity key (`oidc:…`, `header:…`); absent for local accounts. */
+  externalId?: string;
 }
 
 /** Fields of a user that may change; absent fields stay as they are. */
@@ -42,6 +45,86 @@ export class UserStore {
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
       .executeTakeFirst();
+  }
+
+  /** The account of an external identity by its key (ADR 0014), or undefined. */
+  findByExternalId(externalId: string): Promise<UserRow | undefined> {
+    return this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * The account of an external identity, created on first sight. Found by `externalId` only:
+   * a local account with the same name is never taken over; the new account then gets a free
+   * name (`name.sso`, else `name.<6 hex of the key>`). `adoptLegacy` links a passwordless,
+   * unkeyed account of exactly that name (trusted-proxy users provisioned before keys existed).
+   * `created` says whether a row was inserted (to audit the provisioning).
+   */
+  async provisionExternal(
+    externalId: string,
+    user: Omit<NewUser, 'externalId' | 'passwordHash'>,
+    options: { adoptLegacy?: boolean; now?: Date } = {},
+  ): Promise<{ row: UserRow; created: boolean } | undefined> {
+    const existing = await this.findByExternalId(externalId);
+    if (existing) return { row: existing, created: false };
+    if (options.adoptLegacy) {
+      const legacy = await this.findByUsername(user.username);
+      if (legacy && legacy.password_hash === null && legacy.external_id === null) {
+        await this.#db
+          .updateTable('users')
+          .set({ external_id: externalId })
+          .where('id', '=', legacy.id)
+          .where('external_id', 'is', null)
+          .execute();
+        const adopted = await this.findByExternalId(externalId);
+        if (adopted) return { row: adopted, created: false };
+      }
+    }
+    const suffix = sha256Hex(externalId).slice(0, 6);
+    const base = user.username.slice(0, 128 - 7);
+    for (const username of [user.username, `${base}.sso`, `${base}.${suffix}`]) {
+      const row = await this.create(
+        { ...user, username, passwordHash: null, externalId },
+        options.now,
+      );
+      if (row) return { row, created: true };
+      // Lost a race with the same identity's first sign-in: use the winner's row.
+      const raced = await this.findByExternalId(externalId);
+      if (raced) return { row: raced, created: false };
+    }
+    return undefined;
+  }
+
+  /**
+   * Makes an external user's role and stored teams those the identity provider's groups map
+   * to, on every sign-in, so that leaving a group takes effect at the next sign-in. Teams that
+   * do not exist are skipped.
+   */
+  async syncExternal(userId: string, role: UserRole, teams: readonly string[]): Promise<string[]> {
+    return this.#db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ role }).where('id', '=', userId).execute();
+      await trx.deleteFrom('team_members').where('user_id', '=', userId).execute();
+      const existing =
+        teams.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('teams')
+                .select('name')
+                .where('name', 'in', [...teams])
+                .execute()
+            ).map((row) => row.name);
+      if (existing.length > 0) {
+        await trx
+          .insertInto('team_members')
+          .values(existing.map((team) => ({ team, user_id: userId })))
+          .execute();
+      }
+      return existing.sort();
+    });
   }
 
   /** The row of a user by id. */
@@ -96,6 +179,7 @@ export class UserStore {
       role: user.role,
       disabled: 0,
       created_at: now.toISOString(),
+      external_id: user.externalId ?? null,
     };
     const result = await this.#db
       .insertInto('users')

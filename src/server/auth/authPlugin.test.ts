@@ -339,9 +339,17 @@ describe('authPlugin: trusted-header mode', () => {
   });
 
   it('refuses disabled users and malformed usernames from the proxy', async () => {
-    const { app, addUser, db } = await start(proxy);
-    const id = await addUser('henry', 'member');
-    await db.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
+    const { app, db } = await start(proxy);
+    const first = await app.inject({
+      url: '/api/v1/auth/me',
+      headers: { 'x-forwarded-user': 'henry' },
+    });
+    expect(first.statusCode).toBe(200);
+    await db
+      .updateTable('users')
+      .set({ disabled: 1 })
+      .where('id', '=', first.json().user.id)
+      .execute();
     const disabled = await app.inject({
       url: '/api/v1/auth/me',
       headers: { 'x-forwarded-user': 'henry' },
@@ -354,6 +362,32 @@ describe('authPlugin: trusted-header mode', () => {
     });
     expect(malformed.statusCode).toBe(401);
     expect(malformed.json().error.reason).toBe('InvalidIdentityHeader');
+  });
+
+  it('never lets a proxy user take over the local account of the same name', async () => {
+    const { app, addUser, db } = await start(proxy);
+    const localId = await addUser('admin', 'admin');
+    const response = await app.inject({
+      url: '/api/v1/auth/me',
+      headers: { 'x-forwarded-user': 'Admin' },
+    });
+    expect(response.statusCode).toBe(200);
+    const { user } = response.json();
+    expect(user.id).not.toBe(localId);
+    expect(user.role).toBe('member');
+    expect(user.username).toBe('Admin.sso');
+    // The same proxy identity comes back to the same account, not to the local one.
+    const again = await app.inject({
+      url: '/api/v1/auth/me',
+      headers: { 'x-forwarded-user': 'admin' },
+    });
+    expect(again.json().user.id).toBe(user.id);
+    const local = await db
+      .selectFrom('users')
+      .select(['role', 'external_id'])
+      .where('id', '=', localId)
+      .executeTakeFirstOrThrow();
+    expect(local).toEqual({ role: 'admin', external_id: null });
   });
 
   it('never provisions a reserved name such as system or anonymous from the proxy', async () => {

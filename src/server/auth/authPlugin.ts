@@ -312,28 +312,25 @@ async function proxyIdentity(
       message: `The ${headerMode.userHeader} header does not hold a valid username.`,
     };
   }
-  let row = await services.users.findByUsername(username);
-  if (!row) {
-    row = await services.users.create({
-      username,
-      displayName: username,
-      passwordHash: null,
-      role: 'member',
+  // Found by the proxy's identity key, never by name alone: a proxy user called `admin` is not
+  // the local `admin` (ADR 0014). Passwordless accounts from before the key existed are adopted.
+  const provisioned = await services.users.provisionExternal(
+    `header:${username.toLowerCase()}`,
+    { username, displayName: username, role: 'member' },
+    { adoptLegacy: true },
+  );
+  const row = provisioned?.row;
+  if (provisioned?.created) {
+    await services.auditLog.record({
+      actor: 'system',
+      action: 'user.provision',
+      targetKind: 'user',
+      targetName: provisioned.row.username,
+      result: 'success',
+      requestId: String(request.id),
+      sourceIp: request.ip,
+      details: { via: 'header', role: 'member', proxyUser: username },
     });
-    if (row) {
-      await services.auditLog.record({
-        actor: 'system',
-        action: 'user.provision',
-        targetKind: 'user',
-        targetName: username,
-        result: 'success',
-        requestId: String(request.id),
-        sourceIp: request.ip,
-        details: { via: 'header', role: 'member' },
-      });
-    } else {
-      row = await services.users.findByUsername(username); // created concurrently
-    }
   }
   if (!row || row.disabled) {
     return { status: 403, reason: 'UserDisabled', message: 'This account is disabled.' };

@@ -21,6 +21,11 @@ export interface UsersTable {
   /** 1 when the user may no longer sign in. */
   disabled: number;
   created_at: string;
+  /**
+   * Key of an external identity, unique: `oidc:<issuer>#<subject>` or `header:<lower(name)>`;
+   * null for local accounts. SSO accounts are looked up by it, never by username (ADR 0014).
+   */
+  external_id: string | null;
 }
 
 /** A team is a Kubernetes namespace plus its members. */
@@ -49,6 +54,10 @@ export interface SessionsTable {
   /** Moves forward on use (sliding expiry). */
   expires_at: string;
   last_seen_at: string;
+  /** Never passed, whatever the activity: the ID token's expiry for OIDC sessions, else null. */
+  hard_expires_at: string | null;
+  /** The OIDC ID token, kept only as `id_token_hint` for RP-initiated logout; else null. */
+  id_token: string | null;
 }
 
 /** API tokens (`rdk_…`). Only the SHA-256 of the secret is stored. */

@@ -216,6 +216,28 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .execute();
       },
     },
+    '0007_identity': {
+      // External identities (ADR 0014): an SSO account is found by its key, never by its name,
+      // so a proxy or IdP user called `admin` cannot become the local `admin`. Passwordless
+      // accounts existing before this migration were provisioned by the trusted proxy.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('users').addColumn('external_id', 'text').execute();
+        await sql`
+          update users set external_id = 'header:' || lower(username)
+          where password_hash is null
+        `.execute(db);
+        await db.schema
+          .createIndex('users_external_id_idx')
+          .on('users')
+          .unique()
+          .column('external_id')
+          .execute();
+        // An OIDC session ends when its ID token expires, however active it is; the ID token
+        // is kept as the logout hint for the provider.
+        await db.schema.alterTable('sessions').addColumn('hard_expires_at', 'text').execute();
+        await db.schema.alterTable('sessions').addColumn('id_token', 'text').execute();
+      },
+    },
   };
 }
 
