@@ -107,6 +107,38 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** One GPU pod's running interval (GPU-hours, migration 0006_usage). */
+export interface GpuUsageTable {
+  pod_uid: string;
+  /** The team. */
+  namespace: string;
+  pod: string;
+  /** `ray.io/cluster` of the pod; empty for pods outside Ray clusters. */
+  cluster: string;
+  /** `raydeck.dev/owner` of the cluster; empty when unknown. */
+  owner: string;
+  /** `raydeck.dev/template` of the cluster; empty when unknown. */
+  template: string;
+  /** `nvidia.com/gpu.product` of the pod's node; empty when unknown. */
+  gpu_product: string;
+  gpus: number;
+  started_at: string;
+  /** Null while the pod runs. */
+  ended_at: string | null;
+  /** When the meter last saw the pod running. */
+  last_seen_at: string;
+}
+
+/** A cluster's idle interval: no running Ray job and no Serve app (migration 0006_usage). */
+export interface ClusterIdleTable {
+  id: Generated<number>;
+  namespace: string;
+  cluster: string;
+  started_at: string;
+  /** Null while idle. */
+  ended_at: string | null;
+}
+
 /** The Kysely database type of the portal store. */
 export interface Database {
   users: UsersTable;
@@ -116,6 +148,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  gpu_usage: GpuUsageTable;
+  cluster_idle: ClusterIdleTable;
 }
 
 /** A users row as read. */

@@ -1,9 +1,9 @@
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, sql,SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { Database } from './database.ts';
-import { storeMigrations } from './migrations.ts';
+import { migrateToLatest, storeMigrations } from './migrations.ts';
 
 let db: Kysely<Database> | undefined;
 afterEach(async () => {
@@ -53,5 +53,44 @@ describe('migration 0002_audit_pending', () => {
     );
     const ids = await db.selectFrom('audit_log').select('id').orderBy('id').execute();
     expect(ids.map((entry) => entry.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('migrations numbered below an applied one', () => {
+  it('apply on a store that already has 0007_identity (0006_usage came later)', async () => {
+    db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }),
+    });
+    const all = storeMigrations('sqlite');
+    const shipped = Object.fromEntries(
+      Object.entries(all).filter(([name]) => name !== '0006_usage'),
+    );
+    const { error } = await new Migrator({
+      db,
+      provider: { getMigrations: async () => shipped },
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    await migrateToLatest(db as Kysely<unknown>, 'sqlite');
+    const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    expect(applied.rows.map((row) => row.name)).toContain('0006_usage');
+    await db
+      .insertInto('gpu_usage')
+      .values({
+        pod_uid: 'u1',
+        namespace: 'team-a',
+        pod: 'p',
+        cluster: 'c',
+        owner: 'ana',
+        template: 't',
+        gpu_product: 'A100',
+        gpus: 1,
+        started_at: '2026-01-01T00:00:00.000Z',
+        ended_at: null,
+        last_seen_at: '2026-01-01T00:00:00.000Z',
+      })
+      .execute();
+    expect(await db.selectFrom('gpu_usage').select('pod_uid').execute()).toEqual([
+      { pod_uid: 'u1' },
+    ]);
   });
 });

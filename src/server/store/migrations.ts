@@ -216,6 +216,48 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .execute();
       },
     },
+    '0006_usage': {
+      // GPU-hours (src/server/services/UsageMeter.ts): one row per GPU pod's running interval,
+      // open (`ended_at` null) while it runs; `last_seen_at` moves with the meter's heartbeat so
+      // an interval whose pod vanished while the portal was down ends at the last sighting.
+      // Idle intervals of clusters (no Ray job, no Serve app) are kept beside them.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('gpu_usage')
+          .addColumn('pod_uid', 'varchar(64)', (col) => col.primaryKey())
+          .addColumn('namespace', 'varchar(63)', (col) => col.notNull())
+          .addColumn('pod', 'varchar(253)', (col) => col.notNull())
+          .addColumn('cluster', 'varchar(253)', (col) => col.notNull())
+          .addColumn('owner', 'varchar(128)', (col) => col.notNull())
+          .addColumn('template', 'varchar(128)', (col) => col.notNull())
+          .addColumn('gpu_product', 'varchar(128)', (col) => col.notNull())
+          .addColumn('gpus', 'integer', (col) => col.notNull())
+          .addColumn('started_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('ended_at', 'varchar(32)')
+          .addColumn('last_seen_at', 'varchar(32)', (col) => col.notNull())
+          .execute();
+        for (const column of ['started_at', 'ended_at', 'namespace'] as const) {
+          await db.schema
+            .createIndex(`gpu_usage_${column}_idx`)
+            .on('gpu_usage')
+            .column(column)
+            .execute();
+        }
+        await db.schema
+          .createTable('cluster_idle')
+          .addColumn('id', 'integer', increasingId(dialect))
+          .addColumn('namespace', 'varchar(63)', (col) => col.notNull())
+          .addColumn('cluster', 'varchar(253)', (col) => col.notNull())
+          .addColumn('started_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('ended_at', 'varchar(32)')
+          .execute();
+        await db.schema
+          .createIndex('cluster_idle_cluster_idx')
+          .on('cluster_idle')
+          .columns(['namespace', 'cluster'])
+          .execute();
+      },
+    },
     '0007_identity': {
       // External identities (ADR 0014): an SSO account is found by its key, never by its name,
       // so a proxy or IdP user called `admin` cannot become the local `admin`. Passwordless
@@ -253,7 +295,13 @@ function sqlIn(column: string, values: readonly string[]) {
  */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => storeMigrations(dialect) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // Unordered: migrations numbered below one already applied (0004–0006 were added after
+  // 0007_identity shipped) still run on existing stores instead of failing the start.
+  const { error, results } = await new Migrator({
+    db,
+    provider,
+    allowUnorderedMigrations: true,
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new Error(`Store migration ${failed ?? '(unknown)'} failed: ${String(error)}`, {
