@@ -20,6 +20,8 @@ export interface ApiClientOptions {
 export interface ApiRequestInit {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Raw bytes sent as they are (e.g. a zip), with `content-type` `application/zip`; not with `body`. */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined>;
 }
@@ -42,6 +44,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     const method = init.method ?? 'GET';
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.bytes !== undefined) headers['content-type'] ??= 'application/zip';
     if (options.token) headers['authorization'] = `Bearer ${options.token}`;
     const csrf = method !== 'GET' ? options.csrfToken?.() : undefined;
     if (csrf) headers['x-csrf-token'] = csrf;
@@ -56,6 +59,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       method,
       headers,
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      ...(init.bytes !== undefined ? { body: init.bytes } : {}),
       credentials: 'same-origin',
     });
     const text = await response.text();

@@ -9,6 +9,21 @@ import type {
 } from '../api/clusterSchemas.ts';
 import type { GpuInventory } from '../api/gpuSchemas.ts';
 import type {
+  CatalogEntry,
+  CatalogEntryInput,
+  CatalogList,
+  JobDetail,
+  JobList,
+  JobListQuery,
+  JobLogChunk,
+  JobLogQuery,
+  PackageUploadResponse,
+  ResubmitResponse,
+  SubmitCatalogRequest,
+  SubmitRayJobRequest,
+  SubmitToClusterRequest,
+} from '../api/jobSchemas.ts';
+import type {
   Template,
   TemplateAvailabilityList,
   TemplateInput,
@@ -39,6 +54,27 @@ export interface PortalEndpoints {
   deleteTemplate(name: string): Promise<void>;
   gpuInventory(): Promise<GpuInventory>;
   about(): Promise<AboutInfo>;
+  listJobs(query?: JobListQuery): Promise<JobList>;
+  getJob(team: string, id: string): Promise<JobDetail>;
+  /** A job on a running cluster through its Ray Jobs API. */
+  submitJob(body: SubmitToClusterRequest): Promise<JobDetail>;
+  /** A RayJob on a new cluster from a template (template and quota checked as for clusters). */
+  submitRayJob(body: SubmitRayJobRequest): Promise<JobDetail>;
+  submitCatalogJob(body: SubmitCatalogRequest): Promise<JobDetail>;
+  /** Uploads a working-dir zip to a cluster's head; put the answer's `uri` in `runtimeEnv.workingDir`. */
+  uploadPackage(team: string, cluster: string, zip: Uint8Array): Promise<PackageUploadResponse>;
+  stopJob(team: string, id: string): Promise<void>;
+  /** Deletes the job record, its stored log and the Ray job (or RayJob). */
+  deleteJob(team: string, id: string): Promise<void>;
+  resubmitJob(team: string, id: string): Promise<ResubmitResponse>;
+  jobLog(team: string, id: string, query?: JobLogQuery): Promise<JobLogChunk>;
+  /** Path of the SSE stream of a job (`EventSource`); see `JobStreamEventSchemas`. */
+  jobStreamPath(team: string, id: string, offset?: number): string;
+  /** Path of the whole stored log as `text/plain` (download). */
+  jobLogDownloadPath(team: string, id: string): string;
+  listCatalog(): Promise<CatalogList>;
+  createCatalogEntry(body: CatalogEntryInput): Promise<CatalogEntry>;
+  deleteCatalogEntry(id: string): Promise<void>;
 }
 
 /** Binds the portal endpoints to a client's `request` function. */
@@ -50,6 +86,8 @@ export function portalEndpoints(request: ApiRequest): PortalEndpoints {
   const clusterPath = (team: string, name: string) =>
     `/api/v1/clusters/${encodeURIComponent(team)}/${encodeURIComponent(name)}`;
   const templatePath = (name: string) => `/api/v1/templates/${encodeURIComponent(name)}`;
+  const jobPath = (team: string, id: string) =>
+    `/api/v1/jobs/${encodeURIComponent(team)}/${encodeURIComponent(id)}`;
   return {
     listClusters: (query = {}) => request<ClusterList>('/api/v1/clusters', { query: { ...query } }),
     getCluster: (team, name) => request<ClusterDetail>(clusterPath(team, name)),
@@ -82,5 +120,29 @@ export function portalEndpoints(request: ApiRequest): PortalEndpoints {
     deleteTemplate: (name) => requestNothing(templatePath(name), { method: 'DELETE' }),
     gpuInventory: () => request<GpuInventory>('/api/v1/gpus'),
     about: () => request<AboutInfo>('/api/v1/about'),
+    listJobs: (query = {}) => request<JobList>('/api/v1/jobs', { query: { ...query } }),
+    getJob: (team, id) => request<JobDetail>(jobPath(team, id)),
+    submitJob: (body) => request<JobDetail>('/api/v1/jobs/submissions', { method: 'POST', body }),
+    submitRayJob: (body) => request<JobDetail>('/api/v1/jobs/rayjobs', { method: 'POST', body }),
+    submitCatalogJob: (body) =>
+      request<JobDetail>('/api/v1/jobs/catalog', { method: 'POST', body }),
+    uploadPackage: (team, cluster, zip) =>
+      request<PackageUploadResponse>(`${clusterPath(team, cluster)}/packages`, {
+        method: 'POST',
+        bytes: zip,
+      }),
+    stopJob: (team, id) => requestNothing(`${jobPath(team, id)}/stop`, { method: 'POST' }),
+    deleteJob: (team, id) => requestNothing(jobPath(team, id), { method: 'DELETE' }),
+    resubmitJob: (team, id) => request<ResubmitResponse>(`${jobPath(team, id)}/resubmit`),
+    jobLog: (team, id, query = {}) =>
+      request<JobLogChunk>(`${jobPath(team, id)}/log`, { query: { ...query } }),
+    jobStreamPath: (team, id, offset) =>
+      `${jobPath(team, id)}/stream${offset !== undefined ? `?offset=${offset}` : ''}`,
+    jobLogDownloadPath: (team, id) => `${jobPath(team, id)}/log.txt`,
+    listCatalog: () => request<CatalogList>('/api/v1/catalog'),
+    createCatalogEntry: (body) =>
+      request<CatalogEntry>('/api/v1/catalog', { method: 'POST', body }),
+    deleteCatalogEntry: (id) =>
+      requestNothing(`/api/v1/catalog/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   };
 }
