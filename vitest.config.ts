@@ -18,8 +18,23 @@ export default defineConfig({
             'bench/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
-          exclude: ['src/web/**', 'test/e2e/**'],
+          exclude: ['src/web/**', 'test/e2e/**', 'test/realRay/**'],
           globalSetup: ['test/support/ensureNodeTestPackages.ts'],
+        },
+      },
+      {
+        // The sample workloads under real Ray core in a cached virtual environment, and the
+        // sandbox's simulated Ray checked against it (test/realRay/ensureRealRay.ts); skips
+        // with the reason where Ray cannot be installed.
+        test: {
+          name: 'real-ray',
+          environment: 'node',
+          include: ['test/realRay/**/*.test.ts'],
+          globalSetup: ['test/realRay/ensureRealRay.ts'],
+          // Each run has its own bound (test/realRay/runOnRealRay.ts); this is the backstop.
+          testTimeout: 300_000,
+          // One local Ray at a time: the machines have 2 cores.
+          fileParallelism: false,
         },
       },
       {

@@ -1,0 +1,96 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { stripVTControlCharacters } from 'node:util';
+
+import { repoRoot } from '../deploy/buildOverlay.ts';
+
+/** What a workload did under real Ray. */
+export interface RealRayRun {
+  exitCode: number | null;
+  /** The driver's stdout and stderr, interleaved as they came, ANSI colours removed. */
+  lines: string[];
+  /** Wall time from spawn to exit, seconds. */
+  seconds: number;
+  /** Processes of this run's Ray session still alive after the driver exited (then killed). */
+  leftovers: string[];
+}
+
+/**
+ * Runs `python <script> <args>` in workloads/ (`script` may be `-c`) with the given virtual environment's python under a
+ * local `ray.init()`: usage stats off, Ray's session files in a fresh temp dir (RAY_TMPDIR, also
+ * how leftover Ray processes are found), no RAY_ADDRESS (so no cluster is joined), and a bound
+ * of `timeoutSeconds` after which the driver's whole process group is killed.
+ */
+export async function runOnRealRay(
+  python: string,
+  script: string,
+  args: readonly string[],
+  timeoutSeconds: number,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<RealRayRun> {
+  // Short path: Ray's Unix sockets live below it (107-byte limit).
+  const rayTmp = mkdtempSync('/tmp/rdray-');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RAY_USAGE_STATS_ENABLED: '0',
+    RAY_TMPDIR: rayTmp,
+    PYTHONPYCACHEPREFIX: join(rayTmp, 'pycache'),
+    PYTHONUNBUFFERED: '1',
+    ...extraEnv,
+  };
+  delete env.RAY_ADDRESS;
+  const started = performance.now();
+  const child = spawn(python, [script, ...args], {
+    cwd: join(repoRoot, 'workloads'),
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  }, timeoutSeconds * 1000);
+  const exitCode = await new Promise<number | null>((resolve) => {
+    child.on('close', (code) => resolve(code));
+  });
+  clearTimeout(timer);
+  const seconds = (performance.now() - started) / 1000;
+  const leftovers = killLeftovers(rayTmp);
+  rmSync(rayTmp, { recursive: true, force: true });
+  return {
+    exitCode,
+    // Ray colours the prefixes of forwarded lines.
+    lines: stripVTControlCharacters(output)
+      .split('\n')
+      .filter((line) => line !== ''),
+    seconds,
+    leftovers,
+  };
+}
+
+/** Processes whose command line names this run's temp dir (raylet, GCS, workers): killed. */
+function killLeftovers(rayTmp: string): string[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  const leftovers = table
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.includes(rayTmp) && !line.includes('ps -eo'));
+  for (const line of leftovers) {
+    const pid = Number(line.split(/\s+/)[0]);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  return leftovers;
+}
+
+/** The workload's verdict line (`PASS: …` or `FAIL: …`), the last one it printed. */
+export function verdictLine(lines: readonly string[]): string | undefined {
+  return lines.filter((line) => /^(PASS|FAIL): /.test(line)).at(-1);
+}
