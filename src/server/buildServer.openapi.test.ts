@@ -27,6 +27,7 @@ const publicOperations = [
   'GET /metrics',
   'GET /api/v1/version',
   'POST /api/v1/auth/login',
+  'GET /api/v1/auth/methods',
 ];
 
 /** Where in `schema` a value may be anything (`{}`: a `Type.Unknown()`), as JSON paths. */

@@ -10,6 +10,7 @@ import { apiErrorHandler } from './apiErrorHandler.ts';
 import { authPlugin, type TrustedHeadersOptions } from './auth/authPlugin.ts';
 import { logRedaction } from './auth/logRedaction.ts';
 import { mutationRateLimit } from './auth/mutationRateLimit.ts';
+import type { OidcSignIn } from './auth/OidcSignIn.ts';
 import { createMetricsRegistry, registerHttpMetrics } from './httpMetrics.ts';
 import type { KubeCache } from './k8s/KubeCache.ts';
 import type { KubeClient } from './k8s/KubeClient.ts';
@@ -26,9 +27,11 @@ import { dashboardProxyRoutes } from './routes/dashboardProxyRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/healthRoutes.ts';
 import { inventoryRoutes } from './routes/inventoryRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
+import { oidcRoutes } from './routes/oidcRoutes.ts';
 import { streamEventSchemaName, streamRoutes } from './routes/streamRoutes.ts';
 import { templateRoutes } from './routes/templateRoutes.ts';
 import { tokenRoutes } from './routes/tokenRoutes.ts';
+import { usageRoutes } from './routes/usageRoutes.ts';
 import { versionRoutes } from './routes/versionRoutes.ts';
 import { webAppRoutes } from './routes/webAppRoutes.ts';
 import { securityHeaders } from './securityHeaders.ts';
@@ -38,6 +41,8 @@ import type { ClusterService } from './services/ClusterService.ts';
 import { ConnectionHealth } from './services/ConnectionHealth.ts';
 import type { GpuService } from './services/GpuService.ts';
 import type { TemplateService } from './services/TemplateService.ts';
+import { RayObjectActivity } from './services/UsageMeter.ts';
+import { UsageService } from './services/UsageService.ts';
 import type { Database } from './store/database.ts';
 import type { IdempotencyStore } from './store/IdempotencyStore.ts';
 
@@ -55,8 +60,14 @@ export interface PortalDependencies {
   /** True when connected to the embedded sandbox (shown on the About page). */
   sandbox: boolean;
   trustedHeaders?: TrustedHeadersOptions;
+  /** OIDC sign-in, when configured (`--oidc-issuer`). */
+  oidc?: OidcSignIn;
+  /** False turns username/password sign-in off (`--local-login`). Default true. */
+  localLogin?: boolean;
   /** Mutations per user per minute. Default 120. */
   mutationsPerMinute?: number;
+  /** GPU-hour reports; default one over the store with the wall clock (no meter attached). */
+  usage?: UsageService;
 }
 
 /** The groups of the API document, in the order `/api/docs` shows them. */
@@ -68,6 +79,7 @@ const apiTags = [
   },
   { name: 'templates', description: 'Governed compute templates and whether each fits now.' },
   { name: 'gpus', description: 'GPU inventory by node and product.' },
+  { name: 'usage', description: 'GPU-hours per team, user and cluster, and idle GPU-hours.' },
   { name: 'stream', description: 'Live updates as Server-Sent Events.' },
   { name: 'auth', description: 'Sign-in, sign-out, the current user, password change.' },
   { name: 'tokens', description: 'Your API tokens.' },
@@ -151,6 +163,7 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     await app.register(authPlugin, {
       db: portal.db,
       ...(portal.trustedHeaders ? { trustedHeaders: portal.trustedHeaders } : {}),
+      localLogin: portal.localLogin ?? true,
     });
     await app.register(mutationRateLimit, { max: portal.mutationsPerMinute ?? 120 });
   }
@@ -161,6 +174,10 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
 
   if (portal) {
     await app.register(authRoutes);
+    await app.register(oidcRoutes, {
+      oidc: portal.oidc ?? null,
+      localLogin: portal.localLogin ?? true,
+    });
     await app.register(adminRoutes);
     await app.register(tokenRoutes);
     await app.register(auditRoutes);
@@ -170,6 +187,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
     await app.register(templateRoutes, { templates: portal.templates, gpus: portal.gpus });
     await app.register(inventoryRoutes, { gpus: portal.gpus });
+    await app.register(usageRoutes, {
+      usage:
+        portal.usage ??
+        new UsageService({
+          db: portal.db,
+          now: () => new Date(),
+          idleSignal: () => new RayObjectActivity(portal.cache).description,
+        }),
+    });
     const connectionHealth = new ConnectionHealth({ cache: portal.cache });
     connectionHealth.start();
     app.addHook('onClose', async () => connectionHealth.stop());

@@ -30,7 +30,42 @@ describe('loadServerConfig', () => {
       sandboxWorld: undefined,
       sandboxSpeed: 1,
       trustedProxies: undefined,
+      oidcScopes: ['openid', 'profile', 'email', 'groups'],
+      oidcUsernameClaim: 'preferred_username',
+      oidcGroupsClaim: 'groups',
+      localLogin: true,
     });
+  });
+
+  it('checks the OIDC settings: URLs, the callback path, team=group pairs, secrets unechoed', () => {
+    const config = loadServerConfig({
+      flags: {
+        webRoot,
+        oidcIssuer: 'https://idp.example.com/realms/ml',
+        oidcRedirectUri: 'http://127.0.0.1:8080/api/v1/auth/oidc/callback',
+        oidcTeamGroups: 'team-a=ml-team-a, team-a=ml-extra,team-b=ml-team-b',
+        oidcAdminGroups: 'platform-admins,ops',
+        localLogin: 'false',
+      },
+    });
+    expect(config.oidcIssuer?.href).toBe('https://idp.example.com/realms/ml');
+    expect(config.oidcAdminGroups).toEqual(['platform-admins', 'ops']);
+    expect(config.localLogin).toBe(false);
+    const bad = (): unknown =>
+      loadServerConfig({
+        flags: {
+          webRoot,
+          oidcIssuer: 'http://idp.example.com',
+          oidcRedirectUri: 'https://portal.example.com/callback',
+          oidcTeamGroups: 'Team_A=ml',
+          oidcClientSecret: 'x'.repeat(5000),
+        },
+      });
+    expect(bad).toThrow(/--oidc-issuer: must be https \(http only to 127\.0\.0\.1/);
+    expect(bad).toThrow(/--oidc-redirect-uri: must end in \/api\/v1\/auth\/oidc\/callback/);
+    expect(bad).toThrow(/--oidc-team-groups: "Team_A=ml" is not team=group/);
+    expect(bad).toThrow(/--oidc-client-secret: must be at most 4096 characters\n/);
+    expect(bad).not.toThrow(/xxxx/);
   });
 
   it('parses list, boolean and URL settings, naming each bad one', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 
+import { parseTeamGroups } from './auth/oidcGroupMapping.ts';
 import { packageRoot } from './packageRoot.ts';
 
 /** pino log levels accepted by `--log-level`. */
@@ -58,6 +59,32 @@ export interface ServerConfig {
   sandboxSpeed: number;
   /** Trust `X-Forwarded-User`/`-Groups` from a proxy at these comma-separated addresses or CIDRs. */
   trustedProxies: string[] | undefined;
+  /** OIDC issuer URL; set turns on OIDC sign-in (the other `oidc*` settings). */
+  oidcIssuer: URL | undefined;
+  /** Client id registered at the provider. */
+  oidcClientId: string | undefined;
+  /** Client secret (secret); or read from {@link oidcClientSecretFile}. Unset = public client. */
+  oidcClientSecret: string | undefined;
+  /** File holding the client secret (a mounted Kubernetes Secret). */
+  oidcClientSecretFile: string | undefined;
+  /** The portal's callback URL `…/api/v1/auth/oidc/callback`, exactly as registered. */
+  oidcRedirectUri: URL | undefined;
+  /** Where the provider returns after logout; default `/login` beside the redirect URI. */
+  oidcPostLogoutRedirectUri: URL | undefined;
+  /** Scopes asked for. Defaults to `openid profile email groups`. */
+  oidcScopes: string[];
+  /** ID-token claim holding the username. Defaults to `preferred_username`. */
+  oidcUsernameClaim: string;
+  /** ID-token claim holding the groups. Defaults to `groups`. */
+  oidcGroupsClaim: string;
+  /** Groups whose members are admins. */
+  oidcAdminGroups: string[] | undefined;
+  /** `team=group,…`: groups whose members are a team's members. */
+  oidcTeamGroups: string | undefined;
+  /** `team=group,…`: groups whose members may only read a team. */
+  oidcTeamViewerGroups: string | undefined;
+  /** Whether username/password accounts may sign in (break-glass). Defaults to true. */
+  localLogin: boolean;
 }
 
 /** One setting: where it comes from and how it is checked. Drives the CLI flags and the README. */
@@ -300,7 +327,168 @@ export const serverSettings: readonly ServerSetting[] = [
         .map((entry) => entry.trim())
         .filter(Boolean),
   },
+  {
+    key: 'oidcIssuer',
+    flag: '--oidc-issuer',
+    env: 'RAYDECK_OIDC_ISSUER',
+    description:
+      'Turns on OIDC sign-in with this issuer (discovery at /.well-known/openid-configuration); https, or http on loopback only.',
+    defaultValue: () => undefined,
+    parse: (raw) => parseUrl(raw, { loopbackHttp: true }),
+  },
+  {
+    key: 'oidcClientId',
+    flag: '--oidc-client-id',
+    env: 'RAYDECK_OIDC_CLIENT_ID',
+    description: 'OIDC client id registered at the provider.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      if (!/^[!-~]{1,256}$/.test(raw)) throw new Error('must be 1-256 printable characters');
+      return raw;
+    },
+  },
+  {
+    key: 'oidcClientSecret',
+    flag: '--oidc-client-secret',
+    env: 'RAYDECK_OIDC_CLIENT_SECRET',
+    description:
+      'OIDC client secret (never logged); prefer --oidc-client-secret-file. Unset with no file: a public client (PKCE only).',
+    defaultValue: () => undefined,
+    secret: true,
+    parse: (raw) => {
+      if (raw.length > 4096) throw new Error('must be at most 4096 characters');
+      return raw;
+    },
+  },
+  {
+    key: 'oidcClientSecretFile',
+    flag: '--oidc-client-secret-file',
+    env: 'RAYDECK_OIDC_CLIENT_SECRET_FILE',
+    description: 'File holding the OIDC client secret (the deploy kit mounts a Secret there).',
+    defaultValue: () => undefined,
+    parse: (raw) => resolve(raw),
+  },
+  {
+    key: 'oidcRedirectUri',
+    flag: '--oidc-redirect-uri',
+    env: 'RAYDECK_OIDC_REDIRECT_URI',
+    description:
+      'The portal callback URL registered at the provider, https://<portal>/api/v1/auth/oidc/callback; the only one ever sent.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      const url = parseUrl(raw, { loopbackHttp: true });
+      if (url.pathname !== '/api/v1/auth/oidc/callback' || url.search || url.hash)
+        throw new Error('must end in /api/v1/auth/oidc/callback, with no query');
+      return url;
+    },
+  },
+  {
+    key: 'oidcPostLogoutRedirectUri',
+    flag: '--oidc-post-logout-redirect-uri',
+    env: 'RAYDECK_OIDC_POST_LOGOUT_REDIRECT_URI',
+    description:
+      'Where the provider sends the browser after logout (register it there); default /login of the redirect URI origin.',
+    defaultValue: () => undefined,
+    parse: (raw) => parseUrl(raw, { loopbackHttp: true }),
+  },
+  {
+    key: 'oidcScopes',
+    flag: '--oidc-scopes',
+    env: 'RAYDECK_OIDC_SCOPES',
+    description: 'Space- or comma-separated scopes to ask for (openid is always added).',
+    defaultValue: () => 'openid profile email groups',
+    parse: (raw) => {
+      const scopes = raw.split(/[\s,]+/).filter(Boolean);
+      if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/.test(scope)))
+        throw new Error('each scope must be printable ASCII without quotes or backslashes');
+      return scopes;
+    },
+  },
+  {
+    key: 'oidcUsernameClaim',
+    flag: '--oidc-username-claim',
+    env: 'RAYDECK_OIDC_USERNAME_CLAIM',
+    description: 'ID-token claim used as the username (e.g. preferred_username, email).',
+    defaultValue: () => 'preferred_username',
+    parse: parseClaimName,
+  },
+  {
+    key: 'oidcGroupsClaim',
+    flag: '--oidc-groups-claim',
+    env: 'RAYDECK_OIDC_GROUPS_CLAIM',
+    description: 'ID-token claim holding the groups (array of strings).',
+    defaultValue: () => 'groups',
+    parse: parseClaimName,
+  },
+  {
+    key: 'oidcAdminGroups',
+    flag: '--oidc-admin-groups',
+    env: 'RAYDECK_OIDC_ADMIN_GROUPS',
+    description: 'Comma-separated groups whose members are Raydeck admins.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      const groups = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      if (groups.some((group) => /[\s=]/.test(group)))
+        throw new Error('groups have no spaces or =');
+      return groups;
+    },
+  },
+  {
+    key: 'oidcTeamGroups',
+    flag: '--oidc-team-groups',
+    env: 'RAYDECK_OIDC_TEAM_GROUPS',
+    description:
+      'Team members by group: team=group pairs, comma-separated (repeat a team for more groups), e.g. team-a=ml-team-a,team-b=ml-team-b.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      parseTeamGroups(raw);
+      return raw;
+    },
+  },
+  {
+    key: 'oidcTeamViewerGroups',
+    flag: '--oidc-team-viewer-groups',
+    env: 'RAYDECK_OIDC_TEAM_VIEWER_GROUPS',
+    description: 'Read-only team access by group, same team=group format.',
+    defaultValue: () => undefined,
+    parse: (raw) => {
+      parseTeamGroups(raw);
+      return raw;
+    },
+  },
+  {
+    key: 'localLogin',
+    flag: '--local-login',
+    env: 'RAYDECK_LOCAL_LOGIN',
+    description:
+      'Whether username/password accounts may sign in (keep for break-glass; false with OIDC or a proxy only).',
+    defaultValue: () => 'true',
+    parse: parseBoolean,
+  },
 ];
+
+/** An absolute URL: https, or http only to a loopback host when `loopbackHttp`. */
+function parseUrl(raw: string, options: { loopbackHttp: boolean }): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('must be an absolute URL');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(options.loopbackHttp && url.protocol === 'http:' && loopback))
+    throw new Error('must be https (http only to 127.0.0.1, localhost or [::1])');
+  if (url.username || url.password) throw new Error('must not hold credentials');
+  return url;
+}
+
+function parseClaimName(raw: string): string {
+  if (!/^[A-Za-z0-9_:./-]{1,128}$/.test(raw)) throw new Error('must be a claim name');
+  return raw;
+}
 
 /** Where Kubernetes mounts a pod's service-account credentials. */
 export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 
 import { AuditLog } from './audit/AuditLog.ts';
 import { ensureAdminUser, firstAdminUsername } from './auth/ensureAdminUser.ts';
+import { oidcSignInFromConfig } from './auth/oidcSignInFromConfig.ts';
 import { TeamStore } from './auth/TeamStore.ts';
 import { buildServer } from './buildServer.ts';
 import { createMetricsRegistry } from './httpMetrics.ts';
@@ -24,6 +25,8 @@ import { GpuService } from './services/GpuService.ts';
 import { KubeRayTemplateSource } from './services/KubeRayTemplateSource.ts';
 import { reconcileInterruptedMutations } from './services/reconcileInterruptedMutations.ts';
 import { sandboxTemplates, TemplateService } from './services/TemplateService.ts';
+import { UsageMeter } from './services/UsageMeter.ts';
+import { UsageService } from './services/UsageService.ts';
 import type { Database } from './store/database.ts';
 import { IdempotencyStore } from './store/IdempotencyStore.ts';
 import { openDatabase } from './store/openDatabase.ts';
@@ -96,6 +99,8 @@ export async function startServer(
   } = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
   const sandbox = options.sandboxKubeconfig !== undefined && needsSandbox(config);
+  // Checked before anything starts: a half-configured OIDC stops the portal with the reason.
+  const oidc = oidcSignInFromConfig(config);
   // Keys and audit entries older than this were left by a previous run (see reconcile below).
   const startedAt = new Date();
   const connection = connectKube(connectionSourceOf(config, options.sandboxKubeconfig));
@@ -146,6 +151,13 @@ export async function startServer(
     ...(kubeRay ? { kubeRayApiServer: kubeRay } : {}),
   });
   const idempotency = new IdempotencyStore(db);
+  // GPU-hours: metered from pod lifecycles into the store (started below), reported by usage.
+  const usageMeter = new UsageMeter({ db, cache, now: () => new Date(), registry });
+  const usage = new UsageService({
+    db,
+    now: () => new Date(),
+    idleSignal: () => usageMeter.idleSignal,
+  });
   let reconciled = false;
   cache.start();
 
@@ -184,10 +196,13 @@ export async function startServer(
       templates,
       gpus,
       idempotency,
+      usage,
       sandbox,
       ...(config.trustedProxies
         ? { trustedHeaders: { enabled: true, trustedProxies: config.trustedProxies } }
         : {}),
+      ...(oidc ? { oidc } : {}),
+      localLogin: config.localLogin,
     },
   });
   await app.listen({ host: config.host, port: config.port });
@@ -221,6 +236,9 @@ export async function startServer(
       });
   };
   reconcile();
+  usageMeter
+    .start()
+    .catch((error: unknown) => app.log.error({ err: error }, 'GPU-hour metering did not start'));
 
   // Once every informer has listed, one line says how much of the cluster the portal holds:
   // a count stuck at a multiple of 500 would betray a list cut off after its first pages.
@@ -254,6 +272,7 @@ export async function startServer(
     process.off('SIGUSR2', writeHeapSnapshotOnSignal);
     await app.close();
     kubeRayTemplates?.stop();
+    await usageMeter.stop();
     await cache.stop();
     await db.destroy();
     await options.onClose?.();

@@ -65,6 +65,7 @@ function operationCases(): Record<string, OperationCase> {
       access: 'public',
       body: { username: 'nobody', password: 'not-the-password' },
     },
+    'GET /api/v1/auth/methods': { access: 'public' },
     'POST /api/v1/auth/logout': { access: 'signedIn' },
     'GET /api/v1/auth/me': { access: 'signedIn' },
     'POST /api/v1/auth/password': {

@@ -53,6 +53,8 @@ export interface AuthPluginOptions {
    * across usernames, per 15 minutes.
    */
   loginThrottle?: LoginThrottleOptions;
+  /** Whether username/password sign-in is allowed (break-glass). Defaults to true. */
+  localLogin?: boolean;
 }
 
 /** What auth routes share, available as `app.authServices` once {@link authPlugin} is registered. */
@@ -66,6 +68,8 @@ export interface AuthServices {
   loginThrottle: LoginThrottle;
   /** Announce here whatever ends a session or token or changes a user's role or teams. */
   revocations: SessionRevocations;
+  /** False when `--local-login false`: `POST /api/v1/auth/login` refuses everyone. */
+  localLogin: boolean;
 }
 
 /**
@@ -95,8 +99,14 @@ declare module 'fastify' {
   }
 }
 
-/** `/api/v1` routes anyone may call: signing in and the version. */
-export const defaultPublicPaths: readonly string[] = ['/api/v1/auth/login', '/api/v1/version'];
+/** `/api/v1` routes anyone may call: signing in (locally or through OIDC) and the version. */
+export const defaultPublicPaths: readonly string[] = [
+  '/api/v1/auth/login',
+  '/api/v1/auth/methods',
+  '/api/v1/auth/oidc/login',
+  '/api/v1/auth/oidc/callback',
+  '/api/v1/version',
+];
 
 /** Paths whose mutations need no CSRF token: signing in creates the session that has one. */
 const csrfExemptPaths = new Set(['/api/v1/auth/login']);
@@ -199,6 +209,7 @@ function createAuthServices(options: AuthPluginOptions): AuthServices {
     auditLog: options.auditLog ?? new AuditLog(db),
     loginThrottle: new LoginThrottle(options.loginThrottle),
     revocations: new SessionRevocations(),
+    localLogin: options.localLogin ?? true,
   };
 }
 

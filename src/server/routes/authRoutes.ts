@@ -61,6 +61,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         targetKind: 'session',
         targetName: username,
       };
+      if (!app.authServices.localLogin) {
+        await auditLog.record({
+          ...audit,
+          result: 'denied',
+          statusCode: 403,
+          details: { reason: 'localLoginDisabled' },
+        });
+        return sendApiError(reply, {
+          status: 403,
+          reason: 'LocalLoginDisabled',
+          message: 'Username and password sign-in is turned off here; sign in with SSO.',
+        });
+      }
       // Counted before any await, so parallel guesses cannot all pass before one is counted.
       const attempt = loginThrottle.begin(username, request.ip);
       if (!attempt.allowed) {
