@@ -1,6 +1,7 @@
 import { MantineProvider } from '@mantine/core';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useEffect } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { useLogBuffer } from './log/useLogBuffer.ts';
@@ -23,10 +24,12 @@ beforeEach(() => {
 });
 afterEach(() => restore());
 
-let appendText: (text: string) => void = () => undefined;
+const appenders: ((text: string) => void)[] = [];
 function Harness({ downloadHref }: { downloadHref?: string }) {
   const log = useLogBuffer();
-  appendText = log.append;
+  useEffect(() => {
+    appenders.push(log.append);
+  }, [log.append]);
   return (
     <LogViewer
       label="Log of job demo"
@@ -47,7 +50,7 @@ function renderViewer(downloadHref?: string) {
 }
 
 function append(text: string) {
-  act(() => appendText(text));
+  act(() => appenders.at(-1)?.(text));
 }
 
 describe('LogViewer', () => {
