@@ -24,11 +24,23 @@ import type {
   SubmitToClusterRequest,
 } from '../api/jobSchemas.ts';
 import type {
+  ClusterServeDeployRequest,
+  CreateServiceRequest,
+  ServiceDetail,
+  ServiceDryRunResult,
+  ServiceList,
+  ServiceRequestInput,
+  ServiceRequestResult,
+  ServiceUpdatePlan,
+  UpdateServiceRequest,
+} from '../api/serviceSchemas.ts';
+import type {
   Template,
   TemplateAvailabilityList,
   TemplateInput,
   TemplateList,
 } from '../api/templateSchemas.ts';
+import type { UsageQuery, UsageReport } from '../api/usageSchemas.ts';
 import type { ApiRequest } from './apiClient.ts';
 
 /** The typed calls of the clusters, templates, GPU and about API. */
@@ -75,6 +87,31 @@ export interface PortalEndpoints {
   listCatalog(): Promise<CatalogList>;
   createCatalogEntry(body: CatalogEntryInput): Promise<CatalogEntry>;
   deleteCatalogEntry(id: string): Promise<void>;
+  /** GPU-hours of the teams you may see (issue 16); the CSV is `GET /api/v1/usage.csv`. */
+  usageReport(query?: UsageQuery): Promise<UsageReport>;
+  /** RayServices you may see (issue 14). */
+  listServices(): Promise<ServiceList>;
+  getService(team: string, name: string): Promise<ServiceDetail>;
+  /** Validates and sends a server dry run (`dryRun=All`); creates nothing. */
+  dryRunService(body: CreateServiceRequest): Promise<ServiceDryRunResult>;
+  createService(body: CreateServiceRequest): Promise<ServiceDetail>;
+  /** What `updateService` would do (in place or new cluster), without doing it. */
+  planServiceUpdate(
+    team: string,
+    name: string,
+    body: UpdateServiceRequest,
+  ): Promise<ServiceUpdatePlan>;
+  updateService(team: string, name: string, body: UpdateServiceRequest): Promise<ServiceUpdatePlan>;
+  deleteService(team: string, name: string): Promise<void>;
+  /** Sends a request to the service's Serve HTTP proxy through the portal (own team only). */
+  sendServiceRequest(
+    team: string,
+    name: string,
+    body: ServiceRequestInput,
+  ): Promise<ServiceRequestResult>;
+  /** Deploys (replaces) the Serve applications of a plain RayCluster through its dashboard. */
+  deployClusterServe(team: string, name: string, body: ClusterServeDeployRequest): Promise<void>;
+  deleteClusterServe(team: string, name: string): Promise<void>;
 }
 
 /** Binds the portal endpoints to a client's `request` function. */
@@ -86,6 +123,8 @@ export function portalEndpoints(request: ApiRequest): PortalEndpoints {
   const clusterPath = (team: string, name: string) =>
     `/api/v1/clusters/${encodeURIComponent(team)}/${encodeURIComponent(name)}`;
   const templatePath = (name: string) => `/api/v1/templates/${encodeURIComponent(name)}`;
+  const servicePath = (team: string, name: string) =>
+    `/api/v1/services/${encodeURIComponent(team)}/${encodeURIComponent(name)}`;
   const jobPath = (team: string, id: string) =>
     `/api/v1/jobs/${encodeURIComponent(team)}/${encodeURIComponent(id)}`;
   return {
@@ -144,5 +183,22 @@ export function portalEndpoints(request: ApiRequest): PortalEndpoints {
       request<CatalogEntry>('/api/v1/catalog', { method: 'POST', body }),
     deleteCatalogEntry: (id) =>
       requestNothing(`/api/v1/catalog/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    usageReport: (query = {}) => request<UsageReport>('/api/v1/usage', { query: { ...query } }),
+    listServices: () => request<ServiceList>('/api/v1/services'),
+    getService: (team, name) => request<ServiceDetail>(servicePath(team, name)),
+    dryRunService: (body) =>
+      request<ServiceDryRunResult>('/api/v1/services/dry-run', { method: 'POST', body }),
+    createService: (body) => request<ServiceDetail>('/api/v1/services', { method: 'POST', body }),
+    planServiceUpdate: (team, name, body) =>
+      request<ServiceUpdatePlan>(`${servicePath(team, name)}/plan`, { method: 'POST', body }),
+    updateService: (team, name, body) =>
+      request<ServiceUpdatePlan>(servicePath(team, name), { method: 'PUT', body }),
+    deleteService: (team, name) => requestNothing(servicePath(team, name), { method: 'DELETE' }),
+    sendServiceRequest: (team, name, body) =>
+      request<ServiceRequestResult>(`${servicePath(team, name)}/request`, { method: 'POST', body }),
+    deployClusterServe: (team, name, body) =>
+      requestNothing(`${clusterPath(team, name)}/serve/applications`, { method: 'PUT', body }),
+    deleteClusterServe: (team, name) =>
+      requestNothing(`${clusterPath(team, name)}/serve/applications`, { method: 'DELETE' }),
   };
 }
