@@ -1,15 +1,9 @@
 import { join } from 'node:path';
 
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 
-import { loadWorld, parseListenAddress, startSandbox } from './sandbox/startSandbox.ts';
-import {
-  ConfigError,
-  loadServerConfig,
-  type ServerConfigSources,
-  serverSettings,
-} from './server/serverConfig.ts';
-import { needsSandbox, startServer } from './server/startServer.ts';
+import { runCli } from './cli/runCli.ts';
+import { ConfigError, type ServerConfigSources, serverSettings } from './server/serverConfig.ts';
 
 interface SandboxFlags {
   listen: string;
@@ -26,13 +20,20 @@ interface SandboxFlags {
 
 /**
  * The `raydeck` executable. This entry point is the one place that wires the parts together:
- * `serve` runs the portal server; later subcommands add the sandbox and the CLI verbs.
+ * `serve` runs the portal server, `sandbox` the sandbox, and every other verb is the CLI in
+ * src/cli. The server and the sandbox are imported only inside their actions (dynamic import):
+ * statically they pull in Fastify, client-node and the sandbox, about 2 s of module loading that
+ * `raydeck --help` and the CLI verbs must not pay (bench/cli-start). serverConfig.ts stays static:
+ * it imports only node:fs and node:path, and `serve --help` lists its settings.
  */
 export async function main(argv: readonly string[]): Promise<void> {
-  const program = new Command('raydeck')
-    .description('Self-service GPU portal for Ray on Kubernetes')
-    .showHelpAfterError();
+  const code = await runCli(argv, undefined, addServerCommands);
+  // `serve` and `sandbox` set process.exitCode themselves (2 on a ConfigError).
+  if (code !== 0) process.exitCode = code;
+}
 
+/** Adds `serve` and `sandbox` to the CLI program; their modules load when they run. */
+function addServerCommands(program: Command): void {
   const serve = program.command('serve').description('Run the portal server');
   for (const setting of serverSettings) {
     // The environment is read by loadServerConfig, not commander, so precedence and error
@@ -41,31 +42,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       new Option(`${setting.flag} <value>`, `${setting.description} [${setting.env}]`),
     );
   }
-  serve.action(async (flags: ServerConfigSources['flags']) => {
-    const config = loadServerConfig({ flags, env: process.env });
-    if (!needsSandbox(config)) {
-      await startServer(config);
-      return;
-    }
-    // No cluster configured: run the embedded sandbox and reach it over HTTP like any cluster.
-    const sandboxDir = join(config.dataDir, 'sandbox');
-    const kubeconfig = join(sandboxDir, 'kubeconfig');
-    const sandbox = await startSandbox({
-      listen: '127.0.0.1:0',
-      kubeconfigOut: kubeconfig,
-      state: join(sandboxDir, 'state.json'),
-      ...(config.sandboxWorld ? { world: config.sandboxWorld } : {}),
-      speed: config.sandboxSpeed,
-    });
-    process.stdout.write(
-      `Embedded sandbox cluster at ${sandbox.url} (kubectl --kubeconfig ${kubeconfig})\n`,
-    );
-    await startServer(config, {
-      sandboxKubeconfig: kubeconfig,
-      sandboxTeams: sandbox.world?.namespaces.map((namespace) => namespace.name) ?? [],
-      onClose: () => sandbox.stop(),
-    });
-  });
+  serve.action((flags: ServerConfigSources['flags']) => configOrExit(() => runServe(flags)));
 
   program
     .command('sandbox')
@@ -86,70 +63,107 @@ export async function main(argv: readonly string[]): Promise<void> {
       '--apiserver-v2 [host:port]',
       'also serve a KubeRay APIServer v2 in front of it (only ray.io, their events, the service proxy); default 127.0.0.1:31888',
     )
-    .action(async (flags: SandboxFlags) => {
-      const speed = flags.speed === undefined ? undefined : Number(flags.speed);
-      const problems: string[] = [];
-      try {
-        parseListenAddress(flags.listen);
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-      // A bare `--apiserver-v2` listens where the KubeRay Helm chart's NodePort does.
-      const apiserverV2 =
-        flags.apiserverV2 === true ? '127.0.0.1:31888' : flags.apiserverV2 || undefined;
-      if (apiserverV2) {
-        try {
-          parseListenAddress(apiserverV2);
-        } catch (error) {
-          problems.push((error as Error).message.replace('--listen', '--apiserver-v2'));
-        }
-      }
-      if (speed !== undefined && !(speed > 0))
-        problems.push(`--speed must be a number above 0, got "${flags.speed}"`);
-      if (typeof flags.world === 'string') {
-        try {
-          loadWorld(flags.world);
-        } catch (error) {
-          problems.push((error as Error).message);
-        }
-      }
-      if (problems.length > 0) throw new ConfigError(problems);
-      const sandbox = await startSandbox({
-        listen: flags.listen,
-        ...(flags.kubeconfigOut ? { kubeconfigOut: flags.kubeconfigOut } : {}),
-        ...(flags.state ? { state: flags.state } : {}),
-        ...(flags.fsync ? { fsync: true } : {}),
-        ...(flags.token ? { token: flags.token } : {}),
-        ...(flags.rbac ? { rbac: true } : {}),
-        ...(flags.tls ? { tls: true } : {}),
-        ...(flags.world === false
-          ? { world: false as const }
-          : typeof flags.world === 'string'
-            ? { world: flags.world }
-            : {}),
-        ...(speed !== undefined ? { speed } : {}),
-        ...(apiserverV2 ? { apiserverV2 } : {}),
-      });
-      process.stdout.write(`Raydeck sandbox API server listening on ${sandbox.url}\n`);
-      if (sandbox.apiserverV2Url) {
-        process.stdout.write(
-          `KubeRay APIServer v2 listening on ${sandbox.apiserverV2Url}: raydeck serve --apiserver-url ${sandbox.apiserverV2Url}\n`,
-        );
-      }
-      if (flags.kubeconfigOut) {
-        process.stdout.write(
-          `kubeconfig written to ${flags.kubeconfigOut}: kubectl --kubeconfig ${flags.kubeconfigOut} get nodes\n`,
-        );
-      }
-      const stop = () => {
-        void sandbox.stop().then(() => process.exit(0));
-      };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    });
+    .action((flags: SandboxFlags) => configOrExit(() => runSandbox(flags)));
+}
 
+/** `raydeck sandbox`: validates the flags, then runs the sandbox until SIGTERM/SIGINT. */
+async function runSandbox(flags: SandboxFlags): Promise<void> {
+  const { loadWorld, parseListenAddress, startSandbox } = await import('./sandbox/startSandbox.ts');
+  const speed = flags.speed === undefined ? undefined : Number(flags.speed);
+  const problems: string[] = [];
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    parseListenAddress(flags.listen);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  // A bare `--apiserver-v2` listens where the KubeRay Helm chart's NodePort does.
+  const apiserverV2 =
+    flags.apiserverV2 === true ? '127.0.0.1:31888' : flags.apiserverV2 || undefined;
+  if (apiserverV2) {
+    try {
+      parseListenAddress(apiserverV2);
+    } catch (error) {
+      problems.push((error as Error).message.replace('--listen', '--apiserver-v2'));
+    }
+  }
+  if (speed !== undefined && !(speed > 0))
+    problems.push(`--speed must be a number above 0, got "${flags.speed}"`);
+  if (typeof flags.world === 'string') {
+    try {
+      loadWorld(flags.world);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const sandbox = await startSandbox({
+    listen: flags.listen,
+    ...(flags.kubeconfigOut ? { kubeconfigOut: flags.kubeconfigOut } : {}),
+    ...(flags.state ? { state: flags.state } : {}),
+    ...(flags.fsync ? { fsync: true } : {}),
+    ...(flags.token ? { token: flags.token } : {}),
+    ...(flags.rbac ? { rbac: true } : {}),
+    ...(flags.tls ? { tls: true } : {}),
+    ...(flags.world === false
+      ? { world: false as const }
+      : typeof flags.world === 'string'
+        ? { world: flags.world }
+        : {}),
+    ...(speed !== undefined ? { speed } : {}),
+    ...(apiserverV2 ? { apiserverV2 } : {}),
+  });
+  process.stdout.write(`Raydeck sandbox API server listening on ${sandbox.url}\n`);
+  if (sandbox.apiserverV2Url) {
+    process.stdout.write(
+      `KubeRay APIServer v2 listening on ${sandbox.apiserverV2Url}: raydeck serve --apiserver-url ${sandbox.apiserverV2Url}\n`,
+    );
+  }
+  if (flags.kubeconfigOut) {
+    process.stdout.write(
+      `kubeconfig written to ${flags.kubeconfigOut}: kubectl --kubeconfig ${flags.kubeconfigOut} get nodes\n`,
+    );
+  }
+  const stop = () => {
+    void sandbox.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** `raydeck serve`: the portal, with the embedded sandbox when no cluster is configured. */
+async function runServe(flags: ServerConfigSources['flags']): Promise<void> {
+  const { loadServerConfig } = await import('./server/serverConfig.ts');
+  const { needsSandbox, startServer } = await import('./server/startServer.ts');
+  const config = loadServerConfig({ flags, env: process.env });
+  if (!needsSandbox(config)) {
+    await startServer(config);
+    return;
+  }
+  // No cluster configured: run the embedded sandbox and reach it over HTTP like any cluster.
+  const { startSandbox } = await import('./sandbox/startSandbox.ts');
+  const sandboxDir = join(config.dataDir, 'sandbox');
+  const kubeconfig = join(sandboxDir, 'kubeconfig');
+  const sandbox = await startSandbox({
+    listen: '127.0.0.1:0',
+    kubeconfigOut: kubeconfig,
+    state: join(sandboxDir, 'state.json'),
+    ...(config.sandboxWorld ? { world: config.sandboxWorld } : {}),
+    speed: config.sandboxSpeed,
+  });
+  process.stdout.write(
+    `Embedded sandbox cluster at ${sandbox.url} (kubectl --kubeconfig ${kubeconfig})\n`,
+  );
+  await startServer(config, {
+    sandboxKubeconfig: kubeconfig,
+    sandboxTeams: sandbox.world?.namespaces.map((namespace) => namespace.name) ?? [],
+    onClose: () => sandbox.stop(),
+  });
+}
+
+/** Runs a server command; a ConfigError is printed (one line per problem) with exit code 2. */
+async function configOrExit(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,0 +1,363 @@
+import type { Command } from 'commander';
+
+import type { ClusterDetail, ClusterSummary } from '../../shared/api/clusterSchemas.ts';
+import type { GpuInventory } from '../../shared/api/gpuSchemas.ts';
+import type { StreamEvents } from '../../shared/api/streamSchemas.ts';
+import type { Template } from '../../shared/api/templateSchemas.ts';
+import type { ApiClient } from '../../shared/client/apiClient.ts';
+import { clusterPhases } from '../../shared/ray/clusterPhase.ts';
+import type { CliContext } from '../CliConfigStore.ts';
+import type { CliRuntime } from '../CliRuntime.ts';
+import { clusterView, paintPhase } from '../clusterView.ts';
+import { CliError, exitCodes } from '../exitCodes.ts';
+import {
+  formatOutput,
+  type ListView,
+  type OutputFormat,
+  parseOutputFormat,
+  renderTable,
+} from '../formatOutput.ts';
+import { parseClusterRef } from '../parseClusterRef.ts';
+import { readEventStream } from '../readEventStream.ts';
+import { dashboardUrl } from './addClusterVerbs.ts';
+import { examples } from './examples.ts';
+
+/** Kinds `get` knows, with their aliases. */
+const kindAliases: Readonly<Record<string, GetKind>> = {
+  cluster: 'clusters',
+  clusters: 'clusters',
+  raycluster: 'clusters',
+  rayclusters: 'clusters',
+  template: 'templates',
+  templates: 'templates',
+  gpu: 'gpus',
+  gpus: 'gpus',
+  job: 'jobs',
+  jobs: 'jobs',
+  service: 'services',
+  services: 'services',
+  quota: 'quotas',
+  quotas: 'quotas',
+  usage: 'usage',
+};
+export type GetKind = 'clusters' | 'templates' | 'gpus' | 'jobs' | 'services' | 'quotas' | 'usage';
+/** Kinds the portal has no REST API for yet (issue 15: left out until their endpoints exist). */
+const notYetAvailable: ReadonlySet<GetKind> = new Set(['jobs', 'services', 'quotas', 'usage']);
+
+/** The kinds `get` accepts, for help and completion. */
+export const getKinds = ['clusters', 'templates', 'gpus', 'jobs', 'services', 'quotas', 'usage'];
+
+interface GetFlags {
+  output?: string;
+  team?: string;
+  phase?: string;
+  watch?: boolean;
+}
+
+/** `get <kind> [name]` and `describe cluster <team/name>`. */
+export function addGetVerbs(program: Command, runtime: CliRuntime): void {
+  program
+    .command('get <kind> [name]')
+    .description(`List resources: ${getKinds.join(', ')}`)
+    .option('-o, --output <format>', 'table|wide|json|yaml|name', 'table')
+    .option('--team <team>', 'only this team (clusters)')
+    .option('--phase <phase>', 'only clusters in this phase, e.g. Pending')
+    .option('-w, --watch', 'after the list, print each change as it happens (Ctrl-C ends)')
+    .addHelpText(
+      'after',
+      examples([
+        'raydeck get clusters',
+        'raydeck get clusters -o json | jq ".items[].name"',
+        'raydeck get cluster team-a/demo -o yaml',
+        'raydeck get clusters --watch',
+        'raydeck get templates -o wide',
+        'raydeck get gpus',
+      ]),
+    )
+    .action(async (kindArg: string, name: string | undefined, flags: GetFlags) => {
+      const kind = resolveKind(kindArg);
+      const format = parseOutputFormat(flags.output);
+      const { client, context } = await runtime.client();
+      switch (kind) {
+        case 'clusters': {
+          if (name) {
+            const ref = parseClusterRef(name, flags.team, context);
+            const detail = await client.getCluster(ref.team, ref.name);
+            runtime.out(await formatOutput(format, detail.summary, clusterView(runtime), ''));
+            return;
+          }
+          const items = await listAllClusters(client, flags);
+          runtime.out(
+            await formatOutput(format, items, clusterView(runtime), 'No clusters found.'),
+          );
+          if (flags.watch) await watchClusters(runtime, context, format, flags);
+          return;
+        }
+        case 'templates': {
+          const show = async () => {
+            const { items } = await client.listTemplates();
+            const chosen = name ? items.filter((item) => item.name === name) : items;
+            if (name && chosen.length === 0)
+              throw new CliError(`no template "${name}"`, exitCodes.notFound);
+            runtime.out(
+              await formatOutput(
+                format,
+                name && chosen[0] ? chosen[0] : chosen,
+                templateView,
+                'No templates.',
+              ),
+            );
+          };
+          await show();
+          if (flags.watch) await watchChanges(runtime, context, 'templates', show);
+          return;
+        }
+        case 'gpus': {
+          const show = async () => {
+            const inventory = await client.gpuInventory();
+            runtime.out(
+              format === 'json' || format === 'yaml'
+                ? await formatOutput(format, inventory, gpuInventoryView, '')
+                : await formatOutput(format, inventory.nodes, gpuNodeView, 'No GPU nodes.'),
+            );
+          };
+          await show();
+          if (flags.watch) await watchChanges(runtime, context, 'inventory', show);
+          return;
+        }
+        default:
+          throw notAvailable(kind);
+      }
+    });
+
+  program
+    .command('describe <kind> <name>')
+    .description('Everything the cluster page shows: phase, groups, why pending, pods, events')
+    .option('-o, --output <format>', 'table (text), json or yaml of the whole detail', 'table')
+    .option('--team <team>', 'team of the cluster')
+    .addHelpText(
+      'after',
+      examples(['raydeck describe cluster team-a/demo', 'raydeck describe cluster demo -o json']),
+    )
+    .action(async (kindArg: string, name: string, flags: { output?: string; team?: string }) => {
+      const kind = resolveKind(kindArg);
+      if (kind !== 'clusters') {
+        if (notYetAvailable.has(kind)) throw notAvailable(kind);
+        throw new CliError(`describe knows "cluster", not "${kindArg}"`, exitCodes.usage);
+      }
+      const format = parseOutputFormat(flags.output);
+      const { client, context } = await runtime.client();
+      const ref = parseClusterRef(name, flags.team, context);
+      const detail = await client.getCluster(ref.team, ref.name);
+      if (format === 'json' || format === 'yaml' || format === 'name') {
+        runtime.out(await formatOutput(format, detail, detailView, ''));
+        return;
+      }
+      runtime.out(describeCluster(runtime, context.server, detail));
+    });
+}
+
+function resolveKind(value: string): GetKind {
+  const kind = kindAliases[value.toLowerCase()];
+  if (!kind)
+    throw new CliError(`unknown kind "${value}" (known: ${getKinds.join(', ')})`, exitCodes.usage);
+  return kind;
+}
+
+/** The error of a verb whose REST API this portal version does not have. */
+export function notAvailable(kind: string): CliError {
+  return new CliError(
+    `${kind} are not available in this portal version: it has no REST API for them yet`,
+    exitCodes.notAvailable,
+  );
+}
+
+/** Every page of the cluster list (the server pages at most 500 a request). */
+async function listAllClusters(client: ApiClient, flags: GetFlags): Promise<ClusterSummary[]> {
+  const phase =
+    flags.phase === undefined ? undefined : clusterPhases.find((known) => known === flags.phase);
+  if (flags.phase !== undefined && !phase)
+    throw new CliError(
+      `--phase must be one of ${clusterPhases.join(', ')}, got "${flags.phase}"`,
+      exitCodes.usage,
+    );
+  const items: ClusterSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listClusters({
+      limit: 500,
+      ...(flags.team ? { team: flags.team } : {}),
+      ...(phase ? { phase } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** Opens the portal's SSE stream with the context's token; the caller reads it. */
+async function openStream(runtime: CliRuntime, context: CliContext): Promise<Response> {
+  const doFetch = runtime.io.fetch ?? fetch;
+  const response = await doFetch(`${context.server}/api/v1/stream`, {
+    headers: { accept: 'text/event-stream', authorization: `Bearer ${context.token}` },
+    ...(runtime.io.signal ? { signal: runtime.io.signal } : {}),
+  });
+  if (!response.ok || !response.body)
+    throw new CliError(`the portal's live stream answered ${response.status}`, exitCodes.error);
+  return response;
+}
+
+/** Runs `read` until the stream ends or `io.signal` aborts (the normal end of a watch). */
+async function untilAborted(runtime: CliRuntime, read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch (error) {
+    if (runtime.io.signal?.aborted) return;
+    throw error;
+  }
+}
+
+/** `get clusters --watch`: one row per change from the `cluster` events, kubectl-style. */
+async function watchClusters(
+  runtime: CliRuntime,
+  context: CliContext,
+  format: OutputFormat,
+  flags: GetFlags,
+): Promise<void> {
+  const view = clusterView(runtime);
+  const columns = view.columns.filter((column) => format === 'wide' || !column.wide);
+  await untilAborted(runtime, async () => {
+    const response = await openStream(runtime, context);
+    if (!response.body) return;
+    for await (const message of readEventStream(response.body)) {
+      if (message.event !== 'cluster') continue;
+      const event: StreamEvents['cluster'] = JSON.parse(message.data);
+      const summary = event.summary;
+      if (flags.team && summary.namespace !== flags.team) continue;
+      if (flags.phase && summary.phase !== flags.phase) continue;
+      const shown: ClusterSummary =
+        event.type === 'delete' ? { ...summary, phase: 'Deleting' } : summary;
+      if (format === 'json') runtime.out(`${JSON.stringify(event)}\n`);
+      else if (format === 'yaml')
+        runtime.out(`---\n${await formatOutput('yaml', event, eventView, '')}`);
+      else if (format === 'name') runtime.out(`${view.name(summary)}\n`);
+      else runtime.out(renderTable(columns, [shown]).split('\n')[1] + '\n');
+    }
+  });
+}
+
+const eventView: ListView<unknown> = { columns: [], name: () => '' };
+
+/** `--watch` for lists without row events: reprint when the stream says they changed. */
+async function watchChanges(
+  runtime: CliRuntime,
+  context: CliContext,
+  event: 'templates' | 'inventory',
+  show: () => Promise<void>,
+): Promise<void> {
+  await untilAborted(runtime, async () => {
+    const response = await openStream(runtime, context);
+    if (!response.body) return;
+    for await (const message of readEventStream(response.body)) {
+      if (message.event === event) {
+        runtime.out('\n');
+        await show();
+      }
+    }
+  });
+}
+
+const templateView: ListView<Template> = {
+  columns: [
+    { header: 'name', cell: (item) => item.name },
+    {
+      header: 'gpu',
+      cell: (item) =>
+        item.worker.gpu > 0 ? `${item.worker.gpu}× ${item.worker.gpuProduct ?? 'any'}` : '-',
+    },
+    { header: 'worker', cell: (item) => `${item.worker.cpu} CPU, ${item.worker.memory}` },
+    { header: 'workers', cell: (item) => `${item.defaultWorkers} (max ${item.maxWorkers})` },
+    { header: 'ray', cell: (item) => item.allowedRayVersions.join(','), wide: true },
+    { header: 'head', cell: (item) => `${item.head.cpu} CPU, ${item.head.memory}`, wide: true },
+    { header: 'description', cell: (item) => item.description, wide: true },
+  ],
+  name: (item) => `template/${item.name}`,
+};
+
+type GpuNode = GpuInventory['nodes'][number];
+const gpuNodeView: ListView<GpuNode> = {
+  columns: [
+    { header: 'node', cell: (item) => item.node },
+    { header: 'gpu', cell: (item) => item.productName || item.resource },
+    { header: 'free', cell: (item) => String(item.free) },
+    { header: 'allocatable', cell: (item) => String(item.allocatable) },
+    {
+      header: 'holders',
+      cell: (item) =>
+        item.holders.map((holder) => JSON.stringify(holder).replace(/["{}]/g, '')).join(' ') || '-',
+      wide: true,
+    },
+    { header: 'schedulable', cell: (item) => (item.schedulable ? 'yes' : 'no'), wide: true },
+  ],
+  name: (item) => `gpu/${item.node}/${item.resource}`,
+};
+const gpuInventoryView: ListView<GpuInventory> = { columns: [], name: () => 'gpus' };
+const detailView: ListView<ClusterDetail> = {
+  columns: [],
+  name: (item) => `cluster/${item.summary.namespace}/${item.summary.name}`,
+};
+
+/** The text of `describe cluster`: the facts of the web page, "why pending" included. */
+function describeCluster(runtime: CliRuntime, server: string, detail: ClusterDetail): string {
+  const { summary } = detail;
+  const bold = (text: string) => runtime.paint(text, 'bold');
+  const lines = [
+    `${bold('Name:')}        ${summary.namespace}/${summary.name}`,
+    `${bold('Phase:')}       ${paintPhase(runtime, summary.phase)}${summary.reason ? ` (${summary.reason})` : ''}`,
+    `${bold('Template:')}    ${summary.template ?? '-'}`,
+    `${bold('Owner:')}       ${summary.owner ?? '-'}`,
+    `${bold('Ray:')}         ${summary.rayVersion ?? '-'}`,
+    `${bold('Workers:')}     ${summary.workers.ready}/${summary.workers.desired} ready`,
+    `${bold('GPUs:')}        ${summary.gpus.count}${summary.gpus.products.length > 0 ? ` × ${summary.gpus.products.join(', ')}` : ''}`,
+    `${bold('Created:')}     ${summary.createdAt}`,
+    `${bold('Dashboard:')}   ${dashboardUrl(server, detail)}`,
+    `${bold('Jobs API:')}    ${detail.endpoints.jobsApiAddress} (in cluster; from here: raydeck proxy ${summary.namespace}/${summary.name})`,
+    '',
+    bold('Groups (why pending):'),
+  ];
+  for (const group of detail.explanation) {
+    lines.push(
+      `  ${group.group} (${group.kind}): ${group.ready}/${group.desired} ready, ${group.state} — ${group.summary}`,
+    );
+    for (const cause of group.causes) lines.push(`    - ${cause.message} [${cause.source}]`);
+  }
+  lines.push('', bold('Pods:'));
+  if (detail.pods.length === 0) lines.push('  none');
+  else
+    lines.push(
+      ...renderTable(
+        [
+          { header: 'name', cell: (pod: ClusterDetail['pods'][number]) => pod.name },
+          { header: 'group', cell: (pod) => pod.group },
+          { header: 'phase', cell: (pod) => pod.phase },
+          { header: 'ready', cell: (pod) => (pod.ready ? 'yes' : 'no') },
+          { header: 'node', cell: (pod) => pod.node ?? '-' },
+          { header: 'gpus', cell: (pod) => String(pod.gpus) },
+          { header: 'restarts', cell: (pod) => String(pod.restarts) },
+          { header: 'reason', cell: (pod) => pod.reason ?? '' },
+        ],
+        detail.pods,
+      )
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
+  lines.push('', bold('Events:'));
+  if (detail.events.length === 0) lines.push('  none');
+  for (const event of detail.events)
+    lines.push(
+      `  ${event.type} ${event.reason} (${event.object}, ×${event.count}): ${event.message}`,
+    );
+  return `${lines.join('\n')}\n`;
+}
