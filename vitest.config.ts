@@ -32,7 +32,7 @@ export default defineConfig({
           include: ['test/realRay/**/*.test.ts'],
           globalSetup: ['test/realRay/ensureRealRay.ts'],
           // Each run has its own bound (test/realRay/runOnRealRay.ts); this is the backstop.
-          testTimeout: 300_000,
+          testTimeout: 600_000,
           // One local Ray at a time: the machines have 2 cores.
           fileParallelism: false,
         },
