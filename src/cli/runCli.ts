@@ -8,6 +8,7 @@ import { addAuthVerbs } from './verbs/addAuthVerbs.ts';
 import { addClusterVerbs } from './verbs/addClusterVerbs.ts';
 import { addCompletionVerbs } from './verbs/addCompletionVerbs.ts';
 import { addGetVerbs } from './verbs/addGetVerbs.ts';
+import { addRayVerbs } from './verbs/addRayVerbs.ts';
 import { examples } from './verbs/examples.ts';
 
 /**
@@ -49,6 +50,7 @@ export async function runCli(
   addAuthVerbs(program, runtime);
   addGetVerbs(program, runtime);
   addClusterVerbs(program, runtime);
+  addRayVerbs(program, runtime);
   addCompletionVerbs(program, runtime);
   addCommands?.(program);
   try {
@@ -72,10 +74,16 @@ function report(error: unknown, runtime: CliRuntime): ExitCode {
   }
   if (error instanceof ApiError) {
     const lines = [`error: ${error.message} (${error.status} ${error.reason})`];
-    for (const field of error.fields) lines.push(`  ${field.path}: ${field.message}`);
+    for (const field of error.fields) {
+      const line = `${field.path}: ${field.message}`;
+      if (!error.message.includes(line)) lines.push(`  ${line}`);
+    }
     if (error.requestId && error.status >= 500) lines.push(`  request id: ${error.requestId}`);
+    const code = exitCodeOf(error);
+    if (code === exitCodes.notAvailable)
+      lines.splice(0, 1, `error: not available in this portal version (${error.message})`);
     runtime.err(`${lines.join('\n')}\n`);
-    return exitCodeOf(error);
+    return code;
   }
   if (error instanceof TypeError && error.message === 'fetch failed') {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
