@@ -146,6 +146,9 @@ function operationCases(): Record<string, OperationCase> {
       forwarded: true,
     },
     'GET /api/v1/gpus': { access: 'signedIn' },
+    // Usage answers only the caller's teams (admins: all); another team is 403 (usageRoutes.test).
+    'GET /api/v1/usage': { access: 'signedIn' },
+    'GET /api/v1/usage.csv': { access: 'signedIn' },
     'GET /api/v1/stream': { access: 'signedIn' },
     'GET /api/v1/about': { access: 'signedIn' },
   };

@@ -47,9 +47,11 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ usage: UsageService }> = a
         description:
           'One row per day, team, user, cluster, template and GPU product: `day,team,user,cluster,template,gpu_product,gpu_hours,idle_gpu_hours` (CRLF lines, RFC 4180 quoting).',
         querystring: UsageQuery,
-        produces: ['text/csv'],
         response: {
-          200: Type.String({ description: 'text/csv; charset=utf-8' }),
+          200: {
+            description: 'The CSV file (an attachment named after the range).',
+            content: { 'text/csv': { schema: Type.String() } },
+          },
           ...errors,
         },
       },
