@@ -17,6 +17,7 @@ import type {
   LoginRequest,
   SessionInfo,
 } from '../api/authSchemas.ts';
+import type { OidcLogoutResult, SignInMethods } from '../api/oidcSchemas.ts';
 import type { ApiRequest } from './apiClient.ts';
 
 /** The typed calls of the auth, token, admin and audit API. */
@@ -26,6 +27,10 @@ export interface AuthEndpoints {
   logout(): Promise<void>;
   /** Who am I, with my teams and the CSRF token of my session. */
   me(): Promise<SessionInfo>;
+  /** How one may sign in here (local accounts, the OIDC sign-in path). */
+  signInMethods(): Promise<SignInMethods>;
+  /** Ends an OIDC session; go to `redirectTo` to end the provider's session too. */
+  oidcLogout(): Promise<OidcLogoutResult>;
   /** Changes my own password; my other sessions end, and my API tokens unless `revokeTokens: false`. */
   changePassword(body: ChangePasswordRequest): Promise<void>;
   listTokens(): Promise<ApiTokenList>;
@@ -56,6 +61,8 @@ export function authEndpoints(request: ApiRequest): AuthEndpoints {
       await request<unknown>('/api/v1/auth/logout', { method: 'POST' });
     },
     me: () => request<SessionInfo>('/api/v1/auth/me'),
+    signInMethods: () => request<SignInMethods>('/api/v1/auth/methods'),
+    oidcLogout: () => request<OidcLogoutResult>('/api/v1/auth/oidc/logout', { method: 'POST' }),
     changePassword: async (body) => {
       await request<unknown>('/api/v1/auth/password', { method: 'POST', body });
     },

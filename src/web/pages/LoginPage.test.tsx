@@ -55,4 +55,23 @@ describe('LoginPage', () => {
     expect(screen.queryByTestId('location')).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
   });
+
+  it('offers single sign-on with the return path, and hides the form when local sign-in is off', async () => {
+    renderWithFakeApi(<LoginPage />, {
+      path: '/login?next=%2Fgpus&ssoError=NoMappedGroup',
+      pattern: '/login',
+      signedIn: false,
+      user: null,
+      handlers: {
+        'GET /api/v1/auth/methods': () => ({
+          local: false,
+          oidcLoginPath: '/api/v1/auth/oidc/login',
+        }),
+      },
+    });
+    const sso = await screen.findByRole('link', { name: 'Sign in with SSO' });
+    expect(sso).toHaveAttribute('href', '/api/v1/auth/oidc/login?returnTo=%2Fgpus');
+    expect(screen.getByRole('alert')).toHaveTextContent('in none of the groups');
+    expect(screen.queryByLabelText('Username')).not.toBeInTheDocument();
+  });
 });
