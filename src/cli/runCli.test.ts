@@ -12,15 +12,17 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { nodeRuntimeEnv } from '../../test/support/nodeRuntimeEnv.ts';
-import { packageRoot } from '../server/packageRoot.ts';
 import type { CliIo } from './CliIo.ts';
 import { exitCodes } from './exitCodes.ts';
 import { runCli } from './runCli.ts';
 
+/** The package folder (src/cli/../..); the CLI may not import the server's packageRoot. */
+const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 const adminPassword = 'cli-test-admin-password-1';
 /** A fixed "now" for AGE columns: tests never read the clock. */
 const fixedNow = Date.parse('2026-12-08T00:00:00Z');
