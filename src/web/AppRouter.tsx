@@ -14,6 +14,7 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SectionPage } from './pages/SectionPage.tsx';
 import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
+import { UsagePage } from './pages/UsagePage.tsx';
 import { StreamProvider } from './stream/StreamProvider.tsx';
 
 function entry(path: string) {
@@ -41,6 +42,7 @@ export const appRoutes: RouteObject[] = [
       { path: '/jobs', element: <SectionPage entry={entry('/jobs')} /> },
       { path: '/services', element: <SectionPage entry={entry('/services')} /> },
       { path: '/gpus', element: <GpusPage /> },
+      { path: '/usage', element: <UsagePage /> },
       { path: '/templates', element: <TemplatesPage /> },
       { path: '/admin', element: <AdminPage /> },
       { path: '/tokens', element: <TokensPage /> },

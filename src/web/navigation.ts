@@ -80,6 +80,11 @@ export const navigationEntries: readonly NavigationEntry[] = [
     path: '/gpus',
     summary: 'GPU inventory per node and product, and who holds what.',
   },
+  {
+    label: 'Usage',
+    path: '/usage',
+    summary: 'GPU-hours per team, user and cluster, idle GPU-hours, and a CSV export.',
+  },
   { label: 'Templates', path: '/templates', summary: 'Governed cluster templates to pick from.' },
   {
     label: 'Admin',
