@@ -28,6 +28,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/healthRoutes.ts';
 import { inventoryRoutes } from './routes/inventoryRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { oidcRoutes } from './routes/oidcRoutes.ts';
+import { serviceRoutes } from './routes/serviceRoutes.ts';
 import { streamEventSchemaName, streamRoutes } from './routes/streamRoutes.ts';
 import { templateRoutes } from './routes/templateRoutes.ts';
 import { tokenRoutes } from './routes/tokenRoutes.ts';
@@ -40,6 +41,7 @@ import type { ClusterIndex } from './services/ClusterIndex.ts';
 import type { ClusterService } from './services/ClusterService.ts';
 import { ConnectionHealth } from './services/ConnectionHealth.ts';
 import type { GpuService } from './services/GpuService.ts';
+import { RayServiceService } from './services/RayServiceService.ts';
 import type { TemplateService } from './services/TemplateService.ts';
 import { RayObjectActivity } from './services/UsageMeter.ts';
 import { UsageService } from './services/UsageService.ts';
@@ -76,6 +78,11 @@ const apiTags = [
     name: 'clusters',
     description:
       'Ray clusters: list, detail, create, scale, suspend, resume, delete; the Ray dashboard proxy.',
+  },
+  {
+    name: 'services',
+    description:
+      'Ray Serve: RayServices (deploy, health, zero-downtime upgrades, send a request) and Serve apps on a cluster.',
   },
   { name: 'templates', description: 'Governed compute templates and whether each fits now.' },
   { name: 'gpus', description: 'GPU inventory by node and product.' },
@@ -204,9 +211,15 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
       index: portal.index,
       connection: connectionHealth,
     });
-    await app.register(dashboardProxyRoutes, {
-      proxy: createServiceProxy(portal.connection.kubeConfig),
-      cache: portal.cache,
+    const serviceProxy = createServiceProxy(portal.connection.kubeConfig);
+    await app.register(dashboardProxyRoutes, { proxy: serviceProxy, cache: portal.cache });
+    await app.register(serviceRoutes, {
+      services: new RayServiceService({
+        cache: portal.cache,
+        client: portal.client,
+        clusters: portal.clusters,
+        proxy: serviceProxy,
+      }),
     });
     await app.register(aboutRoutes, { version: options.version, portal });
   }

@@ -47,6 +47,10 @@ interface OperationCase {
   forwarded?: true;
 }
 
+/** A valid Serve config (the serve_hello sample's app). */
+const matrixServeConfig =
+  'applications:\n  - name: hello\n    import_path: serve_hello:app_builder\n    route_prefix: /hello\n';
+
 let portal: TestPortal;
 /** Each role's API token (anonymous has none). */
 let tokens: Record<Role, string | undefined>;
@@ -56,6 +60,7 @@ let adminTokenId = '';
 /** The rule and inputs of every documented operation, keyed `METHOD path-template`. */
 function operationCases(): Record<string, OperationCase> {
   const intruder = { name: 'intruder', team: 'team-a', template: 'cpu-small' };
+  const serviceIntruder = { ...intruder, serveConfigV2: matrixServeConfig };
   return {
     'GET /healthz': { access: 'public' },
     'GET /readyz': { access: 'public' },
@@ -145,6 +150,42 @@ function operationCases(): Record<string, OperationCase> {
       path: '/api/v1/clusters/team-a/a1/dashboard/api/version',
       forwarded: true,
     },
+    'GET /api/v1/services': { access: 'signedIn' },
+    'POST /api/v1/services': { access: 'teamWrite', body: serviceIntruder },
+    'POST /api/v1/services/dry-run': { access: 'teamWrite', body: serviceIntruder },
+    'GET /api/v1/services/{team}/{name}': {
+      access: 'teamRead',
+      path: '/api/v1/services/team-a/s1',
+    },
+    'PUT /api/v1/services/{team}/{name}': {
+      access: 'teamWrite',
+      path: '/api/v1/services/team-a/s1',
+      body: { serveConfigV2: serviceIntruder.serveConfigV2.replace('/hello', '/pwned') },
+    },
+    'POST /api/v1/services/{team}/{name}/plan': {
+      access: 'teamWrite',
+      path: '/api/v1/services/team-a/s1/plan',
+      body: { serveConfigV2: serviceIntruder.serveConfigV2 },
+    },
+    'DELETE /api/v1/services/{team}/{name}': {
+      access: 'teamWrite',
+      path: '/api/v1/services/team-a/s1',
+    },
+    // Only the service's own team may send it requests (viewers may not).
+    'POST /api/v1/services/{team}/{name}/request': {
+      access: 'teamWrite',
+      path: '/api/v1/services/team-a/s1/request',
+      body: { method: 'GET', path: '/hello' },
+    },
+    'PUT /api/v1/clusters/{team}/{name}/serve/applications': {
+      access: 'teamWrite',
+      path: '/api/v1/clusters/team-a/a1/serve/applications',
+      body: { serveConfig: serviceIntruder.serveConfigV2 },
+    },
+    'DELETE /api/v1/clusters/{team}/{name}/serve/applications': {
+      access: 'teamWrite',
+      path: '/api/v1/clusters/team-a/a1/serve/applications',
+    },
     'GET /api/v1/gpus': { access: 'signedIn' },
     // Usage answers only the caller's teams (admins: all); another team is 403 (usageRoutes.test).
     'GET /api/v1/usage': { access: 'signedIn' },
@@ -197,6 +238,13 @@ beforeAll(async () => {
   adminTokenId = (await portal.admin.listTokens()).items[0]?.id ?? '';
   await portal.admin.createCluster({ name: 'a1', team: 'team-a', template: 'cpu-small' });
   await eventually(() => portal.cache.get('RayCluster', 'team-a', 'a1') !== undefined, 'a1 cached');
+  await portal.admin.createService({
+    name: 's1',
+    team: 'team-a',
+    template: 'cpu-small',
+    serveConfigV2: matrixServeConfig,
+  });
+  await eventually(() => portal.cache.get('RayService', 'team-a', 's1') !== undefined, 's1 cached');
 }, 120_000);
 afterAll(() => portal.close());
 
@@ -248,6 +296,10 @@ describe('authorization matrix from the OpenAPI document', () => {
 
   it('left everything the refused calls aimed at as it was', async () => {
     expect(portal.cache.get('RayCluster', 'team-a', 'intruder')).toBeUndefined();
+    expect(portal.cache.get('RayService', 'team-a', 'intruder')).toBeUndefined();
+    expect(portal.cache.get('RayService', 'team-a', 's1')?.spec.serveConfigV2).toBe(
+      matrixServeConfig,
+    );
     expect((await portal.admin.getCluster('team-a', 'a1')).summary.phase).not.toBe('Suspended');
     const users = await portal.admin.listUsers();
     expect(users.items.map((user) => user.username)).not.toContain('mallory');

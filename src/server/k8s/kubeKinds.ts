@@ -139,7 +139,9 @@ export const kubeKinds = {
     version: 'v1',
     plural: 'rayservices',
     namespaced: true,
-    verbs: ['list', 'watch'],
+    // get: the detail's fresh read; create (with dryRun=All first), patch (Serve config and
+    // cluster upgrades) and delete: the Services pages (issue 14).
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
     informer: {},
   },
   Pod: {
@@ -186,7 +188,8 @@ export const kubeKinds = {
     version: 'v1',
     plural: 'resourcequotas',
     namespaced: true,
-    verbs: ['list', 'watch'],
+    // Admins set a team's quota: Raydeck creates and replaces `raydeck-team-quota` in it.
+    verbs: ['list', 'watch', 'create', 'update'],
     informer: {},
   },
   Namespace: {

@@ -26,9 +26,7 @@ export const upgradeStrategies = [
   'NewClusterWithIncrementalUpgrade',
   'None',
 ] as const;
-export const UpgradeStrategySchema = Type.Union(
-  upgradeStrategies.map((value) => Type.Literal(value)),
-);
+export const UpgradeStrategySchema = Type.Enum(upgradeStrategies);
 export type UpgradeStrategy = Static<typeof UpgradeStrategySchema>;
 
 /** Path parameters of `/api/v1/services/{team}/{name}`. */
@@ -89,7 +87,7 @@ export const serviceStates = [
   'Suspended',
   'Deleting',
 ] as const;
-export const ServiceStateSchema = Type.Union(serviceStates.map((value) => Type.Literal(value)));
+export const ServiceStateSchema = Type.Enum(serviceStates);
 export type ServiceState = Static<typeof ServiceStateSchema>;
 
 /** One row of the services list. */
