@@ -1,3 +1,4 @@
+import { lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, Navigate, type RouteObject, RouterProvider } from 'react-router-dom';
 
 import { AppFrame } from './components/AppFrame.tsx';
@@ -16,6 +17,21 @@ import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsagePage } from './pages/UsagePage.tsx';
 import { StreamProvider } from './stream/StreamProvider.tsx';
+
+// The jobs pages (and the log viewer they bring) load when first visited, so they weigh nothing
+// in the initial bundle budget (scripts/checkBundleSize.ts).
+const JobsPage = lazy(() => import('./pages/JobsPage.tsx').then((m) => ({ default: m.JobsPage })));
+const JobDetailPage = lazy(() =>
+  import('./pages/JobDetailPage.tsx').then((m) => ({ default: m.JobDetailPage })),
+);
+const SubmitJobPage = lazy(() =>
+  import('./pages/SubmitJobPage.tsx').then((m) => ({ default: m.SubmitJobPage })),
+);
+
+/** A lazily loaded page, with a quiet placeholder while its code arrives. */
+function lazyPage(page: ReactNode) {
+  return <Suspense fallback={<div aria-busy="true" />}>{page}</Suspense>;
+}
 
 function entry(path: string) {
   const found = navigationEntries.find((candidate) => candidate.path === path);
@@ -39,7 +55,9 @@ export const appRoutes: RouteObject[] = [
       { path: '/clusters', element: <ClustersPage /> },
       { path: '/clusters/new', element: <CreateClusterPage /> },
       { path: '/clusters/:team/:name', element: <ClusterDetailPage /> },
-      { path: '/jobs', element: <SectionPage entry={entry('/jobs')} /> },
+      { path: '/jobs', element: lazyPage(<JobsPage />) },
+      { path: '/jobs/new', element: lazyPage(<SubmitJobPage />) },
+      { path: '/jobs/:team/:id', element: lazyPage(<JobDetailPage />) },
       { path: '/services', element: <SectionPage entry={entry('/services')} /> },
       { path: '/gpus', element: <GpusPage /> },
       { path: '/usage', element: <UsagePage /> },

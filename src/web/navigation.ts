@@ -42,20 +42,8 @@ export const navigationEntries: readonly NavigationEntry[] = [
   {
     label: 'Jobs',
     path: '/jobs',
-    summary: 'Ray jobs: submit, follow logs, keep history.',
-    upcoming: {
-      issue: 'Jobs: submit, follow and keep',
-      features: [
-        'Submit a Python entrypoint to one of your clusters, with its working directory and runtime environment.',
-        'Follow a job’s logs live, and read its final logs after the cluster is gone.',
-        'See every job of your team with its status, duration, cluster and who submitted it.',
-      ],
-      meanwhile: {
-        caption:
-          'Until then, submit jobs with Ray’s own CLI through Raydeck’s audited dashboard proxy (the cluster page shows the exact line):',
-        command: rayJobSubmit('python train.py'),
-      },
-    },
+    summary:
+      'Ray jobs: submit, follow logs live, and keep their history after the cluster is gone.',
   },
   {
     label: 'Services',

@@ -6,7 +6,7 @@ import { renderWithFakeApi } from './admin/renderWithFakeApi.tsx';
 import { SectionPage } from './SectionPage.tsx';
 
 describe('SectionPage', () => {
-  it.each(['/jobs', '/services'])(
+  it.each(['/services'])(
     'says %s is not built yet and teaches what will be there',
     async (path) => {
       const entry = navigationEntries.find((candidate) => candidate.path === path);
