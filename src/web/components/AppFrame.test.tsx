@@ -66,7 +66,7 @@ describe('AppFrame', () => {
     const labels = within(navigation)
       .getAllByRole('link')
       .map((link) => link.textContent);
-    expect(labels).toEqual(['Clusters', 'Jobs', 'Services', 'GPUs', 'Templates', 'Admin']);
+    expect(labels).toEqual(['Clusters', 'Jobs', 'Services', 'GPUs', 'Usage', 'Templates', 'Admin']);
     await waitFor(() =>
       expect(within(navigation).getByRole('link', { name: 'Clusters' })).toHaveAttribute(
         'aria-current',
