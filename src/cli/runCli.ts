@@ -5,6 +5,7 @@ import { type CliIo, processCliIo } from './CliIo.ts';
 import { CliRuntime, type GlobalOptions } from './CliRuntime.ts';
 import { CliError, type ExitCode, exitCodes } from './exitCodes.ts';
 import { addAuthVerbs } from './verbs/addAuthVerbs.ts';
+import { addCatalogVerbs } from './verbs/addCatalogVerbs.ts';
 import { addClusterVerbs } from './verbs/addClusterVerbs.ts';
 import { addCompletionVerbs } from './verbs/addCompletionVerbs.ts';
 import { addGetVerbs } from './verbs/addGetVerbs.ts';
@@ -51,6 +52,7 @@ export async function runCli(
   addGetVerbs(program, runtime);
   addClusterVerbs(program, runtime);
   addRayVerbs(program, runtime);
+  addCatalogVerbs(program, runtime);
   addCompletionVerbs(program, runtime);
   addCommands?.(program);
   try {
