@@ -67,6 +67,10 @@ export interface DeployedPortalOptions {
    * resolve at the startup line, seeding nothing (for tests of a portal that cannot get ready).
    */
   waitUntil?: 'ready' | 'listening';
+  /** More keys of the Secret raydeck-secrets, e.g. `RAYDECK_OIDC_CLIENT_SECRET`. */
+  secretSettings?: Readonly<Record<string, string>>;
+  /** Loopback port (`RAYDECK_PORT`), for settings that name the portal's URL. Default 0 (free). */
+  port?: number;
 }
 
 /** A `raydeck serve` process started as the kit's pod would be, against an RBAC sandbox. */
@@ -153,7 +157,12 @@ export async function startDeployedPortal(
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: { name: 'raydeck-secrets', namespace },
-        data: { RAYDECK_ADMIN_PASSWORD: Buffer.from(adminPassword).toString('base64') },
+        data: Object.fromEntries(
+          Object.entries({
+            RAYDECK_ADMIN_PASSWORD: adminPassword,
+            ...options.secretSettings,
+          }).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
+        ),
       },
     ]);
 
@@ -181,7 +190,7 @@ export async function startDeployedPortal(
       RAYDECK_DATA_DIR: dataDir,
       RAYDECK_SERVICE_ACCOUNT_DIR: serviceAccountDir,
       RAYDECK_HOST: '127.0.0.1',
-      RAYDECK_PORT: '0',
+      RAYDECK_PORT: String(options.port ?? 0),
       ...nodeRuntimeEnv(),
     };
 
