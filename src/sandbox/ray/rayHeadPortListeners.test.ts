@@ -73,6 +73,17 @@ describe('a Ray head’s port listeners', () => {
     expect(bytes.subarray(26).toString()).toBe(rayClientNotSimulatedText);
   });
 
+  it('answers 503 with the reason for an app whose code the sandbox does not run', async () => {
+    const { simulation, listeners } = await listenersOfTestHead();
+    simulation.deployServeConfig({
+      applications: [{ name: 'other', import_path: 'my_model:app', route_prefix: '/m' }],
+    });
+    for (let second = 0; second < 30; second++) head?.clock.advance(1000);
+    const answer = await getThrough(listeners.serve, '/m');
+    expect(answer.status).toBe(503);
+    expect(answer.body).toContain("Serve application 'other' (route prefix '/m'");
+  });
+
   it('refuses Serve’s port until Serve runs, then answers health, routes and unknown paths', async () => {
     const { simulation, listeners } = await listenersOfTestHead();
     expect(await getThrough(listeners.serve, '/-/healthz')).toEqual({ accepted: false });
@@ -91,9 +102,17 @@ describe('a Ray head’s port listeners', () => {
     expect(await getThrough(listeners.serve, '/-/routes')).toMatchObject({
       body: '{"/hi": "hello"}',
     });
-    const hello = await getThrough(listeners.serve, '/hi/there');
-    expect(hello.status).toBe(503);
-    expect(hello.body).toContain("Serve application 'hello' (route prefix '/hi'");
+    // serve_hello answers as workloads/serve_hello.py does, counting requests.
+    const hello = await getThrough(listeners.serve, '/hi/there?name=ada');
+    expect(hello.status).toBe(200);
+    expect(JSON.parse(hello.body ?? '')).toMatchObject({
+      message: 'hello from Ray Serve, ada',
+      served: 1,
+    });
+    expect(JSON.parse((await getThrough(listeners.serve, '/hi')).body ?? '')).toMatchObject({
+      message: 'hello from Ray Serve, world',
+      served: 2,
+    });
     expect(await getThrough(listeners.serve, '/elsewhere')).toMatchObject({
       status: 404,
       body: "Path '/elsewhere' not found. Ping http://.../-/routes for available routes.",

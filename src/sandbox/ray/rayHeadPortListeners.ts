@@ -13,6 +13,11 @@ export interface RayHeadPortListeners {
   client: PodPortListener;
   /** Serve's HTTP proxy (8000): listens only while Serve runs. */
   serve: PodPortListener;
+  /**
+   * The same Serve proxy as an HTTP handler, for the Kubernetes service proxy of
+   * `<s>-serve-svc:serve` (503 "no endpoints" while Serve runs no proxy).
+   */
+  serveHttp: ProxyHandler;
 }
 
 /** What the listeners read from a head. */
@@ -39,7 +44,9 @@ export function rayHeadPortListeners(head: RayHeadPortSource): RayHeadPortListen
   dashboard.on('upgrade', (request: IncomingMessage, socket: Duplex, bytes: Buffer) =>
     head.upgradeHandler(request, socket, bytes, request.url ?? '/'),
   );
-  const serve = createServer((request, response) => serveProxy(head, request, response));
+  // Requests answered per application, like each replica's `served` counter of serve_hello.
+  const served = new Map<string, number>();
+  const serve = createServer((request, response) => serveProxy(head, request, response, served));
   return {
     dashboard: (connection) => {
       dashboard.emit('connection', connection);
@@ -50,6 +57,16 @@ export function rayHeadPortListeners(head: RayHeadPortSource): RayHeadPortListen
       connection.resume();
       connection.end(http2GoAway(rayClientNotSimulatedText));
       return true;
+    },
+    serveHttp: (request, response, path) => {
+      const proxies = head.serveApplications()['proxies'] as Record<string, unknown> | undefined;
+      if (Object.keys(proxies ?? {}).length === 0) {
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end('no endpoints available for service: Serve runs no HTTP proxy');
+        return;
+      }
+      request.url = path;
+      serveProxy(head, request, response, served);
     },
     serve: (connection) => {
       const proxies = head.serveApplications()['proxies'] as Record<string, unknown> | undefined;
@@ -65,15 +82,29 @@ export function rayHeadPortListeners(head: RayHeadPortSource): RayHeadPortListen
  * answers them, Ray's 404 for a path no application's route prefix matches, and 503 with the
  * sandbox's reason for one that matches (nothing runs the application).
  */
-function serveProxy(head: RayHeadPortSource, request: IncomingMessage, response: ServerResponse) {
+function serveProxy(
+  head: RayHeadPortSource,
+  request: IncomingMessage,
+  response: ServerResponse,
+  served: Map<string, number>,
+) {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   const applications = (head.serveApplications()['applications'] ?? {}) as Record<
     string,
-    { route_prefix?: string | null; status?: string }
+    {
+      route_prefix?: string | null;
+      status?: string;
+      deployed_app_config?: { import_path?: unknown } | null;
+    }
   >;
   const routes = Object.entries(applications)
     .filter(([, app]) => typeof app.route_prefix === 'string')
-    .map(([name, app]) => ({ name, prefix: app.route_prefix as string, status: app.status }));
+    .map(([name, app]) => ({
+      name,
+      prefix: app.route_prefix as string,
+      status: app.status,
+      importPath: String(app.deployed_app_config?.import_path ?? ''),
+    }));
   const text = (status: number, body: string, type = 'text/plain; charset=utf-8'): void => {
     response.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     response.end(body);
@@ -97,6 +128,22 @@ function serveProxy(head: RayHeadPortSource, request: IncomingMessage, response:
     .sort((a, b) => b.prefix.length - a.prefix.length)[0];
   if (!matched) {
     return text(404, `Path '${path}' not found. Ping http://.../-/routes for available routes.`);
+  }
+  // workloads/serve_hello.py's app answers as the real one does (its GREETING, the `name`
+  // query parameter, the replica's host, a served count); only while the app is RUNNING.
+  if (/(^|\.)serve_hello:/.test(matched.importPath) && matched.status === 'RUNNING') {
+    const count = (served.get(matched.name) ?? 0) + 1;
+    served.set(matched.name, count);
+    const name = new URL(request.url ?? '/', 'http://serve').searchParams.get('name') ?? 'world';
+    return text(
+      200,
+      JSON.stringify({
+        message: `hello from Ray Serve, ${name}`,
+        host: 'raydeck-sandbox-head',
+        served: count,
+      }),
+      'application/json',
+    );
   }
   return text(
     503,

@@ -245,6 +245,36 @@ export class RayHeadRegistry {
     });
   }
 
+  /**
+   * Registers `namespace/service` (a RayService's serve Service) as the Serve HTTP proxy of
+   * the head of `clusterKey` (ports `serve` and 8000); re-registering moves it (traffic switch).
+   */
+  aliasServe(namespace: string, service: string, clusterKey: string): void {
+    const key = `${namespace}/${service}`;
+    const existing = this.aliases.get(key);
+    if (existing?.clusterKey === clusterKey) return;
+    existing?.unregister();
+    const handler: ProxyHandler = (request, response, path) => {
+      const target = this.heads.get(clusterKey)?.head.portListeners?.serveHttp;
+      if (target) {
+        target(request, response, path);
+        return;
+      }
+      response.writeHead(503, { 'content-type': 'text/plain' });
+      response.end(`no endpoints available for service "${service}"`);
+    };
+    const unregister = [
+      this.proxies.register({ namespace, service, port: 'serve' }, handler),
+      this.proxies.register({ namespace, service, port: kubeRayConstants.ports.serve }, handler),
+    ];
+    this.aliases.set(key, {
+      clusterKey,
+      unregister: () => {
+        for (const entry of unregister) entry();
+      },
+    });
+  }
+
   /** Removes an alias. */
   unalias(namespace: string, service: string): void {
     const key = `${namespace}/${service}`;

@@ -100,6 +100,8 @@ export class RayServiceController {
     let rayService = runtime.find<RayService>('rayServices', namespace, name);
     if (!rayService) {
       runtime.heads.unalias(namespace, `${name}-head-svc`);
+      runtime.heads.unalias(namespace, `${name}-serve-svc`);
+      runtime.heads.unalias(namespace, `${name}-serve-svc`);
       this.serveConfigs.delete(key);
       return;
     }
@@ -475,6 +477,7 @@ export class RayServiceController {
       return 'requeue';
     }
     runtime.heads.unalias(namespace, `${name}-head-svc`);
+    runtime.heads.unalias(namespace, `${name}-serve-svc`);
     status.conditions = this.setCondition(
       status,
       'Suspending',
@@ -798,6 +801,12 @@ export class RayServiceController {
       head.metadata.name ?? '',
       namespacedKey(namespace, cluster.metadata.name),
       servicePortsOf(cluster).get('dashboard') ?? kubeRayConstants.ports.dashboard,
+    );
+    // The serve Service's proxy follows the cluster its selector points to.
+    this.runtime.heads.aliasServe(
+      namespace,
+      serve.metadata.name ?? '',
+      namespacedKey(namespace, cluster.metadata.name),
     );
     return { head, serve };
   }
