@@ -83,6 +83,14 @@ describe('UsageMeter', () => {
     expect(await registry.getSingleMetricAsString('raydeck_gpus_allocated')).toContain(
       'raydeck_gpus_allocated{team="team-b",gpu_product="NVIDIA-GeForce-RTX-4090"} 1',
     );
+    // Hours from the pod's start to the meter's clock, per team, user, cluster, template, product.
+    const hoursSoFar = (clock - Date.parse(row?.started_at ?? '')) / 3_600_000;
+    const usageMetric = await registry.getSingleMetricAsString('raydeck_gpu_usage_hours');
+    const value =
+      /raydeck_gpu_usage_hours\{team="team-b",user="ana",cluster="metered",template="gpu-1",gpu_product="NVIDIA-GeForce-RTX-4090"\} ([\d.e+]+)/.exec(
+        usageMetric,
+      )?.[1];
+    expect(Number(value)).toBeCloseTo(hoursSoFar, 3);
 
     // The portal stops; an hour later it starts again with the pod still running.
     clock += 60_000;

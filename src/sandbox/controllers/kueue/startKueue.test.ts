@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { eventually } from '../../../../test/support/eventually.ts';
@@ -202,6 +204,57 @@ describe('sandbox Kueue (built-in world, team-a)', () => {
       30_000,
     );
   });
+
+  it('admits a labelled RayJob as one Workload, leaves its own RayCluster alone, and finishes it', async () => {
+    const script = readFileSync(
+      new URL('../../../../workloads/pi_tasks.py', import.meta.url),
+      'utf8',
+    );
+    const configMap = await sandbox.request('POST', '/api/v1/namespaces/team-a/configmaps', {
+      metadata: { name: 'ray-workloads' },
+      data: { 'pi_tasks.py': script },
+    });
+    expect(configMap.status).toBe(201);
+    const manifest = readManifest('rayjob-pi-tasks.yaml');
+    const created = await sandbox.request('POST', '/apis/ray.io/v1/namespaces/team-a/rayjobs', {
+      ...manifest,
+      metadata: { name: 'pi', labels: { [queueLabel]: 'default' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(recordOf(recordOf(created.body)['spec'])['suspend']).toBe(true);
+    await eventually(
+      async () => condition(await workloadOf('pi'), 'Admitted')?.['status'] === 'True',
+      'the RayJob is admitted',
+    );
+    const workload = await workloadOf('pi');
+    expect(textOf(recordOf(workload?.['metadata'])['name'])).toMatch(/^rayjob-pi-[0-9a-f]{5}$/);
+    await eventually(async () => {
+      const clusters = await sandbox.request(
+        'GET',
+        '/apis/ray.io/v1/namespaces/team-a/rayclusters',
+      );
+      return listOf(recordOf(clusters.body)['items']).some((item) =>
+        textOf(recordOf(recordOf(item)['metadata'])['name']).startsWith('pi-'),
+      );
+    }, 'KubeRay creates the RayJob cluster');
+    const clusters = await sandbox.request('GET', '/apis/ray.io/v1/namespaces/team-a/rayclusters');
+    const jobCluster = listOf(recordOf(clusters.body)['items'])
+      .map(recordOf)
+      .find((item) => textOf(recordOf(item['metadata'])['name']).startsWith('pi-'));
+    // The label reaches the cluster, but Kueue admits it with its RayJob: no suspend, no Workload.
+    expect(recordOf(recordOf(jobCluster?.['metadata'])['labels'])[queueLabel]).toBe('default');
+    expect(recordOf(jobCluster?.['spec'])['suspend']).not.toBe(true);
+    expect(await workloadOf(textOf(recordOf(jobCluster?.['metadata'])['name']))).toBeUndefined();
+    await eventually(
+      async () => condition(await workloadOf('pi'), 'Finished')?.['status'] === 'True',
+      'the Workload finishes with its RayJob',
+      60_000,
+    );
+    expect(condition(await workloadOf('pi'), 'Finished')).toMatchObject({
+      reason: 'Succeeded',
+      message: 'Job finished successfully',
+    });
+  }, 90_000);
 
   it('rejects a queued RayJob that would keep its cluster, as Kueue’s webhook does', async () => {
     const response = await sandbox.request('POST', '/apis/ray.io/v1/namespaces/team-a/rayjobs', {
