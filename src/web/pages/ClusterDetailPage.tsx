@@ -22,6 +22,7 @@ import { useCluster } from '../hooks/useCluster.ts';
 import { useKubeRayApiServerLimit } from '../hooks/useKubeRayApiServerLimit.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { ClusterHeader } from './cluster-detail/ClusterHeader.tsx';
+import { ClusterJobsTab } from './cluster-detail/ClusterJobsTab.tsx';
 import { clusterTimeline } from './cluster-detail/clusterTimeline.ts';
 import { ClusterYaml } from './cluster-detail/ClusterYaml.tsx';
 import { EndpointsSection } from './cluster-detail/EndpointsSection.tsx';
@@ -216,6 +217,7 @@ export function ClusterDetailPage() {
             >
               Events
             </Tabs.Tab>
+            <Tabs.Tab value="jobs">Jobs</Tabs.Tab>
             <Tabs.Tab value="yaml">YAML</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="pods" pt="sm">
@@ -231,6 +233,9 @@ export function ClusterDetailPage() {
           </Tabs.Panel>
           <Tabs.Panel value="events" pt="sm">
             <EventsTable events={detail.events} now={now} />
+          </Tabs.Panel>
+          <Tabs.Panel value="jobs" pt="sm">
+            <ClusterJobsTab team={team} name={name} />
           </Tabs.Panel>
           <Tabs.Panel value="yaml" pt="sm">
             <ClusterYaml resource={resource} />

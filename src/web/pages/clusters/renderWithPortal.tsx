@@ -47,6 +47,14 @@ export class FakeEventSource {
     this.closed = true;
   }
 
+  /** Delivers one event of any stream (e.g. a job's `log`), as its server would send it. */
+  emitRaw(name: string, data: unknown): void {
+    act(() => {
+      const message = new MessageEvent<string>(name, { data: JSON.stringify(data) });
+      for (const listener of this.listeners.get(name) ?? []) listener(message);
+    });
+  }
+
   /** Delivers one stream event, as the server would send it. */
   emit<K extends StreamEventName>(name: K, data: StreamEvents[K]): void {
     act(() => {
