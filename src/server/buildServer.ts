@@ -28,6 +28,7 @@ import { healthRoutes, type ReadinessCheck } from './routes/healthRoutes.ts';
 import { inventoryRoutes } from './routes/inventoryRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { oidcRoutes } from './routes/oidcRoutes.ts';
+import { quotaRoutes } from './routes/quotaRoutes.ts';
 import { serviceRoutes } from './routes/serviceRoutes.ts';
 import { streamEventSchemaName, streamRoutes } from './routes/streamRoutes.ts';
 import { templateRoutes } from './routes/templateRoutes.ts';
@@ -42,6 +43,7 @@ import type { ClusterService } from './services/ClusterService.ts';
 import { ConnectionHealth } from './services/ConnectionHealth.ts';
 import type { GpuService } from './services/GpuService.ts';
 import { RayServiceService } from './services/RayServiceService.ts';
+import { QuotaService } from './services/QuotaService.ts';
 import type { TemplateService } from './services/TemplateService.ts';
 import { RayObjectActivity } from './services/UsageMeter.ts';
 import { UsageService } from './services/UsageService.ts';
@@ -86,6 +88,7 @@ const apiTags = [
   },
   { name: 'templates', description: 'Governed compute templates and whether each fits now.' },
   { name: 'gpus', description: 'GPU inventory by node and product.' },
+  { name: 'quotas', description: "Team quotas: used/limit meters and the admins' settings." },
   { name: 'usage', description: 'GPU-hours per team, user and cluster, and idle GPU-hours.' },
   { name: 'stream', description: 'Live updates as Server-Sent Events.' },
   { name: 'auth', description: 'Sign-in, sign-out, the current user, password change.' },
@@ -194,6 +197,9 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
     await app.register(templateRoutes, { templates: portal.templates, gpus: portal.gpus });
     await app.register(inventoryRoutes, { gpus: portal.gpus });
+    await app.register(quotaRoutes, {
+      quotas: new QuotaService({ cache: portal.cache, client: portal.client }),
+    });
     await app.register(usageRoutes, {
       usage:
         portal.usage ??

@@ -187,6 +187,12 @@ function operationCases(): Record<string, OperationCase> {
       path: '/api/v1/clusters/team-a/a1/serve/applications',
     },
     'GET /api/v1/gpus': { access: 'signedIn' },
+    'GET /api/v1/teams/{name}/quota': { access: 'teamRead', path: '/api/v1/teams/team-a/quota' },
+    'PUT /api/v1/admin/teams/{name}/quota': {
+      access: 'admin',
+      path: '/api/v1/admin/teams/team-a/quota',
+      body: { gpus: 4 },
+    },
     // Usage answers only the caller's teams (admins: all); another team is 403 (usageRoutes.test).
     'GET /api/v1/usage': { access: 'signedIn' },
     'GET /api/v1/usage.csv': { access: 'signedIn' },

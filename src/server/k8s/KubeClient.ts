@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 
+import type { ResourceQuotaResource } from '../../shared/k8s/kubeTypes.ts';
 import { KubeApiError } from './k8sErrors.ts';
 import type { kubeKinds } from './kubeKinds.ts';
 import {
@@ -119,6 +120,22 @@ export class KubeClient {
       method: 'DELETE',
       path: objectPath('ConfigMap', namespace, name),
     });
+  }
+
+  createResourceQuota(
+    namespace: string,
+    body: ResourceQuotaResource,
+  ): Promise<ResourceQuotaResource> {
+    return this.write('ResourceQuota', 'POST', collectionPath('ResourceQuota', namespace), body);
+  }
+
+  /** Replaces a ResourceQuota; a `metadata.resourceVersion` makes a concurrent change a 409. */
+  replaceResourceQuota(
+    namespace: string,
+    name: string,
+    body: ResourceQuotaResource,
+  ): Promise<ResourceQuotaResource> {
+    return this.write('ResourceQuota', 'PUT', objectPath('ResourceQuota', namespace, name), body);
   }
 
   /** Whether a PersistentVolumeClaim exists (volumes may only use existing claims). */

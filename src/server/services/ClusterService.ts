@@ -18,9 +18,11 @@ import {
 } from '../../shared/api/validateClusterRequest.ts';
 import type { KubeEventResource } from '../../shared/k8s/kubeTypes.ts';
 import { clusterEndpoints } from '../../shared/ray/clusterEndpoints.ts';
+import { clusterGpuDemand } from '../../shared/ray/clusterGpuDemand.ts';
 import { suspendedByAnnotation } from '../../shared/ray/clusterPhase.ts';
 import { clusterRequestOfRayCluster } from '../../shared/ray/clusterRequestOfRayCluster.ts';
 import { explainCluster } from '../../shared/ray/explainCluster.ts';
+import { gpuQuotaHeadroom } from '../../shared/ray/gpuQuotaHeadroom.ts';
 import { gpuRequestOfPodSpec } from '../../shared/ray/gpuRequestOfPodSpec.ts';
 import { normalizeEvent } from '../../shared/ray/normalizeEvent.ts';
 import { type RayClusterResource, RayLabel } from '../../shared/ray/rayTypes.ts';
@@ -223,7 +225,36 @@ export class ClusterService {
       }
     }
     if (fields.length > 0 || !template) throw validationFailed(fields);
-    return buildRayCluster(request, template, user.username);
+    const manifest = buildRayCluster(request, template, user.username);
+    this.refuseBeyondQuota(request.team, manifest);
+    return manifest;
+  }
+
+  /**
+   * 409 `QuotaExceeded` when the cluster's GPUs (all pods at their initial replicas) exceed
+   * what the team's ResourceQuotas still allow: Kubernetes would admit the RayCluster but
+   * refuse its pods, leaving a cluster blocked for good; refusing before create says why now.
+   */
+  private refuseBeyondQuota(team: string, manifest: RayClusterResource): void {
+    if (!this.cache.serves('ResourceQuota')) return;
+    const quotas = this.cache
+      .list('ResourceQuota')
+      .filter((quota) => quota.metadata.namespace === team);
+    const headroom = gpuQuotaHeadroom(quotas).free;
+    const wanted = new Map<string, number>();
+    for (const entry of clusterGpuDemand(manifest).byProduct) {
+      wanted.set(entry.resource, (wanted.get(entry.resource) ?? 0) + entry.gpus);
+    }
+    const messages = [...wanted]
+      .filter(([resource, gpus]) => headroom[resource] !== undefined && gpus > headroom[resource])
+      .map(
+        ([resource, gpus]) =>
+          `team "${team}" quota allows ${headroom[resource]} more ${resource}, this cluster wants ${gpus}`,
+      );
+    if (messages.length === 0) return;
+    throw new ServiceError(409, 'QuotaExceeded', messages.join('; '), [
+      { path: 'body.workerGroups', message: messages.join('; ') },
+    ]);
   }
 
   /** The manifest as Kubernetes would store it (server dry run), as JSON and YAML. */

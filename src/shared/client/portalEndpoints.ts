@@ -23,6 +23,7 @@ import type {
   SubmitRayJobRequest,
   SubmitToClusterRequest,
 } from '../api/jobSchemas.ts';
+import type { SetTeamQuotaRequest, TeamQuota } from '../api/quotaSchemas.ts';
 import type {
   ClusterServeDeployRequest,
   CreateServiceRequest,
@@ -65,6 +66,10 @@ export interface PortalEndpoints {
   restoreTemplate(name: string): Promise<Template>;
   deleteTemplate(name: string): Promise<void>;
   gpuInventory(): Promise<GpuInventory>;
+  /** A team's used/limit meters and Raydeck's quota settings. */
+  teamQuota(team: string): Promise<TeamQuota>;
+  /** Sets a team's quota (admins): the ResourceQuota `raydeck-team-quota`. */
+  setTeamQuota(team: string, body: SetTeamQuotaRequest): Promise<TeamQuota>;
   about(): Promise<AboutInfo>;
   listJobs(query?: JobListQuery): Promise<JobList>;
   getJob(team: string, id: string): Promise<JobDetail>;
@@ -158,6 +163,12 @@ export function portalEndpoints(request: ApiRequest): PortalEndpoints {
       request<Template>(`${templatePath(name)}/restore`, { method: 'POST' }),
     deleteTemplate: (name) => requestNothing(templatePath(name), { method: 'DELETE' }),
     gpuInventory: () => request<GpuInventory>('/api/v1/gpus'),
+    teamQuota: (team) => request<TeamQuota>(`/api/v1/teams/${encodeURIComponent(team)}/quota`),
+    setTeamQuota: (team, body) =>
+      request<TeamQuota>(`/api/v1/admin/teams/${encodeURIComponent(team)}/quota`, {
+        method: 'PUT',
+        body,
+      }),
     about: () => request<AboutInfo>('/api/v1/about'),
     listJobs: (query = {}) => request<JobList>('/api/v1/jobs', { query: { ...query } }),
     getJob: (team, id) => request<JobDetail>(jobPath(team, id)),
