@@ -335,9 +335,7 @@ describe('job lifecycle on the simulated clock', () => {
     head.clock.advance(1);
     expect(await job(head, flagged)).toMatchObject({ status: 'SUCCEEDED', end_time: t0 + 31_500 });
     const trained = await logs(head, flagged);
-    const losses = [...trained.matchAll(/'loss': (\d+\.\d+)/g)].map((match) =>
-      Number(match[1]),
-    );
+    const losses = [...trained.matchAll(/'loss': (\d+\.\d+)/g)].map((match) => Number(match[1]));
     // Reported every 20 of the 200 epochs and at the last one.
     expect(losses.length).toBe(11);
     expect(losses.at(-1)).toBeLessThan(losses[0] ?? 0);
