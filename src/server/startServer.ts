@@ -25,7 +25,7 @@ import { GpuService } from './services/GpuService.ts';
 import { KubeRayTemplateSource } from './services/KubeRayTemplateSource.ts';
 import { reconcileInterruptedMutations } from './services/reconcileInterruptedMutations.ts';
 import { sandboxTemplates, TemplateService } from './services/TemplateService.ts';
-import { UsageMeter } from './services/UsageMeter.ts';
+import { scaledClock, UsageMeter } from './services/UsageMeter.ts';
 import { UsageService } from './services/UsageService.ts';
 import type { Database } from './store/database.ts';
 import { IdempotencyStore } from './store/IdempotencyStore.ts';
@@ -152,10 +152,13 @@ export async function startServer(
   });
   const idempotency = new IdempotencyStore(db);
   // GPU-hours: metered from pod lifecycles into the store (started below), reported by usage.
-  const usageMeter = new UsageMeter({ db, cache, now: () => new Date(), registry });
+  // The embedded sandbox stamps pods on its simulated clock: measure on the same one.
+  const usageNow =
+    sandbox && config.sandboxSpeed !== 1 ? scaledClock(config.sandboxSpeed) : () => new Date();
+  const usageMeter = new UsageMeter({ db, cache, now: usageNow, registry });
   const usage = new UsageService({
     db,
-    now: () => new Date(),
+    now: usageNow,
     idleSignal: () => usageMeter.idleSignal,
   });
   let reconciled = false;

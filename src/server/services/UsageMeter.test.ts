@@ -10,7 +10,7 @@ import { KubeCache } from '../k8s/KubeCache.ts';
 import { connectKube } from '../k8s/kubeConnection.ts';
 import type { Database } from '../store/database.ts';
 import { openDatabase } from '../store/openDatabase.ts';
-import { UsageMeter } from './UsageMeter.ts';
+import { scaledClock, UsageMeter } from './UsageMeter.ts';
 
 // GPU-hours metered from a sandbox world's pods over HTTP, with an injected clock for the
 // meter's own times (pod start times come from the sandbox).
@@ -129,4 +129,13 @@ describe('UsageMeter', () => {
     expect(closed.map((entry) => entry.ended_at)).toEqual(['2030-01-01T01:02:00.000Z']);
     await restarted.stop();
   }, 90_000);
+});
+
+describe('scaledClock', () => {
+  it('runs speed times faster than the wall clock from its creation', () => {
+    let wall = Date.parse('2026-03-01T00:00:00Z');
+    const now = scaledClock(20, () => wall);
+    wall += 60_000;
+    expect(now().toISOString()).toBe('2026-03-01T00:20:00.000Z');
+  });
 });

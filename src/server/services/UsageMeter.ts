@@ -56,6 +56,16 @@ export class RayObjectActivity implements ClusterActivity {
   }
 }
 
+/**
+ * A clock running `speed` times faster than real time from this call on. The embedded sandbox
+ * keeps pod times on such a clock (`--sandbox-speed`), so its GPU-hours are measured on one too;
+ * its origin is a moment after the sandbox's own, which shifts intervals by that gap × (speed − 1).
+ */
+export function scaledClock(speed: number, wallNow: () => number = Date.now): () => Date {
+  const origin = wallNow();
+  return () => new Date(origin + (wallNow() - origin) * speed);
+}
+
 /** What the meter reads from the cache. */
 export type UsageCacheView = Pick<KubeCache, 'list' | 'get' | 'subscribe' | 'whenSynced'>;
 
