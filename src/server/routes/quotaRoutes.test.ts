@@ -68,7 +68,9 @@ describe('team quotas', () => {
     );
     expect(refused.status).toBe(409);
     expect(refused.reason).toBe('QuotaExceeded');
-    expect(refused.message).toContain('allows 1 more nvidia.com/gpu, this cluster wants 2');
+    expect(refused.message).toContain(
+      'wants 2 nvidia.com/gpu but team "team-b" quota raydeck-team-quota allows 1 in all',
+    );
     expect(refused.fields[0]?.path).toBe('body.workerGroups');
     expect((await bob.listClusters({ q: 'two-gpus' })).items).toEqual([]);
     await bob.createCluster({ name: 'one-gpu', team: 'team-b', template: 'rtx4090-1' });

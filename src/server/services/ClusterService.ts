@@ -231,26 +231,30 @@ export class ClusterService {
   }
 
   /**
-   * 409 `QuotaExceeded` when the cluster's GPUs (all pods at their initial replicas) exceed
-   * what the team's ResourceQuotas still allow: Kubernetes would admit the RayCluster but
-   * refuse its pods, leaving a cluster blocked for good; refusing before create says why now.
+   * 409 `QuotaExceeded` when the cluster's GPUs (all pods at their initial replicas) exceed a
+   * team ResourceQuota's hard limit: it could never run whole (Kubernetes would admit the
+   * RayCluster and refuse its pods for good), so it is refused before create, naming the quota.
+   * A cluster that fits the limit but not the headroom left by others is created and shown
+   * blocked with the reason by "why pending" (it starts when the team frees GPUs).
    */
   private refuseBeyondQuota(team: string, manifest: RayClusterResource): void {
     if (!this.cache.serves('ResourceQuota')) return;
     const quotas = this.cache
       .list('ResourceQuota')
       .filter((quota) => quota.metadata.namespace === team);
-    const headroom = gpuQuotaHeadroom(quotas).free;
     const wanted = new Map<string, number>();
     for (const entry of clusterGpuDemand(manifest).byProduct) {
       wanted.set(entry.resource, (wanted.get(entry.resource) ?? 0) + entry.gpus);
     }
-    const messages = [...wanted]
-      .filter(([resource, gpus]) => headroom[resource] !== undefined && gpus > headroom[resource])
-      .map(
-        ([resource, gpus]) =>
-          `team "${team}" quota allows ${headroom[resource]} more ${resource}, this cluster wants ${gpus}`,
-      );
+    const messages = gpuQuotaHeadroom(quotas).limits.flatMap((limit) => {
+      const resource = limit.key.replace(/^(?:requests|limits)\./, '');
+      const gpus = wanted.get(resource) ?? 0;
+      return gpus > limit.hard
+        ? [
+            `this cluster wants ${gpus} ${resource} but team "${team}" quota ${limit.quota} allows ${limit.hard} in all (${limit.key})`,
+          ]
+        : [];
+    });
     if (messages.length === 0) return;
     throw new ServiceError(409, 'QuotaExceeded', messages.join('; '), [
       { path: 'body.workerGroups', message: messages.join('; ') },
