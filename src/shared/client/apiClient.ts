@@ -59,7 +59,8 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       method,
       headers,
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      ...(init.bytes !== undefined ? { body: init.bytes } : {}),
+      // A copy on its own ArrayBuffer: fetch's BodyInit takes no view of a SharedArrayBuffer.
+      ...(init.bytes !== undefined ? { body: init.bytes.slice() } : {}),
       credentials: 'same-origin',
     });
     const text = await response.text();
