@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
@@ -16,16 +18,19 @@ import type { KubeCache } from './k8s/KubeCache.ts';
 import type { KubeClient } from './k8s/KubeClient.ts';
 import type { KubeConnection } from './k8s/kubeConnection.ts';
 import { createServiceProxy } from './k8s/serviceProxyRequest.ts';
+import { packageRoot } from './packageRoot.ts';
 import { portalFastifyOptions, useStrictValidation } from './portalFastifyOptions.ts';
 import { registerRequestLogging } from './requestLogging.ts';
 import { aboutRoutes } from './routes/aboutRoutes.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
 import { auditRoutes } from './routes/auditRoutes.ts';
 import { authRoutes } from './routes/authRoutes.ts';
+import { catalogRoutes } from './routes/catalogRoutes.ts';
 import { clusterRoutes } from './routes/clusterRoutes.ts';
 import { dashboardProxyRoutes } from './routes/dashboardProxyRoutes.ts';
 import { healthRoutes, type ReadinessCheck } from './routes/healthRoutes.ts';
 import { inventoryRoutes } from './routes/inventoryRoutes.ts';
+import { jobRoutes } from './routes/jobRoutes.ts';
 import { metricsRoutes } from './routes/metricsRoutes.ts';
 import { oidcRoutes } from './routes/oidcRoutes.ts';
 import { quotaRoutes } from './routes/quotaRoutes.ts';
@@ -42,13 +47,23 @@ import type { ClusterIndex } from './services/ClusterIndex.ts';
 import type { ClusterService } from './services/ClusterService.ts';
 import { ConnectionHealth } from './services/ConnectionHealth.ts';
 import type { GpuService } from './services/GpuService.ts';
-import { RayServiceService } from './services/RayServiceService.ts';
+import { JobService, type JobServiceSettings } from './services/JobService.ts';
 import { QuotaService } from './services/QuotaService.ts';
+import { RayServiceService } from './services/RayServiceService.ts';
 import type { TemplateService } from './services/TemplateService.ts';
 import { RayObjectActivity } from './services/UsageMeter.ts';
 import { UsageService } from './services/UsageService.ts';
+import { WorkloadCatalog } from './services/WorkloadCatalog.ts';
 import type { Database } from './store/database.ts';
 import type { IdempotencyStore } from './store/IdempotencyStore.ts';
+import { JobStore } from './store/JobStore.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The jobs service (tests drive its capture loop). */
+    jobs: JobService;
+  }
+}
 
 /** Everything the portal API needs beyond HTTP: store, Kubernetes connection and services. */
 export interface PortalDependencies {
@@ -72,6 +87,11 @@ export interface PortalDependencies {
   mutationsPerMinute?: number;
   /** GPU-hour reports; default one over the store with the wall clock (no meter attached). */
   usage?: UsageService;
+  /**
+   * Jobs: settings (serverConfig `job*`), the clock (epoch ms; tests inject one) and whether the
+   * capture loop runs (default true).
+   */
+  jobs?: { settings?: Partial<JobServiceSettings>; now?: () => number; capture?: boolean };
 }
 
 /** The groups of the API document, in the order `/api/docs` shows them. */
@@ -85,6 +105,11 @@ const apiTags = [
     name: 'services',
     description:
       'Ray Serve: RayServices (deploy, health, zero-downtime upgrades, send a request) and Serve apps on a cluster.',
+  },
+  {
+    name: 'jobs',
+    description:
+      'Ray jobs (RayJobs and Jobs API submissions): list, submit, follow the log live, stop, delete, resubmit; the workload catalog.',
   },
   { name: 'templates', description: 'Governed compute templates and whether each fits now.' },
   { name: 'gpus', description: 'GPU inventory by node and product.' },
@@ -227,6 +252,24 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
         proxy: serviceProxy,
       }),
     });
+    const now = portal.jobs?.now ?? Date.now;
+    const catalog = new WorkloadCatalog({ db: portal.db, folder: join(packageRoot, 'workloads') });
+    const jobs = new JobService({
+      store: new JobStore(portal.db),
+      cache: portal.cache,
+      proxy: createServiceProxy(portal.connection.kubeConfig),
+      client: portal.client,
+      clusters: portal.clusters,
+      index: portal.index,
+      catalog,
+      now,
+      ...(portal.jobs?.settings ? { settings: portal.jobs.settings } : {}),
+    });
+    app.decorate('jobs', jobs);
+    if (portal.jobs?.capture !== false) jobs.start();
+    app.addHook('onClose', async () => jobs.stop());
+    await app.register(jobRoutes, { jobs });
+    await app.register(catalogRoutes, { catalog, now });
     await app.register(aboutRoutes, { version: options.version, portal });
   }
   await app.register(webAppRoutes, { webRoot: options.config.webRoot });

@@ -85,6 +85,12 @@ export interface ServerConfig {
   oidcTeamViewerGroups: string | undefined;
   /** Whether username/password accounts may sign in (break-glass). Defaults to true. */
   localLogin: boolean;
+  /** MiB of log the portal keeps per job (the newest part, compressed). Defaults to 16. */
+  jobLogMaxMb: number;
+  /** Days a finished job and its log are kept. Defaults to 30. */
+  jobRetentionDays: number;
+  /** Largest working-dir zip accepted by the package upload, MiB. Defaults to 100. */
+  jobPackageMaxMb: number;
 }
 
 /** One setting: where it comes from and how it is checked. Drives the CLI flags and the README. */
@@ -468,7 +474,40 @@ export const serverSettings: readonly ServerSetting[] = [
     defaultValue: () => 'true',
     parse: parseBoolean,
   },
+  {
+    key: 'jobLogMaxMb',
+    flag: '--job-log-max-mb',
+    env: 'RAYDECK_JOB_LOG_MAX_MB',
+    description: 'MiB of log kept per job (the newest part, compressed in the store).',
+    defaultValue: () => '16',
+    parse: (raw) => parseBoundedNumber(raw, 0.01, 1024),
+  },
+  {
+    key: 'jobRetentionDays',
+    flag: '--job-retention-days',
+    env: 'RAYDECK_JOB_RETENTION_DAYS',
+    description: 'Days a finished job and its stored log are kept.',
+    defaultValue: () => '30',
+    parse: (raw) => parseBoundedNumber(raw, 1, 3650),
+  },
+  {
+    key: 'jobPackageMaxMb',
+    flag: '--job-package-max-mb',
+    env: 'RAYDECK_JOB_PACKAGE_MAX_MB',
+    description: 'Largest working-dir zip a job upload may send to a Ray head, MiB.',
+    defaultValue: () => '100',
+    parse: (raw) => parseBoundedNumber(raw, 1, 500),
+  },
 ];
+
+/** A number from `min` to `max`. */
+function parseBoundedNumber(raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
 
 /** An absolute URL: https, or http only to a loopback host when `loopbackHttp`. */
 function parseUrl(raw: string, options: { loopbackHttp: boolean }): URL {

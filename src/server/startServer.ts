@@ -200,6 +200,13 @@ export async function startServer(
       gpus,
       idempotency,
       usage,
+      jobs: {
+        settings: {
+          logMaxBytes: Math.round(config.jobLogMaxMb * 2 ** 20),
+          retentionDays: config.jobRetentionDays,
+          packageMaxBytes: Math.round(config.jobPackageMaxMb * 2 ** 20),
+        },
+      },
       sandbox,
       ...(config.trustedProxies
         ? { trustedHeaders: { enabled: true, trustedProxies: config.trustedProxies } }

@@ -56,6 +56,8 @@ let portal: TestPortal;
 let tokens: Record<Role, string | undefined>;
 let memberAId = '';
 let adminTokenId = '';
+/** Path of team-a's job j1 (a RayJob), `/api/v1/jobs/team-a/<id>`. */
+let jobPath = '';
 
 /** The rule and inputs of every documented operation, keyed `METHOD path-template`. */
 function operationCases(): Record<string, OperationCase> {
@@ -187,6 +189,50 @@ function operationCases(): Record<string, OperationCase> {
       path: '/api/v1/clusters/team-a/a1/serve/applications',
     },
     'GET /api/v1/gpus': { access: 'signedIn' },
+    'GET /api/v1/jobs': { access: 'signedIn' },
+    'GET /api/v1/jobs/{team}/{id}': { access: 'teamRead', path: jobPath },
+    'POST /api/v1/jobs/submissions': {
+      access: 'teamWrite',
+      body: { team: 'team-a', cluster: 'a1', entrypoint: 'echo pwned' },
+    },
+    'POST /api/v1/jobs/rayjobs': {
+      access: 'teamWrite',
+      body: {
+        team: 'team-a',
+        name: 'intruder',
+        cluster: { template: 'cpu-small' },
+        entrypoint: 'echo pwned',
+      },
+    },
+    'POST /api/v1/jobs/catalog': {
+      access: 'teamWrite',
+      body: { team: 'team-a', catalogId: 'pi-tasks', cluster: 'a1' },
+    },
+    'POST /api/v1/clusters/{team}/{name}/packages': {
+      access: 'teamWrite',
+      path: '/api/v1/clusters/team-a/a1/packages',
+      body: {},
+    },
+    'POST /api/v1/jobs/{team}/{id}/stop': { access: 'teamWrite', path: `${jobPath}/stop` },
+    'DELETE /api/v1/jobs/{team}/{id}': { access: 'teamWrite', path: jobPath },
+    'GET /api/v1/jobs/{team}/{id}/resubmit': { access: 'teamRead', path: `${jobPath}/resubmit` },
+    'GET /api/v1/jobs/{team}/{id}/log': { access: 'teamRead', path: `${jobPath}/log` },
+    'GET /api/v1/jobs/{team}/{id}/log.txt': { access: 'teamRead', path: `${jobPath}/log.txt` },
+    'GET /api/v1/jobs/{team}/{id}/stream': { access: 'teamRead', path: `${jobPath}/stream` },
+    'GET /api/v1/catalog': { access: 'signedIn' },
+    'POST /api/v1/catalog': {
+      access: 'admin',
+      body: {
+        id: 'intruder',
+        title: 'Intruder',
+        summary: '',
+        entrypoint: 'echo pwned',
+        resources: { cpus: 0, gpus: 0 },
+        timeoutSeconds: 60,
+        rayExtras: [],
+      },
+    },
+    'DELETE /api/v1/catalog/{id}': { access: 'admin', path: '/api/v1/catalog/pi-tasks' },
     'GET /api/v1/teams/{name}/quota': { access: 'teamRead', path: '/api/v1/teams/team-a/quota' },
     'PUT /api/v1/admin/teams/{name}/quota': {
       access: 'admin',
@@ -244,6 +290,13 @@ beforeAll(async () => {
   adminTokenId = (await portal.admin.listTokens()).items[0]?.id ?? '';
   await portal.admin.createCluster({ name: 'a1', team: 'team-a', template: 'cpu-small' });
   await eventually(() => portal.cache.get('RayCluster', 'team-a', 'a1') !== undefined, 'a1 cached');
+  const job = await portal.admin.submitRayJob({
+    team: 'team-a',
+    name: 'j1',
+    cluster: { template: 'cpu-small' },
+    entrypoint: 'python x.py',
+  });
+  jobPath = `/api/v1/jobs/team-a/${job.summary.id}`;
   await portal.admin.createService({
     name: 's1',
     team: 'team-a',

@@ -139,6 +139,63 @@ export interface ClusterIdleTable {
   ended_at: string | null;
 }
 
+/**
+ * A job the portal saw (migration 0004_jobs): a RayJob or a Ray Jobs API submission. Empty strings
+ * stand for unknown text fields (so indexes and filters need no null handling).
+ */
+export interface JobsTable {
+  /** `s-<hash>` for submissions, `r-<hash>` for RayJobs (stable over restarts). */
+  id: string;
+  team: string;
+  kind: 'rayjob' | 'submission';
+  cluster: string;
+  rayjob_name: string;
+  submission_id: string;
+  owner: string;
+  origin: 'raydeck' | 'external';
+  catalog_id: string;
+  template: string;
+  entrypoint: string;
+  /** `JobPhase`, for filtering; the same as `status.phase`. */
+  phase: string;
+  /** JSON `JobStatus`. */
+  status: string;
+  /** JSON `JobTimelineEntry[]`. */
+  timeline: string;
+  /** JSON of what was submitted: runtimeEnv, entrypointResources, metadata, lifecycle, cluster. */
+  request: string;
+  gpus: number;
+  /** GPU-seconds accounted up to `gpu_accounted_at`. */
+  gpu_seconds: number;
+  /** While Running: the time up to which `gpu_seconds` is accounted; else null. */
+  gpu_accounted_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+  updated_at: string;
+  log_total_bytes: number;
+  log_stored_from: number;
+  /** 1 once the whole log of a terminal job is captured. */
+  log_complete: number;
+  cluster_gone: number;
+}
+
+/** A piece of a job's log: base64 of raw-deflated UTF-8 starting at byte `offset`. */
+export interface JobLogChunksTable {
+  job_id: string;
+  offset: number;
+  raw_bytes: number;
+  data: string;
+}
+
+/** A catalog entry added by an admin (JSON `CatalogEntryInput`). */
+export interface CatalogEntriesTable {
+  id: string;
+  entry: string;
+  created_by: string;
+  created_at: string;
+}
+
 /** The Kysely database type of the portal store. */
 export interface Database {
   users: UsersTable;
@@ -150,6 +207,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   gpu_usage: GpuUsageTable;
   cluster_idle: ClusterIdleTable;
+  jobs: JobsTable;
+  job_log_chunks: JobLogChunksTable;
+  catalog_entries: CatalogEntriesTable;
 }
 
 /** A users row as read. */

@@ -216,6 +216,71 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .execute();
       },
     },
+    '0004_jobs': {
+      // Jobs (issue 13): one row per Ray job the portal saw (RayJob or Jobs API submission), kept
+      // after its cluster is gone; its log in compressed chunks, oldest dropped past the budget.
+      // JSON columns are text; byte counts are doubles (exact to 2^53, PostgreSQL's bigint would
+      // come back as a string); chunks are base64 of raw deflate so both dialects store them alike.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('jobs')
+          .addColumn('id', 'varchar(160)', (col) => col.primaryKey())
+          .addColumn('team', 'varchar(63)', (col) => col.notNull())
+          .addColumn('kind', 'varchar(16)', (col) => col.notNull())
+          .addColumn('cluster', 'varchar(253)', (col) => col.notNull())
+          .addColumn('rayjob_name', 'varchar(253)', (col) => col.notNull())
+          .addColumn('submission_id', 'varchar(253)', (col) => col.notNull())
+          .addColumn('owner', 'varchar(128)', (col) => col.notNull())
+          .addColumn('origin', 'varchar(16)', (col) => col.notNull())
+          .addColumn('catalog_id', 'varchar(63)', (col) => col.notNull())
+          .addColumn('template', 'varchar(63)', (col) => col.notNull())
+          .addColumn('entrypoint', 'text', (col) => col.notNull())
+          .addColumn('phase', 'varchar(16)', (col) => col.notNull())
+          .addColumn('status', 'text', (col) => col.notNull())
+          .addColumn('timeline', 'text', (col) => col.notNull())
+          .addColumn('request', 'text', (col) => col.notNull())
+          .addColumn('gpus', 'double precision', (col) => col.notNull())
+          .addColumn('gpu_seconds', 'double precision', (col) => col.notNull())
+          .addColumn('gpu_accounted_at', 'varchar(32)')
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('started_at', 'varchar(32)')
+          .addColumn('ended_at', 'varchar(32)')
+          .addColumn('updated_at', 'varchar(32)', (col) => col.notNull())
+          .addColumn('log_total_bytes', 'double precision', (col) => col.notNull())
+          .addColumn('log_stored_from', 'double precision', (col) => col.notNull())
+          .addColumn('log_complete', 'integer', (col) => col.notNull())
+          .addColumn('cluster_gone', 'integer', (col) => col.notNull())
+          .execute();
+        for (const columns of [
+          ['team', 'created_at'],
+          ['created_at'],
+          ['phase'],
+          ['owner'],
+          ['cluster'],
+        ]) {
+          await db.schema
+            .createIndex(`jobs_${columns.join('_')}_idx`)
+            .on('jobs')
+            .columns(columns)
+            .execute();
+        }
+        await db.schema
+          .createTable('job_log_chunks')
+          .addColumn('job_id', 'varchar(160)', (col) => col.notNull())
+          .addColumn('offset', 'double precision', (col) => col.notNull())
+          .addColumn('raw_bytes', 'integer', (col) => col.notNull())
+          .addColumn('data', 'text', (col) => col.notNull())
+          .addPrimaryKeyConstraint('job_log_chunks_pk', ['job_id', 'offset'])
+          .execute();
+        await db.schema
+          .createTable('catalog_entries')
+          .addColumn('id', 'varchar(63)', (col) => col.primaryKey())
+          .addColumn('entry', 'text', (col) => col.notNull())
+          .addColumn('created_by', 'varchar(128)', (col) => col.notNull())
+          .addColumn('created_at', 'varchar(32)', (col) => col.notNull())
+          .execute();
+      },
+    },
     '0006_usage': {
       // GPU-hours (src/server/services/UsageMeter.ts): one row per GPU pod's running interval,
       // open (`ended_at` null) while it runs; `last_seen_at` moves with the meter's heartbeat so
