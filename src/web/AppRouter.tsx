@@ -3,7 +3,6 @@ import { createBrowserRouter, Navigate, type RouteObject, RouterProvider } from 
 
 import { AppFrame } from './components/AppFrame.tsx';
 import { SignedIn } from './components/SignedIn.tsx';
-import { navigationEntries } from './navigation.ts';
 import { AboutPage } from './pages/AboutPage.tsx';
 import { AdminPage } from './pages/AdminPage.tsx';
 import { ClusterDetailPage } from './pages/ClusterDetailPage.tsx';
@@ -12,7 +11,6 @@ import { CreateClusterPage } from './pages/CreateClusterPage.tsx';
 import { GpusPage } from './pages/GpusPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
-import { SectionPage } from './pages/SectionPage.tsx';
 import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { UsagePage } from './pages/UsagePage.tsx';
@@ -28,15 +26,20 @@ const SubmitJobPage = lazy(() =>
   import('./pages/SubmitJobPage.tsx').then((m) => ({ default: m.SubmitJobPage })),
 );
 
+// The Services pages (issue 14) load when first visited, like the jobs pages.
+const ServicesPage = lazy(() =>
+  import('./pages/ServicesPage.tsx').then((m) => ({ default: m.ServicesPage })),
+);
+const ServiceDetailPage = lazy(() =>
+  import('./pages/ServiceDetailPage.tsx').then((m) => ({ default: m.ServiceDetailPage })),
+);
+const CreateServicePage = lazy(() =>
+  import('./pages/CreateServicePage.tsx').then((m) => ({ default: m.CreateServicePage })),
+);
+
 /** A lazily loaded page, with a quiet placeholder while its code arrives. */
 function lazyPage(page: ReactNode) {
   return <Suspense fallback={<div aria-busy="true" />}>{page}</Suspense>;
-}
-
-function entry(path: string) {
-  const found = navigationEntries.find((candidate) => candidate.path === path);
-  if (!found) throw new Error(`no navigation entry ${path}`);
-  return found;
 }
 
 /** The route tree: the login page, and the signed-in frame around every other page. */
@@ -58,7 +61,9 @@ export const appRoutes: RouteObject[] = [
       { path: '/jobs', element: lazyPage(<JobsPage />) },
       { path: '/jobs/new', element: lazyPage(<SubmitJobPage />) },
       { path: '/jobs/:team/:id', element: lazyPage(<JobDetailPage />) },
-      { path: '/services', element: <SectionPage entry={entry('/services')} /> },
+      { path: '/services', element: lazyPage(<ServicesPage />) },
+      { path: '/services/new', element: lazyPage(<CreateServicePage />) },
+      { path: '/services/:team/:name', element: lazyPage(<ServiceDetailPage />) },
       { path: '/gpus', element: <GpusPage /> },
       { path: '/usage', element: <UsagePage /> },
       { path: '/templates', element: <TemplatesPage /> },

@@ -8,19 +8,6 @@ export interface UpcomingSection {
   meanwhile: { caption: string; command: string };
 }
 
-/**
- * A `ray job submit` line through Raydeck's dashboard proxy, with the API token taken from
- * `$RAYDECK_TOKEN` (the same shape the cluster page's endpoints show for a real cluster).
- */
-function rayJobSubmit(entrypoint: string): string {
-  return [
-    'ray job submit \\',
-    '  --address <portal>/api/v1/clusters/<team>/<cluster>/dashboard \\',
-    '  --headers "{\\"Authorization\\": \\"Bearer $RAYDECK_TOKEN\\"}" \\',
-    `  --working-dir . -- ${entrypoint}`,
-  ].join('\n');
-}
-
 /** One entry of the main navigation. `path` is the route; `summary` explains the page. */
 export interface NavigationEntry {
   label: string;
@@ -48,20 +35,8 @@ export const navigationEntries: readonly NavigationEntry[] = [
   {
     label: 'Services',
     path: '/services',
-    summary: 'Ray Serve applications and their health.',
-    upcoming: {
-      issue: 'Services: Ray Serve applications',
-      features: [
-        'Deploy a Ray Serve application from a template, with its route prefix and replicas.',
-        'See each application’s health, deployments and replica counts, live.',
-        'Upgrade an application without downtime and roll back when the new version fails.',
-      ],
-      meanwhile: {
-        caption:
-          'Until then, deploy a Serve config by running serve deploy inside one of your clusters as a Ray job:',
-        command: rayJobSubmit('serve deploy config.yaml'),
-      },
-    },
+    summary:
+      'Ray Serve on RayServices: deploy from a template, see apps and endpoints, upgrade without downtime.',
   },
   {
     label: 'GPUs',

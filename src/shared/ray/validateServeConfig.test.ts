@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { readManifest } from '../../../test/support/readManifest.ts';
+import { serveHelloServeConfig } from './serveHelloSample.ts';
 import { validateServeConfig } from './validateServeConfig.ts';
 
-/** The Serve config of the shipped sample manifest (the web's starting point). */
+/** The Serve config of the shipped sample (equal to manifests/rayservice-hello.yaml's: tested). */
 function helloServeConfig(): string {
-  const manifest = readManifest('rayservice-hello.yaml');
-  const spec = 'spec' in manifest ? manifest.spec : undefined;
-  const text =
-    spec && typeof spec === 'object' && 'serveConfigV2' in spec ? spec.serveConfigV2 : undefined;
-  if (typeof text !== 'string')
-    throw new Error('manifests/rayservice-hello.yaml has no serveConfigV2');
-  return text;
+  return serveHelloServeConfig;
 }
 
 describe('validateServeConfig', () => {
