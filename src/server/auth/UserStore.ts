@@ -17,6 +17,8 @@ export interface NewUser {
   role: UserRole;
   /** External identity key (`oidc:…`, `header:…`); absent for local accounts. */
   externalId?: string;
+  /** Teams to join at once, in the same transaction (each must exist, else nothing is created). */
+  teams?: readonly string[];
 }
 
 /** Fields of a user that may change; absent fields stay as they are. */
@@ -181,13 +183,23 @@ export class UserStore {
       created_at: now.toISOString(),
       external_id: user.externalId ?? null,
     };
-    const result = await this.#db
-      .insertInto('users')
-      .values(row)
-      // No conflict target: the clash may be on `username` or on `lower(username)`.
-      .onConflict((conflict) => conflict.doNothing())
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1 ? row : undefined;
+    const teams = user.teams ?? [];
+    return this.#db.transaction().execute(async (trx) => {
+      const result = await trx
+        .insertInto('users')
+        .values(row)
+        // No conflict target: the clash may be on `username` or on `lower(username)`.
+        .onConflict((conflict) => conflict.doNothing())
+        .executeTakeFirst();
+      if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) return undefined;
+      if (teams.length > 0) {
+        await trx
+          .insertInto('team_members')
+          .values(teams.map((team) => ({ team, user_id: row.id })))
+          .execute();
+      }
+      return row;
+    });
   }
 
   /**

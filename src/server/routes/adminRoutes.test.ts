@@ -182,6 +182,45 @@ describe('admin routes: users', () => {
     ]);
   });
 
+  it('gives a new user teams at once, and creates nothing when a team does not exist', async () => {
+    const { app, admin, db, addUser } = await asAdmin();
+    await addUser('seed', 'member', ['team-a', 'vision']);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      headers: admin.headers(),
+      payload: {
+        username: 'newbie',
+        password: 'correct-horse-battery-9',
+        role: 'member',
+        teams: ['vision', 'team-a'],
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().teams).toEqual(['team-a', 'vision']);
+    const refused = await app.inject({
+      method: 'POST',
+      url: '/api/v1/admin/users',
+      headers: admin.headers(),
+      payload: {
+        username: 'ghost',
+        password: 'correct-horse-battery-9',
+        role: 'member',
+        teams: ['team-a', 'no-such-team'],
+      },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.fields).toEqual([
+      { path: 'body.teams', message: 'names teams that do not exist: no-such-team' },
+    ]);
+    const ghost = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'ghost')
+      .executeTakeFirst();
+    expect(ghost).toBeUndefined();
+  });
+
   it('answers 409 with the field for a username taken in any case, and 404 for an unknown user', async () => {
     const { app, admin, addUser } = await asAdmin();
     await addUser('dana', 'member');

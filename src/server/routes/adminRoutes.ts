@@ -72,11 +72,27 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
         return sendApiError(reply, refusal);
       }
+      const wanted = body.teams ?? [];
+      const found = new Set(await teams.existing(wanted));
+      const unknownTeams = wanted.filter((team) => !found.has(team));
+      if (unknownTeams.length > 0) {
+        await auditLog.record({
+          ...audit,
+          result: 'failure',
+          statusCode: 400,
+          details: { reason: 'unknownTeams', teams: unknownTeams },
+        });
+        return sendApiError(
+          reply,
+          invalidField('body.teams', `names teams that do not exist: ${unknownTeams.join(', ')}`),
+        );
+      }
       const row = await users.create({
         username: body.username,
         displayName: body.displayName ?? body.username,
         passwordHash: await hashPassword(body.password),
         role: body.role,
+        teams: wanted,
       });
       const created = row ? await users.adminView(row.id) : undefined;
       if (!created) {
@@ -97,7 +113,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...audit,
         result: 'success',
         statusCode: 201,
-        details: { userId: created.id, role: created.role },
+        details: {
+          userId: created.id,
+          role: created.role,
+          ...(created.teams.length > 0 ? { teams: created.teams } : {}),
+        },
       });
       return reply.code(201).send(created);
     },

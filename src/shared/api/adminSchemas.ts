@@ -46,6 +46,8 @@ export const CreateUserRequest = Type.Object(
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     password: Password,
     role: UserRole,
+    /** Teams the user is a member of from the start; each must exist. */
+    teams: Type.Optional(Type.Array(TeamName, { maxItems: 100, uniqueItems: true })),
   },
   { $id: 'CreateUserRequest', additionalProperties: false },
 );

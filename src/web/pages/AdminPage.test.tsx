@@ -46,13 +46,13 @@ function adminServer() {
     handlers: {
       'GET /api/v1/admin/users': () => ({ items: [...users] }),
       'POST /api/v1/admin/users': (call: FakeCall) => {
-        const body = call.body as { username: string; role: AdminUser['role'] };
+        const body = call.body as { username: string; role: AdminUser['role']; teams?: string[] };
         if (users.some((user) => user.username === body.username)) {
           return apiErrorResponse(409, 'AlreadyExists', `The username ${body.username} is taken.`, [
             { path: 'body.username', message: 'is taken' },
           ]);
         }
-        const created = adminUser(body.username, { role: body.role });
+        const created = adminUser(body.username, { role: body.role, teams: body.teams ?? [] });
         users.push(created);
         return Response.json(created, { status: 201 });
       },
@@ -147,6 +147,27 @@ describe('AdminPage', () => {
       username: 'bo',
       password: 'a-long-password',
       role: 'viewer',
+    });
+  });
+
+  it('gives a new user teams in the New user dialog', async () => {
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
+      path: '/admin',
+      handlers: adminServer().handlers,
+    });
+    await user.click(await screen.findByRole('button', { name: 'New user' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New user' });
+    await user.type(within(dialog).getByRole('textbox', { name: 'Username' }), 'dee');
+    await user.type(within(dialog).getByLabelText('Password'), 'a-long-password');
+    await user.click(within(dialog).getByLabelText('Teams'));
+    await user.click(await screen.findByRole('option', { name: 'team-a', hidden: true }));
+    await user.click(within(dialog).getByRole('button', { name: 'Create user' }));
+    expect(await screen.findByText('Member of team-a.')).toBeVisible();
+    expect(calls.filter((call) => call.method === 'POST').at(-1)?.body).toEqual({
+      username: 'dee',
+      password: 'a-long-password',
+      role: 'member',
+      teams: ['team-a'],
     });
   });
 

@@ -9,6 +9,7 @@ import {
   Group,
   Menu,
   Modal,
+  MultiSelect,
   NativeSelect,
   PasswordInput,
   Skeleton,
@@ -71,7 +72,13 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<UserRole>('member');
+  const [teams, setTeams] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const teamList = useQuery({
+    queryKey: adminQueryKeys.teams,
+    queryFn: () => client.listTeams(),
+    enabled: opened,
+  });
   const create = useMutation({
     mutationFn: () =>
       client.createUser({
@@ -79,17 +86,20 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
         ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
         password,
         role,
+        ...(teams.length > 0 ? { teams } : {}),
       }),
     onSuccess: async (created) => {
       notify.success(
         `User ${created.username} created`,
-        'Add them to a team on the Teams tab so they can work in its namespace.',
+        created.teams.length > 0
+          ? `Member of ${created.teams.join(', ')}.`
+          : 'Add them to a team on the Teams tab so they can work in its namespace.',
       );
       await queryClient.invalidateQueries({ queryKey: adminQueryKeys.users });
       close();
     },
     onError: (error) => {
-      setErrors(fieldErrorsOf(error, ['username', 'displayName', 'password', 'role']));
+      setErrors(fieldErrorsOf(error, ['username', 'displayName', 'password', 'role', 'teams']));
       notify.failure('User not created', error);
     },
   });
@@ -98,6 +108,7 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
     setDisplayName('');
     setPassword('');
     setRole('member');
+    setTeams([]);
     setErrors({});
     create.reset();
     onClose();
@@ -159,6 +170,19 @@ function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () =>
             value={role}
             onChange={(event) => setRole(event.currentTarget.value as UserRole)}
             error={errors['role']}
+          />
+          <MultiSelect
+            label="Teams"
+            description="Optional; the teams (namespaces) they work in from the start"
+            data={(teamList.data?.items ?? []).map((team) => team.name)}
+            value={teams}
+            onChange={(value) => {
+              setTeams(value);
+              clear('teams');
+            }}
+            searchable
+            clearable
+            error={errors['teams']}
           />
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={close}>
