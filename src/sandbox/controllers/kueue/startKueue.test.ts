@@ -60,6 +60,17 @@ describe('sandbox Kueue (built-in world, team-a)', () => {
       );
   }
 
+  /** The `ray-workloads` ConfigMap the manifest library mounts (as its comments say to create). */
+  async function ensureWorkloadsConfigMap(): Promise<void> {
+    const file = (name: string) =>
+      readFileSync(new URL(`../../../../workloads/${name}`, import.meta.url), 'utf8');
+    const created = await sandbox.request('POST', '/api/v1/namespaces/team-a/configmaps', {
+      metadata: { name: 'ray-workloads' },
+      data: { 'pi_tasks.py': file('pi_tasks.py'), 'serve_hello.py': file('serve_hello.py') },
+    });
+    expect([201, 409]).toContain(created.status);
+  }
+
   async function rayCluster(name: string): Promise<Record<string, unknown>> {
     const response = await sandbox.request(
       'GET',
@@ -206,15 +217,7 @@ describe('sandbox Kueue (built-in world, team-a)', () => {
   });
 
   it('admits a labelled RayJob as one Workload, leaves its own RayCluster alone, and finishes it', async () => {
-    const script = readFileSync(
-      new URL('../../../../workloads/pi_tasks.py', import.meta.url),
-      'utf8',
-    );
-    const configMap = await sandbox.request('POST', '/api/v1/namespaces/team-a/configmaps', {
-      metadata: { name: 'ray-workloads' },
-      data: { 'pi_tasks.py': script },
-    });
-    expect(configMap.status).toBe(201);
+    await ensureWorkloadsConfigMap();
     const manifest = readManifest('rayjob-pi-tasks.yaml');
     const created = await sandbox.request('POST', '/apis/ray.io/v1/namespaces/team-a/rayjobs', {
       ...manifest,
@@ -255,6 +258,40 @@ describe('sandbox Kueue (built-in world, team-a)', () => {
       message: 'Job finished successfully',
     });
   }, 90_000);
+
+  it('queues a labelled RayService through its RayCluster, which becomes ready once admitted', async () => {
+    await ensureWorkloadsConfigMap();
+    const manifest = readManifest('rayservice-hello.yaml');
+    const created = await sandbox.request('POST', '/apis/ray.io/v1/namespaces/team-a/rayservices', {
+      ...manifest,
+      metadata: { name: 'hello', labels: { [queueLabel]: 'default' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    let clusterName = '';
+    await eventually(async () => {
+      const clusters = await sandbox.request(
+        'GET',
+        '/apis/ray.io/v1/namespaces/team-a/rayclusters',
+      );
+      clusterName =
+        listOf(recordOf(clusters.body)['items'])
+          .map((item) => textOf(recordOf(recordOf(item)['metadata'])['name']))
+          .find((name) => name.startsWith('hello-')) ?? '';
+      return (
+        clusterName !== '' &&
+        condition(await workloadOf(clusterName), 'Admitted')?.['status'] === 'True'
+      );
+    }, 'the RayService cluster is admitted');
+    expect(textOf(recordOf((await workloadOf(clusterName))?.['metadata'])['name'])).toMatch(
+      /^raycluster-hello-/,
+    );
+    await eventually(
+      async () => recordOf((await rayCluster(clusterName))['status'])['state'] === 'ready',
+      'the RayService cluster becomes ready',
+      30_000,
+    );
+    expect(recordOf((await rayCluster(clusterName))['spec'])['suspend']).toBe(false);
+  }, 60_000);
 
   it('rejects a queued RayJob that would keep its cluster, as Kueue’s webhook does', async () => {
     const response = await sandbox.request('POST', '/apis/ray.io/v1/namespaces/team-a/rayjobs', {
