@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -8,6 +8,7 @@ import { type JobListQuery, type JobPhase, jobPhases } from '../../shared/api/jo
 import { useJobList } from '../hooks/useJobList.ts';
 import { useSession } from '../session/SessionProvider.tsx';
 import { useNow } from './clusters/useNow.ts';
+import { PickField } from './jobs/JobFormFields.tsx';
 import { JobTable } from './jobs/JobTable.tsx';
 
 /** Debounce of the free-text inputs, in milliseconds. */
@@ -84,13 +85,12 @@ export function JobsPage() {
           }}
           w={260}
         />
-        <Select
+        <PickField
           label="Filter by team"
           placeholder="All teams"
           data={teams}
           value={team || null}
           onChange={(value) => setParam('team', value ?? '')}
-          clearable
           w={160}
         />
         <TextInput
@@ -103,13 +103,12 @@ export function JobsPage() {
           }}
           w={160}
         />
-        <Select
+        <PickField
           label="Filter by status"
           placeholder="Any status"
           data={[...jobPhases]}
           value={isJobPhase(status) ? status : null}
           onChange={(value) => setParam('status', value ?? '')}
-          clearable
           w={150}
         />
         <TextInput

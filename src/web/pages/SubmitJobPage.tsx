@@ -7,7 +7,6 @@ import {
   NumberInput,
   Paper,
   SegmentedControl,
-  Select,
   Stack,
   Switch,
   Tabs,
@@ -38,7 +37,7 @@ import {
   jobFieldErrors,
   parseEnvLines,
 } from './jobs/jobFormErrors.ts';
-import { RuntimeEnvFields } from './jobs/JobFormFields.tsx';
+import { PickField, RuntimeEnvFields } from './jobs/JobFormFields.tsx';
 import { zipFolder } from './jobs/zipFolder.ts';
 
 type TabName = 'catalog' | 'cluster' | 'rayjob';
@@ -143,7 +142,7 @@ function CatalogTab({ team }: { team: string | undefined }) {
           />
         </Stack>
         {target === 'template' ? (
-          <Select
+          <PickField
             label="Template"
             placeholder="Pick a template"
             data={(templates.data?.items ?? []).map((item) => ({
@@ -156,14 +155,13 @@ function CatalogTab({ team }: { team: string | undefined }) {
             w={280}
           />
         ) : (
-          <Select
+          <PickField
             label="Cluster"
             placeholder="Pick a running cluster"
             data={(clusters.data?.items ?? []).map((item) => item.name)}
             value={cluster}
             onChange={setCluster}
             error={errors['cluster'] ?? clusters.error?.message}
-            nothingFoundMessage="No running cluster in this team"
             w={280}
           />
         )}
@@ -185,7 +183,7 @@ function CatalogTab({ team }: { team: string | undefined }) {
 async function workingDirBytes(
   zip: File | null,
   folder: readonly File[],
-): Promise<Uint8Array | undefined> {
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   if (zip) return new Uint8Array(await zip.arrayBuffer());
   if (folder.length) return zipFolder(folder);
   return undefined;
@@ -273,16 +271,14 @@ function ClusterJobForm({
       aria-label="Submit to a running cluster"
     >
       <Stack gap="sm" maw={720}>
-        <Select
+        <PickField
           label="Cluster"
           placeholder="Pick a running cluster"
           data={(clusters.data?.items ?? []).map((item) => item.name)}
           value={cluster}
           onChange={setCluster}
           error={errors['cluster'] ?? clusters.error?.message}
-          nothingFoundMessage="No running cluster in this team"
           required
-          searchable
         />
         <Textarea
           label="Entrypoint"
@@ -292,8 +288,7 @@ function ClusterJobForm({
           error={errors['entrypoint']}
           maxLength={jobRequestLimits.entrypointMaxLength}
           required
-          autosize
-          minRows={1}
+          rows={2}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <Group align="flex-end" gap="sm" wrap="wrap">
@@ -307,7 +302,6 @@ function ClusterJobForm({
               setZip(file);
               setFolder([]);
             }}
-            clearable
             error={errors['runtimeEnv.workingDir']}
             w={280}
           />
@@ -477,7 +471,7 @@ function RayJobForm({
             required
             w={280}
           />
-          <Select
+          <PickField
             label="Template"
             description="The new cluster's shape; quota is checked as for clusters."
             placeholder="Pick a template"
@@ -500,8 +494,7 @@ function RayJobForm({
           error={errors['entrypoint']}
           maxLength={jobRequestLimits.entrypointMaxLength}
           required
-          autosize
-          minRows={1}
+          rows={2}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <TextInput

@@ -1,4 +1,4 @@
-import { TagsInput, Textarea } from '@mantine/core';
+import { NativeSelect, TagsInput, Textarea } from '@mantine/core';
 
 import { jobRequestLimits } from '../../../shared/api/jobSchemas.ts';
 import type { JobFieldErrors } from './jobFormErrors.ts';
@@ -40,10 +40,38 @@ export function RuntimeEnvFields({
         value={envText}
         onChange={(event) => onEnvText(event.currentTarget.value)}
         error={envLineError ?? errors['runtimeEnv.envVars']}
-        autosize
-        minRows={2}
+        rows={3}
         styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
       />
     </>
+  );
+}
+
+/** Props of {@link PickField}. */
+export interface PickFieldProps {
+  label: string;
+  description?: string;
+  /** The first, empty choice, e.g. `Pick a template` or `All teams`. */
+  placeholder: string;
+  data: readonly (string | { value: string; label: string })[];
+  value: string | null;
+  onChange: (value: string | null) => void;
+  error?: string | undefined;
+  required?: boolean;
+  w?: number;
+}
+
+/**
+ * A native `<select>` with an empty first choice: keyboard and screen-reader friendly everywhere,
+ * and what Playwright's `selectOption` and Testing Library's `selectOptions` drive.
+ */
+export function PickField({ placeholder, data, value, onChange, ...props }: PickFieldProps) {
+  return (
+    <NativeSelect
+      {...props}
+      data={[{ value: '', label: placeholder }, ...data]}
+      value={value ?? ''}
+      onChange={(event) => onChange(event.currentTarget.value || null)}
+    />
   );
 }

@@ -4,7 +4,7 @@
  * current directory holds the folder's contents. fflate is loaded only when a folder is zipped.
  * @param files - the picked files; each `webkitRelativePath` starts with the folder's name
  */
-export async function zipFolder(files: readonly File[]): Promise<Uint8Array> {
+export async function zipFolder(files: readonly File[]): Promise<Uint8Array<ArrayBuffer>> {
   const { zipSync } = await import('fflate');
   const entries: Record<string, Uint8Array> = {};
   for (const file of files) {
@@ -12,5 +12,6 @@ export async function zipFolder(files: readonly File[]): Promise<Uint8Array> {
     const inside = relative.includes('/') ? relative.slice(relative.indexOf('/') + 1) : relative;
     entries[inside] = new Uint8Array(await file.arrayBuffer());
   }
-  return zipSync(entries, { level: 6 });
+  // Copied into a plain ArrayBuffer-backed array, which fetch accepts as a body.
+  return new Uint8Array(zipSync(entries, { level: 6 }));
 }
