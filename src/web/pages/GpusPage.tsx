@@ -1,5 +1,8 @@
-import { Skeleton, Stack, Title } from '@mantine/core';
+import { Paper, Skeleton, Stack, Title } from '@mantine/core';
 import { lazy, Suspense } from 'react';
+
+import { TeamQuotaMeters } from '../components/TeamQuotaMeters.tsx';
+import { useSession } from '../session/SessionProvider.tsx';
 
 // The inventory (tables, ring chart, meters) loads on first visit, outside the first load's budget.
 const GpuInventoryView = lazy(() =>
@@ -18,12 +21,24 @@ function Loading() {
 
 /**
  * `/gpus`: the GPU inventory per node and product — used and free bars, who holds what, taints
- * and schedulability — with the cluster's total as a chart; live on `inventory` stream events.
+ * and schedulability — with the cluster's total as a chart; live on `inventory` stream events;
+ * below it the current team's quota meters.
  */
 export function GpusPage() {
+  const { team } = useSession();
   return (
-    <Suspense fallback={<Loading />}>
-      <GpuInventoryView />
-    </Suspense>
+    <Stack gap="lg">
+      <Suspense fallback={<Loading />}>
+        <GpuInventoryView />
+      </Suspense>
+      {team && (
+        <Paper withBorder p="lg" radius="md" component="section" aria-label="Team quota">
+          <Title order={3} size="h4" mb="md">
+            Quota of {team}
+          </Title>
+          <TeamQuotaMeters team={team} />
+        </Paper>
+      )}
+    </Stack>
   );
 }

@@ -17,7 +17,13 @@ import {
   TextInput,
   VisuallyHidden,
 } from '@mantine/core';
-import { IconAlertCircle, IconPlus, IconTrash, IconUsersGroup } from '@tabler/icons-react';
+import {
+  IconAlertCircle,
+  IconGauge,
+  IconPlus,
+  IconTrash,
+  IconUsersGroup,
+} from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 
@@ -27,6 +33,7 @@ import { adminQueryKeys } from './adminQueryKeys.ts';
 import { fieldErrorsOf } from './fieldErrorsOf.ts';
 import { formatTime } from './formatTime.ts';
 import { notify } from './notify.ts';
+import { TeamQuotaDialog } from './TeamQuotaDialog.tsx';
 
 function CreateTeamDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const client = useApiClient();
@@ -257,6 +264,7 @@ export function TeamsPanel() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Team | undefined>(undefined);
   const [deleting, setDeleting] = useState<Team | undefined>(undefined);
+  const [quotaOf, setQuotaOf] = useState<Team | undefined>(undefined);
   const items = teams.data?.items ?? [];
 
   return (
@@ -363,6 +371,15 @@ export function TeamsPanel() {
                         </Button>
                         <Button
                           size="xs"
+                          variant="light"
+                          leftSection={<IconGauge size={14} aria-hidden />}
+                          onClick={() => setQuotaOf(team)}
+                          aria-label={`Quota of ${team.name}`}
+                        >
+                          Quota
+                        </Button>
+                        <Button
+                          size="xs"
                           variant="subtle"
                           color="red"
                           leftSection={<IconTrash size={14} aria-hidden />}
@@ -383,6 +400,7 @@ export function TeamsPanel() {
       <CreateTeamDialog opened={creating} onClose={() => setCreating(false)} />
       <MembersDialog key={editing?.name} team={editing} onClose={() => setEditing(undefined)} />
       <DeleteTeamDialog team={deleting} onClose={() => setDeleting(undefined)} />
+      <TeamQuotaDialog key={quotaOf?.name} team={quotaOf} onClose={() => setQuotaOf(undefined)} />
     </Stack>
   );
 }

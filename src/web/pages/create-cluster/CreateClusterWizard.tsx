@@ -5,6 +5,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { FieldError } from '../../../shared/api/apiErrorBody.ts';
 import type { Template } from '../../../shared/api/templateSchemas.ts';
 import { ApiError } from '../../../shared/client/ApiError.ts';
+import { TeamQuotaMeters } from '../../components/TeamQuotaMeters.tsx';
 import { useApiClient } from '../../hooks/useApiClient.ts';
 import { useSession } from '../../session/SessionProvider.tsx';
 import { accessibleColors, accessibleColorScope } from '../gpus/accessibleColors.ts';
@@ -289,6 +290,7 @@ export function CreateClusterWizard() {
             </Alert>
           ) : (
             <Stack gap="md">
+              <TeamQuotaMeters team={team} />
               <TemplateCards
                 templates={templates ?? []}
                 fitOf={fitOf}
