@@ -34,6 +34,9 @@ describe('loadServerConfig', () => {
       oidcUsernameClaim: 'preferred_username',
       oidcGroupsClaim: 'groups',
       localLogin: true,
+      jobLogMaxMb: 16,
+      jobRetentionDays: 30,
+      jobPackageMaxMb: 100,
     });
   });
 

@@ -31,7 +31,6 @@ import {
   parseJobDeploymentStatus,
   parseRayJobStatus,
 } from '../../shared/ray/deriveJobPhase.ts';
-import { gpuQuotaHeadroom } from '../../shared/ray/gpuQuotaHeadroom.ts';
 import type { RayJobResource } from '../../shared/ray/rayTypes.ts';
 import { type AuthenticatedUser, authorize, visibleNamespaces } from '../auth/authorize.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
@@ -259,7 +258,7 @@ export class JobService {
       summary,
       timeline: JSON.parse(row.timeline) as JobTimelineEntry[],
       ...(why ? { why } : {}),
-      runtimeEnv: request.runtimeEnv,
+      runtimeEnvJson: JSON.stringify(request.runtimeEnv),
       entrypointResources: request.entrypointResources,
       metadata: request.metadata,
       ...(request.lifecycle ? { lifecycle: request.lifecycle } : {}),
@@ -460,11 +459,25 @@ export class JobService {
     request: SubmitRayJobRequest,
     extra: { catalogId?: string } = {},
   ): Promise<JobDetail> {
-    const planned = await this.clusters.plan(user, {
-      ...request.cluster,
-      name: request.name,
-      team: request.team,
-    });
+    // The cluster part is governed exactly as a cluster create (template, limits, claims, team
+    // quota: a cluster beyond the quota is refused before anything is created); its field paths
+    // are moved under `body.cluster`.
+    const planned = await this.clusters
+      .plan(user, { ...request.cluster, name: request.name, team: request.team })
+      .catch((error: unknown) => {
+        if (!(error instanceof ServiceError)) throw error;
+        throw new ServiceError(
+          error.statusCode,
+          error.reason,
+          error.message,
+          error.fields.map((field) => ({
+            ...field,
+            path: /^body\.(team|name)$/.test(field.path)
+              ? field.path
+              : field.path.replace(/^body\./, 'body.cluster.'),
+          })),
+        );
+      });
     const fields: FieldError[] = [];
     if (this.cache.get('RayJob', request.team, request.name)) {
       throw new ServiceError(
@@ -484,7 +497,6 @@ export class JobService {
       });
     }
     if (fields.length > 0) throw validationFailed(fields);
-    this.checkQuota(request.team, planned.spec);
     const lifecycle: RayJobLifecycle = {
       shutdownAfterJobFinishes: request.shutdownAfterJobFinishes ?? true,
       ...(request.ttlSecondsAfterFinished !== undefined
@@ -567,34 +579,6 @@ export class JobService {
     const row = await this.store.get(id);
     if (!row) throw new ServiceError(500, 'Internal', 'the job was not stored');
     return this.detailOf(row);
-  }
-
-  /**
-   * Refuses a RayJob whose cluster asks for more GPUs than a ResourceQuota of the team allows in
-   * total (`hard`), before anything is created: KubeRay would otherwise create the RayJob and its
-   * pods would never start.
-   */
-  private checkQuota(team: string, spec: RayJobResource['spec']['rayClusterSpec']): void {
-    const gpus = clusterSpecGpus(spec);
-    if (gpus === 0) return;
-    const quotas = this.cache
-      .list('ResourceQuota')
-      .filter((quota) => quota.metadata.namespace === team);
-    for (const limit of gpuQuotaHeadroom(quotas).limits) {
-      if (gpus > limit.hard) {
-        throw new ServiceError(
-          403,
-          'QuotaExceeded',
-          `the RayJob's cluster needs ${gpus} GPUs, more than team "${team}" may use (${limit.key}: ${limit.hard} in ResourceQuota ${limit.quota})`,
-          [
-            {
-              path: 'body.cluster.template',
-              message: `needs ${gpus} GPUs; the team quota allows ${limit.hard}`,
-            },
-          ],
-        );
-      }
-    }
   }
 
   /** Runs a catalog workload on a running cluster, or as a RayJob from a template. */

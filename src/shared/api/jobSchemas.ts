@@ -259,8 +259,8 @@ export const JobDetail = Type.Object(
     summary: JobSummary,
     timeline: Type.Array(JobTimelineEntry),
     why: Type.Optional(JobWhy),
-    /** The runtime env as submitted (Ray's `runtime_env` JSON). */
-    runtimeEnv: Type.Record(Type.String(), Type.Unknown()),
+    /** The runtime env as submitted or as Ray reports it: Ray's `runtime_env` as JSON text. */
+    runtimeEnvJson: Type.String(),
     entrypointResources: EntrypointResources,
     metadata: Type.Record(Type.String(), Type.String()),
     /** RayJob lifecycle settings (kind `rayjob`). */
