@@ -89,6 +89,10 @@ function operationCases(): Record<string, OperationCase> {
       path: `/api/v1/admin/users/${memberAId}`,
       body: { role: 'admin' },
     },
+    'DELETE /api/v1/admin/users/{id}': {
+      access: 'admin',
+      path: `/api/v1/admin/users/${memberAId}`,
+    },
     'GET /api/v1/admin/teams': { access: 'admin' },
     'POST /api/v1/admin/teams': { access: 'admin', body: { name: 'team-z' } },
     'DELETE /api/v1/admin/teams/{name}': { access: 'admin', path: '/api/v1/admin/teams/team-a' },

@@ -240,6 +240,35 @@ export class UserStore {
     });
   }
 
+  /**
+   * Deletes a user with their memberships, sessions, API tokens and idempotency keys, in one
+   * transaction that refuses to delete the last enabled admin. The audit log keeps their name.
+   */
+  async delete(id: string): Promise<'deleted' | 'notFound' | 'lastAdmin'> {
+    return this.#db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('users')
+        .select(['role', 'disabled'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) return 'notFound';
+      if (row.role === 'admin' && !row.disabled) {
+        const admins = await trx
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('role', '=', 'admin')
+          .where('disabled', '=', 0)
+          .executeTakeFirstOrThrow();
+        if (Number(admins.n) <= 1) return 'lastAdmin';
+      }
+      for (const table of ['team_members', 'sessions', 'api_tokens', 'idempotency_keys'] as const) {
+        await trx.deleteFrom(table).where('user_id', '=', id).execute();
+      }
+      await trx.deleteFrom('users').where('id', '=', id).execute();
+      return 'deleted';
+    });
+  }
+
   /** How many users exist at all (first-run detection). */
   async count(): Promise<number> {
     const row = await this.#db

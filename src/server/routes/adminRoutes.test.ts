@@ -221,6 +221,41 @@ describe('admin routes: users', () => {
     expect(ghost).toBeUndefined();
   });
 
+  it('deletes a user with their sessions and memberships, audited; never oneself or the last admin', async () => {
+    const { app, admin, db, addUser, login } = await asAdmin();
+    const id = await addUser('leaver', 'member', ['team-a']);
+    const session = await login('leaver');
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${id}`,
+      headers: admin.headers(),
+    });
+    expect(deleted.statusCode).toBe(204);
+    const me = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session.cookie } });
+    expect(me.statusCode).toBe(401);
+    expect(await db.selectFrom('team_members').selectAll().execute()).toEqual([]);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['target_name', 'result', 'details'])
+      .where('action', '=', 'user.delete')
+      .executeTakeFirstOrThrow();
+    expect(audit.target_name).toBe('leaver');
+    expect(JSON.parse(audit.details)).toMatchObject({ teams: ['team-a'], clusters: 'kept' });
+    const again = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${id}`,
+      headers: admin.headers(),
+    });
+    expect(again.statusCode).toBe(404);
+    const self = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/admin/users/${admin.info.user.id}`,
+      headers: admin.headers(),
+    });
+    expect(self.statusCode).toBe(409);
+    expect(self.json().error.reason).toBe('CannotDeleteSelf');
+  });
+
   it('answers 409 with the field for a username taken in any case, and 404 for an unknown user', async () => {
     const { app, admin, addUser } = await asAdmin();
     await addUser('dana', 'member');

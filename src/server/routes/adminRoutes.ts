@@ -216,6 +216,74 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.delete(
+    '/api/v1/admin/users/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Delete a user (memberships, sessions and tokens go; their clusters are kept as they are)',
+        params: UserIdParams,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const before = await users.adminView(id);
+      const audit = {
+        ...auditFromRequest(request),
+        action: 'user.delete',
+        targetKind: 'user',
+        targetName: before?.username ?? id,
+      };
+      if (request.user?.id === id) {
+        await auditLog.record({
+          ...audit,
+          result: 'failure',
+          statusCode: 409,
+          details: { reason: 'self' },
+        });
+        return sendApiError(reply, {
+          status: 409,
+          reason: 'CannotDeleteSelf',
+          message: 'You cannot delete your own account; ask another admin.',
+        });
+      }
+      const outcome = await users.delete(id);
+      if (outcome !== 'deleted') {
+        const lastAdmin = outcome === 'lastAdmin';
+        await auditLog.record({
+          ...audit,
+          result: 'failure',
+          statusCode: lastAdmin ? 409 : 404,
+          details: { reason: outcome },
+        });
+        return lastAdmin
+          ? sendApiError(reply, {
+              status: 409,
+              reason: 'LastAdmin',
+              message: 'This is the last enabled admin; promote another user first.',
+            })
+          : sendApiError(reply, { status: 404, reason: 'NotFound', message: `No user ${id}.` });
+      }
+      revocations.emit({ kind: 'user', userId: id });
+      // Their RayClusters stay, still labelled with their name as owner; an admin or a teammate
+      // deletes them. Reassigning ownership is not offered yet.
+      await auditLog.record({
+        ...audit,
+        result: 'success',
+        statusCode: 204,
+        details: {
+          userId: id,
+          role: before?.role ?? null,
+          teams: before?.teams ?? [],
+          clusters: 'kept',
+        },
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/api/v1/admin/teams',
     { schema: { tags: ['admin'], summary: 'List teams', response: { 200: TeamList } } },

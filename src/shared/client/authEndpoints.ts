@@ -40,6 +40,8 @@ export interface AuthEndpoints {
   listUsers(): Promise<AdminUserList>;
   createUser(body: CreateUserRequest): Promise<AdminUser>;
   updateUser(id: string, changes: UpdateUserRequest): Promise<AdminUser>;
+  /** Deletes a user; their clusters are kept. */
+  deleteUser(id: string): Promise<void>;
   listTeams(): Promise<TeamList>;
   createTeam(body: CreateTeamRequest): Promise<Team>;
   deleteTeam(name: string): Promise<void>;
@@ -75,6 +77,9 @@ export function authEndpoints(request: ApiRequest): AuthEndpoints {
     createUser: (body) => request<AdminUser>('/api/v1/admin/users', { method: 'POST', body }),
     updateUser: (id, changes) =>
       request<AdminUser>(`/api/v1/admin/users/${segment(id)}`, { method: 'PATCH', body: changes }),
+    deleteUser: async (id) => {
+      await request<unknown>(`/api/v1/admin/users/${segment(id)}`, { method: 'DELETE' });
+    },
     listTeams: () => request<TeamList>('/api/v1/admin/teams'),
     createTeam: (body) => request<Team>('/api/v1/admin/teams', { method: 'POST', body }),
     deleteTeam: async (name) => {
