@@ -40,7 +40,8 @@ export function CreateServicePage() {
   const [template, setTemplate] = useState<string | null>(null);
   const [strategy, setStrategy] = useState<UpgradeStrategy>('NewCluster');
   const [config, setConfig] = useState(serveHelloServeConfig);
-  const team = sessionTeam ?? '';
+  const [teamInput, setTeamInput] = useState<string | undefined>(undefined);
+  const team = teamInput ?? sessionTeam ?? '';
   const chosenTemplate = template ?? templates.data?.items[0]?.name ?? '';
   const request: CreateServiceRequest = {
     name,
@@ -69,7 +70,11 @@ export function CreateServicePage() {
           value={name}
           onChange={(event) => setName(event.currentTarget.value)}
         />
-        <TextInput label="Team" value={team} readOnly />
+        <TextInput
+          label="Team"
+          value={team}
+          onChange={(event) => setTeamInput(event.currentTarget.value)}
+        />
         <Select
           label="Template"
           data={(templates.data?.items ?? []).map((entry) => entry.name)}
