@@ -117,7 +117,7 @@ export function jobDetail(summary: JobSummary, overrides: Partial<JobDetail> = {
   return {
     summary,
     timeline: [{ at: summary.createdAt, status: { phase: 'Waiting' } }],
-    runtimeEnv: {},
+    runtimeEnvJson: '{}',
     entrypointResources: {},
     metadata: {},
     ...overrides,
