@@ -35,6 +35,11 @@ export interface CliIo {
 
 /** The real process's streams, environment, prompt and browser opener. */
 export function processCliIo(): CliIo {
+  // `raydeck get clusters | head -1`: the reader went away; stop quietly as other CLIs do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     stdout: process.stdout,
     stderr: process.stderr,

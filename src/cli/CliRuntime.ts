@@ -2,6 +2,7 @@ import { type ApiClient, createApiClient } from '../shared/client/apiClient.ts';
 import { type CliConfig, CliConfigStore, type CliContext } from './CliConfigStore.ts';
 import type { CliIo } from './CliIo.ts';
 import { CliError, exitCodes } from './exitCodes.ts';
+import { nodeHttpFetch } from './nodeHttpFetch.ts';
 
 /** Options every verb accepts (set on the program, before or after the verb). */
 export interface GlobalOptions {
@@ -26,6 +27,8 @@ const ansi: Readonly<Record<Colour, string>> = {
 export class CliRuntime {
   readonly io: CliIo;
   readonly store: CliConfigStore;
+  /** The injected fetch, else {@link nodeHttpFetch} (not the global one: see there). */
+  readonly fetch: typeof fetch;
   /** The program-level options (`--context`, `--server`), parsed before the verb runs. */
   readonly globals: () => GlobalOptions;
 
@@ -33,6 +36,7 @@ export class CliRuntime {
     this.io = io;
     this.store = new CliConfigStore(io.configDir ?? CliConfigStore.dirFromEnv(io.env));
     this.globals = globals;
+    this.fetch = io.fetch ?? nodeHttpFetch;
   }
 
   out(text: string): void {
@@ -87,7 +91,7 @@ export class CliRuntime {
     return createApiClient({
       baseUrl: trimSlash(server),
       token,
-      ...(this.io.fetch ? { fetch: this.io.fetch } : {}),
+      fetch: this.fetch,
     });
   }
 }

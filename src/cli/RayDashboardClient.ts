@@ -29,11 +29,11 @@ export class RayDashboardClient {
     token: string;
     team: string;
     name: string;
-    fetch?: typeof fetch;
+    fetch: typeof fetch;
   }) {
     this.base = `${options.server}/api/v1/clusters/${encodeURIComponent(options.team)}/${encodeURIComponent(options.name)}/dashboard`;
     this.token = options.token;
-    this.doFetch = options.fetch ?? fetch;
+    this.doFetch = options.fetch;
   }
 
   /** One call; a non-2xx answer becomes a CliError with Ray's (or the portal's) text. */

@@ -135,10 +135,16 @@ beforeAll(async () => {
   token = await adminToken();
 }, 120_000);
 
-afterAll(() => {
-  portal?.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(async () => {
+  const child = portal;
+  if (child && child.exitCode === null) {
+    // The portal writes its data dir until it has exited; remove the folder only then.
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 3 });
+}, 30_000);
 
 describe('raydeck CLI against a running portal and sandbox', () => {
   it('login checks the token and saves a context in config.yaml with mode 0600', async () => {

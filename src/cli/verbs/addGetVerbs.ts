@@ -218,8 +218,7 @@ async function listAllClusters(client: ApiClient, flags: GetFlags): Promise<Clus
 
 /** Opens the portal's SSE stream with the context's token; the caller reads it. */
 async function openStream(runtime: CliRuntime, context: CliContext): Promise<Response> {
-  const doFetch = runtime.io.fetch ?? fetch;
-  const response = await doFetch(`${context.server}/api/v1/stream`, {
+  const response = await runtime.fetch(`${context.server}/api/v1/stream`, {
     headers: { accept: 'text/event-stream', authorization: `Bearer ${context.token}` },
     ...(runtime.io.signal ? { signal: runtime.io.signal } : {}),
   });

@@ -39,7 +39,7 @@ export function addRayVerbs(program: Command, runtime: CliRuntime): void {
         server: context.server,
         token: context.token,
         ...ref,
-        ...(runtime.io.fetch ? { fetch: runtime.io.fetch } : {}),
+        fetch: runtime.fetch,
       }),
     };
   };
