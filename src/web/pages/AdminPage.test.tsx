@@ -171,6 +171,29 @@ describe('AdminPage', () => {
     });
   });
 
+  it('deletes a user after confirming, saying their clusters are kept', async () => {
+    const server = adminServer();
+    const { user, calls } = renderWithFakeApi(<AdminPage />, {
+      path: '/admin',
+      handlers: {
+        ...server.handlers,
+        'DELETE /api/v1/admin/users/u-ana': () => {
+          server.users.splice(1, 1);
+          return new Response(null, { status: 204 });
+        },
+      },
+    });
+    await user.click(await screen.findByRole('button', { name: 'Actions for ana' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete user' });
+    expect(dialog).toHaveTextContent('Their clusters are kept');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete user' }));
+    expect(await screen.findByText('ana deleted')).toBeVisible();
+    expect(
+      calls.some((call) => call.method === 'DELETE' && call.path === '/api/v1/admin/users/u-ana'),
+    ).toBe(true);
+  });
+
   it('names a password that breaks the shared rule under its input, before any request', async () => {
     const { user, calls } = renderWithFakeApi(<AdminPage />, {
       path: '/admin',

@@ -25,6 +25,7 @@ import {
   IconKey,
   IconPlus,
   IconSearch,
+  IconTrash,
   IconUserCheck,
   IconUserOff,
 } from '@tabler/icons-react';
@@ -326,16 +327,56 @@ function DisableUserDialog({
   );
 }
 
+function DeleteUserDialog({ user, onClose }: { user: AdminUser | undefined; onClose: () => void }) {
+  const client = useApiClient();
+  const queryClient = useQueryClient();
+  const remove = useMutation({
+    mutationFn: (target: AdminUser) => client.deleteUser(target.id),
+    onSuccess: async (_nothing, target) => {
+      notify.success(`${target.username} deleted`, 'Their clusters are kept.');
+      await queryClient.invalidateQueries({ queryKey: adminQueryKeys.users });
+      await queryClient.invalidateQueries({ queryKey: adminQueryKeys.teams });
+      onClose();
+    },
+    onError: (failure, target) => notify.failure(`Could not delete ${target.username}`, failure),
+  });
+  return (
+    <Modal opened={user !== undefined} onClose={onClose} title="Delete user" centered>
+      <Stack gap="md">
+        <Text size="sm">
+          Delete <b>{user?.username}</b>? Their account, team memberships, sessions and API tokens
+          go for good; the audit log keeps their name. Their clusters are kept and keep running:
+          delete them on the Clusters page if nobody needs them.
+        </Text>
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onClose} data-autofocus>
+            Cancel
+          </Button>
+          <Button
+            color="red"
+            loading={remove.isPending}
+            onClick={() => user && remove.mutate(user)}
+          >
+            Delete user
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 function UserRow({
   user,
   isSelf,
   onResetPassword,
   onDisable,
+  onDelete,
 }: {
   user: AdminUser;
   isSelf: boolean;
   onResetPassword: () => void;
   onDisable: () => void;
+  onDelete: () => void;
 }) {
   const update = useUpdateUser();
   const changeRole = (role: UserRole) =>
@@ -458,6 +499,14 @@ function UserRow({
                 Disable
               </Menu.Item>
             )}
+            <Menu.Item
+              color="red"
+              leftSection={<IconTrash size={14} aria-hidden />}
+              onClick={onDelete}
+              disabled={isSelf}
+            >
+              Delete
+            </Menu.Item>
           </Menu.Dropdown>
         </Menu>
       </Table.Td>
@@ -478,6 +527,7 @@ export function UsersPanel() {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<AdminUser | undefined>(undefined);
   const [disabling, setDisabling] = useState<AdminUser | undefined>(undefined);
+  const [deleting, setDeleting] = useState<AdminUser | undefined>(undefined);
   const needle = search.trim().toLowerCase();
   const shown = (users.data?.items ?? []).filter(
     (user) =>
@@ -544,6 +594,7 @@ export function UsersPanel() {
                     isSelf={user.id === me?.id}
                     onResetPassword={() => setResetting(user)}
                     onDisable={() => setDisabling(user)}
+                    onDelete={() => setDeleting(user)}
                   />
                 ))}
                 {shown.length === 0 && (
@@ -563,6 +614,7 @@ export function UsersPanel() {
       <CreateUserDialog opened={creating} onClose={() => setCreating(false)} />
       <ResetPasswordDialog user={resetting} onClose={() => setResetting(undefined)} />
       <DisableUserDialog user={disabling} onClose={() => setDisabling(undefined)} />
+      <DeleteUserDialog user={deleting} onClose={() => setDeleting(undefined)} />
     </Stack>
   );
 }
