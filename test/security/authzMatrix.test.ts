@@ -355,7 +355,8 @@ describe('authorization matrix from the OpenAPI document', () => {
       }
     }
     expect(misses).toEqual([]);
-  });
+    // One GET per operation and allowed role: dozens of calls on a shared 2-core machine.
+  }, 60_000);
 
   it('left everything the refused calls aimed at as it was', async () => {
     expect(portal.cache.get('RayCluster', 'team-a', 'intruder')).toBeUndefined();
