@@ -293,8 +293,14 @@ export function startKueue(
         scheduleSoon();
       }),
     ),
-    api.store.subscribe('ray.io/rayclusters', scheduleSoon),
-    api.store.subscribe('ray.io/rayjobs', scheduleSoon),
+    // Only queued Ray objects matter: a world of thousands of unlabelled clusters costs nothing.
+    ...['ray.io/rayclusters', 'ray.io/rayjobs'].map((storageKey) =>
+      api.store.subscribe(storageKey, (event) => {
+        const labelled = (object: KubeObject | undefined) =>
+          Boolean(object?.metadata?.labels?.[queueNameLabel]);
+        if (labelled(event.record.object) || labelled(event.previous?.object)) scheduleSoon();
+      }),
+    ),
     api.store.subscribe('/namespaces', scheduleSoon),
   ];
   // Re-check now and then: nothing else wakes a queue when, e.g., only time passed.
