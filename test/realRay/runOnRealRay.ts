@@ -13,7 +13,7 @@ export interface RealRayRun {
   lines: string[];
   /** Wall time from spawn to exit, seconds. */
   seconds: number;
-  /** Processes of this run's Ray session still alive after the driver exited (then killed). */
+  /** Processes of this run's Ray session alive 30 s after the driver exited (then killed). */
   leftovers: string[];
 }
 
@@ -59,7 +59,7 @@ export async function runOnRealRay(
   });
   clearTimeout(timer);
   const seconds = (performance.now() - started) / 1000;
-  const leftovers = killLeftovers(rayTmp);
+  const leftovers = await killLeftovers(rayTmp);
   rmSync(rayTmp, { recursive: true, force: true });
   return {
     exitCode,
@@ -72,14 +72,18 @@ export async function runOnRealRay(
   };
 }
 
-/** Processes whose command line names this run's temp dir (raylet, GCS, workers): killed. */
-function killLeftovers(rayTmp: string): string[] {
-  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
-  const leftovers = table
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.includes(rayTmp) && !line.includes('ps -eo'));
-  for (const line of leftovers) {
+/**
+ * Processes whose command line names this run's temp dir (raylet, GCS, workers) and that are
+ * still alive `graceSeconds` after the driver exited: killed, and returned. Ray stops its
+ * processes when the driver exits, but on a loaded machine a worker may take seconds to go.
+ */
+async function killLeftovers(rayTmp: string, graceSeconds = 30): Promise<string[]> {
+  let alive = sessionProcesses(rayTmp);
+  for (let waited = 0; alive.length > 0 && waited < graceSeconds * 2; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    alive = sessionProcesses(rayTmp);
+  }
+  for (const line of alive) {
     const pid = Number(line.split(/\s+/)[0]);
     try {
       process.kill(pid, 'SIGKILL');
@@ -87,7 +91,15 @@ function killLeftovers(rayTmp: string): string[] {
       // Already gone.
     }
   }
-  return leftovers;
+  return alive;
+}
+
+function sessionProcesses(rayTmp: string): string[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return table
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.includes(rayTmp) && !line.includes('ps -eo'));
 }
 
 /** The workload's verdict line (`PASS: …` or `FAIL: …`), the last one it printed. */

@@ -152,8 +152,8 @@ describe.skipIf(python === '')(`workloads under real Ray ${realRayVersion}`, () 
         if (hidden) rmSync(hidden, { recursive: true, force: true });
       });
       results.set(workload.name, run);
-      const output = run.lines.slice(-25).join('\n');
-      expect(run.leftovers, 'Ray processes left running').toEqual([]);
+      const output = `exit code ${run.exitCode}:\n${run.lines.slice(-40).join('\n')}`;
+      expect(run.leftovers, `Ray processes left running; ${output}`).toEqual([]);
       if (workload.expect === 'pass') {
         expect(verdictLine(run.lines), output).toMatch(/^PASS: /);
         expect(run.exitCode, output).toBe(0);
@@ -164,13 +164,13 @@ describe.skipIf(python === '')(`workloads under real Ray ${realRayVersion}`, () 
         )?.[1];
         expect(reported, output).toBeDefined();
         if (reported === '0') {
-          expect(verdictLine(run.lines)).toBe(
+          expect(verdictLine(run.lines), output).toBe(
             'FAIL: Ray sees no GPU (on an autoscaling cluster, pass --expect-gpus N)',
           );
-          expect(run.exitCode).toBe(1);
+          expect(run.exitCode, output).toBe(1);
         } else {
           expect(verdictLine(run.lines), output).toMatch(/^PASS: /);
-          expect(run.exitCode).toBe(0);
+          expect(run.exitCode, output).toBe(0);
         }
       }
       if (workload.script === 'train_tiny.py') {
@@ -198,17 +198,22 @@ function hideTorch(): string {
 
 /** Ray's log line: `2026-12-08 02:44:07,078\tINFO worker.py:2024 -- message`. */
 const rayLogLine = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\t(?:DEBUG|INFO|WARNING|ERROR) /;
+/** Ray's C++ logging: `[2026-12-08 02:51:26,012 E 25812 25885] core_worker.cc:2330: …`. */
+const rayNativeLogLine = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [DIWEF] \d+ \d+\] /;
 /** A line Ray forwards from a task or actor: `(TrainController pid=25812) …`. */
 const forwardedLine = /^\([A-Za-z_]\w* pid=\d+(?:, ip=[\d.]+)?\) /;
 
+const isRayLine = (line: string): boolean =>
+  rayLogLine.test(line) || rayNativeLogLine.test(line) || forwardedLine.test(line);
+
 /** The script's own prints: neither Ray's logging nor lines forwarded from workers. */
 function scriptLines(lines: readonly string[]): string[] {
-  return lines.filter((line) => !rayLogLine.test(line) && !forwardedLine.test(line));
+  return lines.filter((line) => !isRayLine(line));
 }
 
 /** Ray's lines: its logging and the forwarded ones. */
 function rayLines(lines: readonly string[]): string[] {
-  return lines.filter((line) => rayLogLine.test(line) || forwardedLine.test(line));
+  return lines.filter(isRayLine);
 }
 
 /**
@@ -342,11 +347,13 @@ describe.skipIf(python === '')(`the sandbox's simulated Ray against Ray ${realRa
         ['python', workload.script, ...workload.args].join(' '),
       );
       const hosts = [hostname()];
-      expect(simulated.details.driver_exit_code).toBe(run.exitCode);
+      const output = `real Ray, exit code ${run.exitCode}:\n${run.lines.join('\n')}`;
+      expect(simulated.details.driver_exit_code, output).toBe(run.exitCode);
       expect(simulated.details.status).toBe(run.exitCode === 0 ? 'SUCCEEDED' : 'FAILED');
-      expect(scriptLines(simulated.lines).map((line) => shape(line, hosts))).toEqual(
-        scriptLines(run.lines).map((line) => shape(line, hosts)),
-      );
+      expect(
+        scriptLines(simulated.lines).map((line) => shape(line, hosts)),
+        output,
+      ).toEqual(scriptLines(run.lines).map((line) => shape(line, hosts)));
       const realShapes = new Set(rayLines(run.lines).map((line) => shape(line, hosts)));
       const simulatedShapes = rayLines(simulated.lines)
         .map((line) => shape(line, hosts))
