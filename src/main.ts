@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 
 import { runCli } from './cli/runCli.ts';
-import { ConfigError, type ServerConfigSources, serverSettings } from './server/serverConfig.ts';
+import type { ServerConfigSources, ServerSetting } from './server/serverConfig.ts';
 
 interface SandboxFlags {
   listen: string;
@@ -23,11 +23,14 @@ interface SandboxFlags {
  * `serve` runs the portal server, `sandbox` the sandbox, and every other verb is the CLI in
  * src/cli. The server and the sandbox are imported only inside their actions (dynamic import):
  * statically they pull in Fastify, client-node and the sandbox, about 2 s of module loading that
- * `raydeck --help` and the CLI verbs must not pay (bench/cli-start). serverConfig.ts stays static:
- * it imports only node:fs and node:path, and `serve --help` lists its settings.
+ * `raydeck --help` and the CLI verbs must not pay (bench/cli-start). serverConfig.ts, which
+ * defines the `serve` flags, loads only when the first argument is `serve`.
  */
 export async function main(argv: readonly string[]): Promise<void> {
-  const code = await runCli(argv, undefined, addServerCommands);
+  // serverConfig.ts is loaded only for `serve`, whose flags it defines (~20 ms otherwise).
+  const settings =
+    argv[0] === 'serve' ? (await import('./server/serverConfig.ts')).serverSettings : [];
+  const code = await runCli(argv, undefined, (program) => addServerCommands(program, settings));
   // `serve` and `sandbox` keep running after their action and set process.exitCode themselves
   // (2 on a ConfigError).
   if (serverRunning) {
@@ -43,9 +46,9 @@ export async function main(argv: readonly string[]): Promise<void> {
 let serverRunning = false;
 
 /** Adds `serve` and `sandbox` to the CLI program; their modules load when they run. */
-function addServerCommands(program: Command): void {
+function addServerCommands(program: Command, settings: readonly ServerSetting[]): void {
   const serve = program.command('serve').description('Run the portal server');
-  for (const setting of serverSettings) {
+  for (const setting of settings) {
     // The environment is read by loadServerConfig, not commander, so precedence and error
     // messages live in one place.
     serve.addOption(
@@ -111,7 +114,10 @@ async function runSandbox(flags: SandboxFlags): Promise<void> {
       problems.push((error as Error).message);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    const { ConfigError } = await import('./server/serverConfig.ts');
+    throw new ConfigError(problems);
+  }
   const sandbox = await startSandbox({
     listen: flags.listen,
     ...(flags.kubeconfigOut ? { kubeconfigOut: flags.kubeconfigOut } : {}),
@@ -181,6 +187,7 @@ async function configOrExit(run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (error) {
+    const { ConfigError } = await import('./server/serverConfig.ts');
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
