@@ -17,9 +17,10 @@ import { createMetricsRegistry, registerHttpMetrics } from './httpMetrics.ts';
 import type { KubeCache } from './k8s/KubeCache.ts';
 import type { KubeClient } from './k8s/KubeClient.ts';
 import type { KubeConnection } from './k8s/kubeConnection.ts';
-import { createServiceProxy } from './k8s/serviceProxyRequest.ts';
+import { createServiceProxy, createServiceProxyUpgrade } from './k8s/serviceProxyRequest.ts';
 import { packageRoot } from './packageRoot.ts';
 import { portalFastifyOptions, useStrictValidation } from './portalFastifyOptions.ts';
+import { passLogTailUpgrades } from './proxy/dashboardLogTailUpgrade.ts';
 import { registerRequestLogging } from './requestLogging.ts';
 import { aboutRoutes } from './routes/aboutRoutes.ts';
 import { adminRoutes } from './routes/adminRoutes.ts';
@@ -244,6 +245,11 @@ export async function buildServer(options: BuildServerOptions): Promise<FastifyI
     });
     const serviceProxy = createServiceProxy(portal.connection.kubeConfig);
     await app.register(dashboardProxyRoutes, { proxy: serviceProxy, cache: portal.cache });
+    // `ray job submit`/`ray job logs --follow` open the log tail as a WebSocket (ADR 0011).
+    passLogTailUpgrades(app, {
+      upgrade: createServiceProxyUpgrade(portal.connection.kubeConfig),
+      cache: portal.cache,
+    });
     await app.register(serviceRoutes, {
       services: new RayServiceService({
         cache: portal.cache,

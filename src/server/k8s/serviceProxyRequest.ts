@@ -3,6 +3,7 @@ import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { pipeline } from 'node:stream';
 
 import type { KubeConfig } from '@kubernetes/client-node';
+import { WebSocket } from 'ws';
 
 /** A request through the Kubernetes API server's service proxy. */
 export interface ServiceProxyRequest {
@@ -75,6 +76,61 @@ export function serviceProxyTo(
       if (proxy.body && !Buffer.isBuffer(proxy.body))
         pipeline(proxy.body, outgoing, () => undefined);
       else outgoing.end(proxy.body);
+    });
+  };
+}
+
+/** Opens a WebSocket through the service proxy (see {@link serviceProxyUpgradeTo}). */
+export type ServiceProxyUpgrade = (
+  proxy: Pick<ServiceProxyRequest, 'namespace' | 'service' | 'port' | 'path' | 'headers'>,
+) => Promise<WebSocket>;
+
+/** A {@link ServiceProxyUpgrade} bound to the portal's Kubernetes connection. */
+export function createServiceProxyUpgrade(kubeConfig: KubeConfig): ServiceProxyUpgrade {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) return () => Promise.reject(new Error('no current Kubernetes cluster'));
+  return serviceProxyUpgradeTo(cluster.server, (options) =>
+    kubeConfig.applyToHTTPSOptions(options),
+  );
+}
+
+/**
+ * WebSocket upgrades through `/api/v1/namespaces/{ns}/services/{svc}:{port}/proxy/{path}` of the
+ * API server at `server` (Kubernetes proxies upgrades to the service), with `authenticate`
+ * adding the portal's credentials (TLS client certificate, CA, bearer header). Resolves once
+ * the upstream has accepted the upgrade.
+ */
+export function serviceProxyUpgradeTo(
+  server: string,
+  authenticate: (options: RequestOptions) => Promise<void> = async () => undefined,
+): ServiceProxyUpgrade {
+  const base = new URL(server);
+  const prefix = base.pathname.replace(/\/$/, '');
+  return async (proxy) => {
+    const path = `${prefix}/api/v1/namespaces/${encodeURIComponent(proxy.namespace)}/services/${encodeURIComponent(proxy.service)}:${encodeURIComponent(proxy.port)}/proxy${proxy.path}`;
+    const options: RequestOptions = { headers: { ...proxy.headers } };
+    await authenticate(options);
+    const url = `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}${path}`;
+    const socket = new WebSocket(url, {
+      headers: Object.fromEntries(
+        Object.entries(options.headers ?? {}).map(([key, value]) => [key, String(value)]),
+      ),
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.cert ? { cert: options.cert } : {}),
+      ...(options.key ? { key: options.key } : {}),
+      ...(options.rejectUnauthorized !== undefined
+        ? { rejectUnauthorized: options.rejectUnauthorized }
+        : {}),
+      handshakeTimeout: 30_000,
+    });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) =>
+        reject(
+          new Error(`the Ray dashboard answered ${response.statusCode ?? 502} to the upgrade`),
+        ),
+      );
     });
   };
 }
