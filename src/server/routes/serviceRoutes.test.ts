@@ -99,9 +99,10 @@ describe('/api/v1/services', () => {
       serveConfigV2: serveOnly,
       env: [{ name: 'MODE', value: 'fast' }],
     });
+    // The env var reaches the cluster spec (Container types here carry no env field).
     const hasEnv = (service: RayServiceResource | undefined) =>
-      (service?.spec.rayClusterConfig.headGroupSpec.template.spec?.containers[0]?.env ?? []).some(
-        (entry) => entry.name === 'MODE' && entry.value === 'fast',
+      JSON.stringify(service?.spec.rayClusterConfig ?? {}).includes(
+        '{"name":"MODE","value":"fast"}',
       );
     await eventually(
       () => stored()?.spec.serveConfigV2 === serveOnly && hasEnv(stored()),
