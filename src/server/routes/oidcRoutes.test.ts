@@ -306,6 +306,15 @@ describe('OIDC sign-in against a loopback oidc-provider', () => {
     );
     expect(endSession.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3);
     expect((await me(w.base, browser)).status).toBe(401);
+    // A local session on the same portal has no provider session: back to /login.
+    await w.portal.addUser('local', 'member');
+    const local = await w.portal.login('local');
+    const localLogout = await w.portal.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/oidc/logout',
+      headers: local.headers(),
+    });
+    expect(localLogout.json()).toEqual({ redirectTo: '/login' });
     const methods = await fetch(new URL('/api/v1/auth/methods', w.base));
     expect(await methods.json()).toEqual({ local: true, oidcLoginPath: '/api/v1/auth/oidc/login' });
   });

@@ -212,7 +212,8 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<OidcRoutesOptions> = async (a
       });
       let endSession: URL | null = null;
       try {
-        endSession = await oidc.endSessionUrl(idToken);
+        // Only a session the provider started has a provider session to end.
+        if (idToken) endSession = await oidc.endSessionUrl(idToken);
       } catch (error) {
         request.log.warn({ err: error }, 'cannot build the provider logout URL');
       }

@@ -81,7 +81,17 @@ export function SessionProvider({ children, client }: { children: ReactNode; cli
     [apiClient, sessionClient, queryClient],
   );
   const logout = useCallback(async () => {
-    await apiClient.logout();
+    // With OIDC on, sign out through it: an SSO session also ends at the provider
+    // (RP-initiated logout), which the server names in `redirectTo`.
+    const methods = await apiClient.signInMethods().catch(() => null);
+    let providerLogout: string | undefined;
+    if (methods?.oidcLoginPath) {
+      const { redirectTo } = await apiClient.oidcLogout();
+      if (/^https?:\/\//.test(redirectTo)) providerLogout = redirectTo;
+    } else {
+      await apiClient.logout();
+    }
+    if (providerLogout) window.location.assign(providerLogout);
     sessionClient.setCsrfToken(undefined);
     // Signed out first, then drop everything else the old user loaded.
     queryClient.setQueryData(['session'], null);
