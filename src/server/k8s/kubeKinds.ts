@@ -129,7 +129,8 @@ export const kubeKinds = {
     version: 'v1',
     plural: 'rayjobs',
     namespaced: true,
-    verbs: ['list', 'watch'],
+    // create/delete: jobs submitted as RayJobs from a template, and deleted (JobService).
+    verbs: ['list', 'watch', 'create', 'delete'],
     informer: {},
   },
   RayService: {
