@@ -380,7 +380,7 @@ export function LogViewer({
                   >
                     {item.index + 1}
                   </span>
-                  <span style={{ flex: 1, minWidth: 0 }}>
+                  <span style={{ flex: 1, minWidth: 0 }} data-testid="log-text">
                     {segments.map((segment, index) =>
                       segment.mark === 'none' ? (
                         <span key={index} style={styleOf(segment.style)}>
