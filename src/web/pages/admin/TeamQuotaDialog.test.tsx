@@ -13,6 +13,7 @@ import { apiErrorResponse, type FakeCall, renderWithFakeApi } from './renderWith
 const teamB: Team = {
   name: 'team-b',
   displayName: 'team-b',
+  description: '',
   members: [],
   createdAt: '2026-11-01T09:00:00Z',
 };

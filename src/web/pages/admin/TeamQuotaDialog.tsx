@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 
 import type { Team } from '../../../shared/api/adminSchemas.ts';
 import type { SetTeamQuotaRequest } from '../../../shared/api/quotaSchemas.ts';
-import { TeamQuotaMeters,teamQuotaQueryKey } from '../../components/TeamQuotaMeters.tsx';
+import { TeamQuotaMeters, teamQuotaQueryKey } from '../../components/TeamQuotaMeters.tsx';
 import { useApiClient } from '../../hooks/useApiClient.ts';
 import { fieldErrorsOf } from './fieldErrorsOf.ts';
 import { notify } from './notify.ts';
