@@ -89,7 +89,7 @@ describe('a catalog job from submit to history, in Chromium', () => {
       // sandbox's gpu_check at e2e speed ends within one 1 s capture poll of the server, so its
       // lines cannot show up before the phase turns terminal; a slower workload would.)
       expect(seen[0]?.phase).not.toBe('Succeeded');
-      expect(seen.at(-1)?.lines ?? 0).toBeGreaterThan(0);
+      await expect.poll(async () => (await logLines()).length, settle).toBeGreaterThan(0);
       expect(await page.evaluate(() => Reflect.get(globalThis, 'e2eSameDocument'))).toBe(true);
       expect(await main().getByTestId('log-state').textContent()).toBe('Complete');
       const text = (await logLines()).join('\n');

@@ -267,6 +267,8 @@ export function JobDetailPage() {
                     component={Link}
                     to={`/clusters/${encodeURIComponent(summary.team)}/${encodeURIComponent(summary.cluster)}`}
                     size="sm"
+                    // Inside a sentence a link needs more than colour to stand out (WCAG 1.4.1).
+                    underline="always"
                   >
                     {summary.cluster}
                   </Anchor>
