@@ -68,15 +68,20 @@ async function cli(argv: string[], overrides: Partial<CliIo> = {}) {
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
-/** An API token of `admin`, made as the Tokens page makes it (session + CSRF). */
-async function adminToken(): Promise<string> {
+/** A signed-in `admin` browser session: its cookie and CSRF token. */
+async function adminSession(): Promise<{ cookie: string; csrfToken: string }> {
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'admin', password: adminPassword }),
   });
   const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { csrfToken, cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+}
+
+/** An API token of `admin`, made as the Tokens page makes it (session + CSRF). */
+async function adminToken(): Promise<string> {
+  const { csrfToken, cookie } = await adminSession();
   const created = await fetch(`${url}/api/v1/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
@@ -292,9 +297,51 @@ describe('raydeck CLI against a running portal and sandbox', () => {
     const invalid = await cli(['create', 'cluster', 'Bad_Name', '--template', 'rtx4090-1']);
     expect(invalid.code).toBe(exitCodes.error);
     expect(invalid.stderr).toContain('body.name');
-    expect((await cli(['get', 'quotas'])).code).toBe(exitCodes.notAvailable);
+    const noTeam = await cli(['get', 'quotas']);
+    expect(noTeam.code).toBe(exitCodes.usage);
+    expect(noTeam.stderr).toContain('get quotas needs a team');
+    const badDay = await cli(['get', 'usage', '--from', 'yesterday']);
+    expect(badDay.code).toBe(exitCodes.error);
+    expect(badDay.stderr).toContain('querystring.from');
     expect((await cli(['get', 'widgets'])).code).toBe(exitCodes.usage);
     expect((await cli(['no-such-verb'])).code).toBe(exitCodes.usage);
+  });
+
+  it('get quotas and usage: a team quota set through the API shows as meters; usage as rows', async () => {
+    const { csrfToken, cookie } = await adminSession();
+    const set = await fetch(`${url}/api/v1/admin/teams/team-b/quota`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ gpus: 3 }),
+    });
+    expect(set.status).toBe(200);
+    const table = await cli(['get', 'quotas', 'team-b']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^QUOTA\s+KEY\s+USED\s+HARD/m);
+    expect(table.stdout).toMatch(/raydeck-team-quota\s+requests\.nvidia\.com\/gpu\s+0\s+3\s+0%/);
+    const json = JSON.parse(
+      (await cli(['get', 'quotas', '--team', 'team-b', '-o', 'json'])).stdout,
+    ) as {
+      team: string;
+      settings?: { gpus?: number };
+    };
+    expect(json).toMatchObject({ team: 'team-b', settings: { gpus: 3 } });
+    const usage = await cli([
+      'get',
+      'usage',
+      '--from',
+      '2026-12-01',
+      '--to',
+      '2026-12-07',
+      '-o',
+      'json',
+    ]);
+    expect(usage.code).toBe(0);
+    expect(JSON.parse(usage.stdout)).toMatchObject({
+      from: '2026-12-01',
+      to: '2026-12-07',
+      teams: '*',
+    });
   });
 
   it('completion lists verbs and cluster names from the API', async () => {

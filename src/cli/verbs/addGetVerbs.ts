@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import type { ClusterDetail, ClusterSummary } from '../../shared/api/clusterSchemas.ts';
 import type { GpuInventory } from '../../shared/api/gpuSchemas.ts';
 import type { JobSummary } from '../../shared/api/jobSchemas.ts';
+import type { QuotaMeter, TeamQuota } from '../../shared/api/quotaSchemas.ts';
 import type { ServiceSummary } from '../../shared/api/serviceSchemas.ts';
 import type { StreamEvents } from '../../shared/api/streamSchemas.ts';
 import type { Template } from '../../shared/api/templateSchemas.ts';
+import type { UsageClusterRow, UsageReport } from '../../shared/api/usageSchemas.ts';
 import type { ApiClient } from '../../shared/client/apiClient.ts';
 import { clusterPhases } from '../../shared/ray/clusterPhase.ts';
 import type { CliContext } from '../CliConfigStore.ts';
@@ -44,12 +46,6 @@ const kindAliases: Readonly<Record<string, GetKind>> = {
   usage: 'usage',
 };
 export type GetKind = 'clusters' | 'templates' | 'gpus' | 'jobs' | 'services' | 'quotas' | 'usage';
-/**
- * Kinds the shared client has no endpoint for yet (issue 15: left out until they exist). Jobs and
- * services are asked for; a portal without their routes answers "No route" (exit 6).
- */
-const notYetAvailable: ReadonlySet<GetKind> = new Set(['quotas', 'usage']);
-
 /** The kinds `get` accepts, for help and completion. */
 export const getKinds = ['clusters', 'templates', 'gpus', 'jobs', 'services', 'quotas', 'usage'];
 
@@ -58,6 +54,8 @@ interface GetFlags {
   team?: string;
   phase?: string;
   watch?: boolean;
+  from?: string;
+  to?: string;
 }
 
 /** `get <kind> [name]` and `describe cluster <team/name>`. */
@@ -69,6 +67,8 @@ export function addGetVerbs(program: Command, runtime: CliRuntime): void {
     .option('--team <team>', 'only this team (clusters)')
     .option('--phase <phase>', 'only clusters in this phase, e.g. Pending')
     .option('-w, --watch', 'after the list, print each change as it happens (Ctrl-C ends)')
+    .option('--from <day>', 'usage: first day, YYYY-MM-DD (default 6 days before --to)')
+    .option('--to <day>', 'usage: last day, YYYY-MM-DD (default today)')
     .addHelpText(
       'after',
       examples([
@@ -78,6 +78,8 @@ export function addGetVerbs(program: Command, runtime: CliRuntime): void {
         'raydeck get clusters --watch',
         'raydeck get templates -o wide',
         'raydeck get gpus',
+        'raydeck get quotas team-a',
+        'raydeck get usage --from 2026-12-01 --to 2026-12-07 --team team-a',
       ]),
     )
     .action(async (kindArg: string, name: string | undefined, flags: GetFlags) => {
@@ -145,8 +147,41 @@ export function addGetVerbs(program: Command, runtime: CliRuntime): void {
           runtime.out(await formatOutput(format, chosen, serviceView, 'No services found.'));
           return;
         }
-        default:
-          throw notAvailable(kind);
+        case 'quotas': {
+          const team = name ?? flags.team;
+          if (!team)
+            throw new CliError(
+              'get quotas needs a team: raydeck get quotas team-a',
+              exitCodes.usage,
+            );
+          const quota = await client.teamQuota(team);
+          runtime.out(
+            format === 'json' || format === 'yaml'
+              ? await formatOutput(format, quota, teamQuotaView, '')
+              : await formatOutput(format, quota.meters, quotaMeterView, `No quota in ${team}.`),
+          );
+          return;
+        }
+        case 'usage': {
+          const report = await client.usageReport({
+            ...(flags.from ? { from: flags.from } : {}),
+            ...(flags.to ? { to: flags.to } : {}),
+            ...((name ?? flags.team) ? { team: name ?? flags.team } : {}),
+          });
+          if (format === 'json' || format === 'yaml') {
+            runtime.out(await formatOutput(format, report, usageReportView, ''));
+            return;
+          }
+          runtime.out(
+            await formatOutput(format, report.clusters, usageClusterView, 'No GPU usage.'),
+          );
+          if (format === 'table' || format === 'wide') {
+            runtime.out(
+              `${report.from} to ${report.to}: ${report.totals.gpuHours.toFixed(1)} GPU-hours, ${report.totals.idleGpuHours.toFixed(1)} of them idle\n`,
+            );
+          }
+          return;
+        }
       }
     });
 
@@ -162,7 +197,6 @@ export function addGetVerbs(program: Command, runtime: CliRuntime): void {
     .action(async (kindArg: string, name: string, flags: { output?: string; team?: string }) => {
       const kind = resolveKind(kindArg);
       if (kind !== 'clusters') {
-        if (notYetAvailable.has(kind)) throw notAvailable(kind);
         throw new CliError(`describe knows "cluster", not "${kindArg}"`, exitCodes.usage);
       }
       const format = parseOutputFormat(flags.output);
@@ -182,14 +216,6 @@ function resolveKind(value: string): GetKind {
   if (!kind)
     throw new CliError(`unknown kind "${value}" (known: ${getKinds.join(', ')})`, exitCodes.usage);
   return kind;
-}
-
-/** The error of a verb whose REST API this portal version does not have. */
-export function notAvailable(kind: string): CliError {
-  return new CliError(
-    `${kind} are not available in this portal version: it has no REST API for them yet`,
-    exitCodes.notAvailable,
-  );
 }
 
 /** Every page of the cluster list (the server pages at most 500 a request). */
@@ -318,6 +344,45 @@ const serviceView: ListView<ServiceSummary> = {
     { header: 'message', cell: (item) => item.message, wide: true },
   ],
   name: (item) => `service/${item.team}/${item.name}`,
+};
+
+const quotaMeterView: ListView<QuotaMeter> = {
+  columns: [
+    { header: 'quota', cell: (item) => item.quota },
+    { header: 'key', cell: (item) => item.key },
+    { header: 'used', cell: (item) => item.usedText },
+    { header: 'hard', cell: (item) => item.hardText },
+    {
+      header: 'use',
+      cell: (item) => (item.hard > 0 ? `${Math.round((item.used / item.hard) * 100)}%` : '-'),
+    },
+  ],
+  name: (item) => `quota/${item.quota}/${item.key}`,
+};
+
+/** `-o json|yaml` of a team's quota prints it whole; `name` lists its meters. */
+const teamQuotaView: ListView<TeamQuota> = {
+  columns: [],
+  name: (item) => item.meters.map((meter) => `quota/${meter.quota}/${meter.key}`).join('\n'),
+};
+
+const usageClusterView: ListView<UsageClusterRow> = {
+  columns: [
+    { header: 'team', cell: (item) => item.team },
+    { header: 'cluster', cell: (item) => item.cluster },
+    { header: 'user', cell: (item) => item.user },
+    { header: 'gpu-hours', cell: (item) => item.gpuHours.toFixed(2) },
+    { header: 'idle', cell: (item) => item.idleGpuHours.toFixed(2) },
+    { header: 'gpu', cell: (item) => item.gpuProduct, wide: true },
+    { header: 'template', cell: (item) => item.template, wide: true },
+  ],
+  name: (item) => `usage/${item.team}/${item.cluster}`,
+};
+
+/** `-o json|yaml` of a usage report prints it whole. */
+const usageReportView: ListView<UsageReport> = {
+  columns: [],
+  name: (item) => item.clusters.map((row) => `usage/${row.team}/${row.cluster}`).join('\n'),
 };
 
 const templateView: ListView<Template> = {
