@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   copyFileSync,
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { nodeRuntimeEnv } from '../../test/support/nodeRuntimeEnv.ts';
+import { startPortalProcess } from '../../test/support/startPortalProcess.ts';
 import type { CliIo } from './CliIo.ts';
 import { exitCodes } from './exitCodes.ts';
 import { runCli } from './runCli.ts';
@@ -94,49 +95,15 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'raydeck-cli-'));
   mkdirSync(join(work, 'web'));
   writeFileSync(join(work, 'web', 'index.html'), '<!doctype html>');
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => name !== 'KUBECONFIG' && !name.startsWith('RAYDECK_'),
-    ),
-  );
   // A real `raydeck serve` on its embedded sandbox (the GPU lab world), 20× faster than real.
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'scripts/dev.ts',
-      'serve',
-      '--port',
-      '0',
-      '--log-level',
-      'warn',
-      '--data-dir',
-      join(work, 'data'),
-      '--web-root',
-      join(work, 'web'),
-      '--sandbox-speed',
-      '20',
-    ],
-    {
-      cwd: packageRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...inherited, ...nodeRuntimeEnv(), RAYDECK_ADMIN_PASSWORD: adminPassword },
-    },
-  );
-  portal = child;
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`portal exited:\n${output}`);
-    const found = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-    if (found && (await fetch(`${found}/readyz`).catch(() => undefined))?.ok) {
-      url = found;
-      break;
-    }
-    await delay(100);
-  }
+  const started = await startPortalProcess({
+    dataDir: join(work, 'data'),
+    webRoot: join(work, 'web'),
+    adminPassword,
+    args: ['--sandbox-speed', '20'],
+  });
+  portal = started.child;
+  url = started.url;
   token = await adminToken();
 }, 120_000);
 

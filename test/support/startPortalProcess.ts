@@ -22,6 +22,8 @@ export async function startPortalProcess(options: {
   dataDir: string;
   webRoot: string;
   adminPassword: string;
+  /** More `raydeck serve` flags, e.g. `['--sandbox-speed', '20']`. */
+  args?: readonly string[];
 }): Promise<PortalProcess> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -45,6 +47,7 @@ export async function startPortalProcess(options: {
       options.dataDir,
       '--web-root',
       options.webRoot,
+      ...(options.args ?? []),
     ],
     {
       cwd: packageRoot,
