@@ -46,7 +46,12 @@ describe('openDatabase', () => {
     expect(tables.map((table) => table.name).sort()).toEqual([
       'api_tokens',
       'audit_log',
+      'catalog_entries',
+      'cluster_idle',
+      'gpu_usage',
       'idempotency_keys',
+      'job_log_chunks',
+      'jobs',
       'sessions',
       'team_members',
       'teams',
