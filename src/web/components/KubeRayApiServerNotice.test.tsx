@@ -55,7 +55,11 @@ const notAvailable = (message: string) => ({
 
 describe('not available through the KubeRay APIServer', () => {
   it('the GPUs page shows the sentence as a notice, not as a failure', async () => {
-    const portal = fakePortal({ 'GET /api/v1/gpus': () => notAvailable(inventorySentence) });
+    const portal = fakePortal({
+      'GET /api/v1/gpus': () => notAvailable(inventorySentence),
+      // The team quota meters meet the same wall (QuotaService answers 409 the same way).
+      'GET /api/v1/teams/team-a/quota': () => notAvailable('Team quotas are not available'),
+    });
     renderPortalPage({
       path: '/gpus',
       routes: [{ path: '/gpus', element: <GpusPage /> }],
