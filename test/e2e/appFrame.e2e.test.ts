@@ -51,6 +51,7 @@ describe('signing in and the app frame in Chromium', () => {
       'Jobs',
       'Services',
       'GPUs',
+      'Usage',
       'Templates',
       'Admin',
     ]);
