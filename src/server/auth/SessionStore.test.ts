@@ -42,7 +42,7 @@ describe.each(storeBackends())('on $name', (each) => {
 
   describe('SessionStore', () => {
     it('stores only the SHA-256 of the cookie token', async () => {
-      const sessions = await setup(() => new Date());
+      const sessions = await setup(() => new Date('2026-12-01T09:00:00Z'));
       const session = await sessions.create('u1');
       const rows = await requireDb().selectFrom('sessions').selectAll().execute();
       expect(rows).toMatchObject([{ id: sha256Hex(session.token), user_id: 'u1' }]);

@@ -97,7 +97,7 @@ describe.each(storeBackends())('on $name', (each) => {
           password_hash: null,
           role: 'viewer',
           disabled: 0,
-          created_at: new Date().toISOString(),
+          created_at: '2026-12-01T09:00:00.000Z',
         })
         .execute();
       const printed: string[] = [];

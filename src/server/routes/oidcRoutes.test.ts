@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 import { CookieBrowser } from '../../../test/support/cookieBrowser.ts';
@@ -34,10 +34,16 @@ interface World {
 
 let world: World | undefined;
 
+/** Provider and portal share one frozen date (timers stay real): no test reads the real date. */
+const signInTime = new Date('2026-12-01T09:00:00Z');
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'], now: signInTime });
+});
 afterEach(async () => {
   await world?.portal.close();
   await world?.provider.close();
   world = undefined;
+  vi.useRealTimers();
 });
 
 async function freePort(): Promise<number> {
@@ -242,7 +248,7 @@ describe('OIDC sign-in against a loopback oidc-provider', () => {
 
   it('refuses an expired ID token (the portal clock two hours past its one-hour lifetime)', async () => {
     const twoHoursMs = 2 * 60 * 60 * 1000;
-    const w = await start({ now: () => new Date(Date.now() + twoHoursMs) });
+    const w = await start({ now: () => new Date(signInTime.getTime() + twoHoursMs) });
     const browser = new CookieBrowser();
     const landed = await signIn(w, browser, 'sub-alice');
     expect(landed.search).toBe('?ssoError=InvalidIdToken');

@@ -23,11 +23,15 @@ async function store(now?: () => Date) {
         password_hash: null,
         role: 'member',
         disabled: 0,
-        created_at: new Date().toISOString(),
+        created_at: '2026-01-01T00:00:00.000Z',
       })
       .execute();
   }
-  return new IdempotencyStore(db, { ttlSeconds: 3600, ...(now ? { now } : {}) });
+  // A fixed clock unless the test moves one: no test reads the real date.
+  return new IdempotencyStore(db, {
+    ttlSeconds: 3600,
+    now: now ?? (() => new Date('2026-01-01T00:00:00Z')),
+  });
 }
 
 const path = '/api/v1/namespaces/team-a/clusters';

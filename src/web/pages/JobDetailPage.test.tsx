@@ -77,7 +77,7 @@ describe('JobDetailPage', { timeout: 20_000 }, () => {
       jobSummary({
         id: 'gpu-check-x1',
         status: { phase: 'Succeeded', rayStatus: 'SUCCEEDED', deploymentStatus: 'Complete' },
-        endedAt: new Date(Date.now() - 1000).toISOString(),
+        endedAt: '2026-11-28T11:59:59.000Z', // 1 s before the frozen test date
       }),
     );
     stream.emitRaw('status', detail.summary);

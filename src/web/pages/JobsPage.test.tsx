@@ -31,7 +31,7 @@ describe('JobsPage', { timeout: 20_000 }, () => {
                   id: 'gpu-check-x1',
                   status: { phase: 'Succeeded', rayStatus: 'SUCCEEDED' },
                   clusterGone: true,
-                  endedAt: new Date(Date.now() - 60_000).toISOString(),
+                  endedAt: '2026-11-28T11:59:00.000Z', // 1 min before the frozen test date
                   gpuSeconds: 900,
                 }),
                 jobSummary({
