@@ -244,6 +244,14 @@ export class JobService {
     };
   }
 
+  /** A job just stored by a submit: announced to stream listeners, returned as its detail. */
+  private async announced(id: string): Promise<JobDetail> {
+    this.changes.emit('job', id);
+    const row = await this.store.get(id);
+    if (!row) throw new ServiceError(500, 'Internal', 'the job was not stored');
+    return this.detailOf(row);
+  }
+
   private detailOf(row: JobRow): JobDetail {
     const summary = this.summaryOf(row);
     const request = JSON.parse(row.request) as StoredRequest;
@@ -411,43 +419,33 @@ export class JobService {
     if (answer.status !== 200) throw translateRayError(answer.status, answer.text, submissionId);
     const at = this.iso();
     const status: JobStatus = { phase: 'Pending' };
-    await this.store.insert({
-      id,
-      team: request.team,
-      kind: 'submission',
-      cluster: request.cluster,
-      rayjob_name: '',
-      submission_id: submissionId,
-      owner: user.username,
-      origin: 'raydeck',
-      catalog_id: extra.catalogId ?? '',
-      template: '',
-      entrypoint: request.entrypoint,
-      phase: status.phase,
-      status: JSON.stringify(status),
-      timeline: JSON.stringify([{ at, status }]),
-      request: JSON.stringify({
-        runtimeEnv,
-        entrypointResources: resources,
-        metadata,
-        submission: { ...request, submissionId },
-      } satisfies StoredRequest),
-      gpus: resources.numGpus ?? 0,
-      gpu_seconds: 0,
-      gpu_accounted_at: null,
-      created_at: at,
-      started_at: null,
-      ended_at: null,
-      updated_at: at,
-      log_total_bytes: 0,
-      log_stored_from: 0,
-      log_complete: 0,
-      cluster_gone: 0,
-    });
-    this.changes.emit('job', id);
-    const row = await this.store.get(id);
-    if (!row) throw new ServiceError(500, 'Internal', 'the job was not stored');
-    return this.detailOf(row);
+    await this.store.insert(
+      newJobRow(
+        {
+          id,
+          team: request.team,
+          kind: 'submission',
+          cluster: request.cluster,
+          rayjob_name: '',
+          submission_id: submissionId,
+          owner: user.username,
+          origin: 'raydeck',
+          catalog_id: extra.catalogId ?? '',
+          template: '',
+          entrypoint: request.entrypoint,
+          request: JSON.stringify({
+            runtimeEnv,
+            entrypointResources: resources,
+            metadata,
+            submission: { ...request, submissionId },
+          } satisfies StoredRequest),
+          gpus: resources.numGpus ?? 0,
+        },
+        status,
+        at,
+      ),
+    );
+    return this.announced(id);
   }
 
   /**
@@ -541,44 +539,34 @@ export class JobService {
     const at = this.iso();
     const status: JobStatus = { phase: 'Waiting' };
     const id = rayJobId(request.team, request.name, created.metadata.uid ?? '');
-    await this.store.insert({
-      id,
-      team: request.team,
-      kind: 'rayjob',
-      cluster: '',
-      rayjob_name: request.name,
-      submission_id: submissionId,
-      owner: user.username,
-      origin: 'raydeck',
-      catalog_id: extra.catalogId ?? '',
-      template: request.cluster.template,
-      entrypoint: request.entrypoint,
-      phase: status.phase,
-      status: JSON.stringify(status),
-      timeline: JSON.stringify([{ at, status }]),
-      request: JSON.stringify({
-        runtimeEnv,
-        entrypointResources: resources,
-        metadata: {},
-        lifecycle,
-        rayJob: { ...request, submissionId },
-      } satisfies StoredRequest),
-      gpus: clusterSpecGpus(planned.spec),
-      gpu_seconds: 0,
-      gpu_accounted_at: null,
-      created_at: at,
-      started_at: null,
-      ended_at: null,
-      updated_at: at,
-      log_total_bytes: 0,
-      log_stored_from: 0,
-      log_complete: 0,
-      cluster_gone: 0,
-    });
-    this.changes.emit('job', id);
-    const row = await this.store.get(id);
-    if (!row) throw new ServiceError(500, 'Internal', 'the job was not stored');
-    return this.detailOf(row);
+    await this.store.insert(
+      newJobRow(
+        {
+          id,
+          team: request.team,
+          kind: 'rayjob',
+          cluster: '',
+          rayjob_name: request.name,
+          submission_id: submissionId,
+          owner: user.username,
+          origin: 'raydeck',
+          catalog_id: extra.catalogId ?? '',
+          template: request.cluster.template,
+          entrypoint: request.entrypoint,
+          request: JSON.stringify({
+            runtimeEnv,
+            entrypointResources: resources,
+            metadata: {},
+            lifecycle,
+            rayJob: { ...request, submissionId },
+          } satisfies StoredRequest),
+          gpus: clusterSpecGpus(planned.spec),
+        },
+        status,
+        at,
+      ),
+    );
+    return this.announced(id);
   }
 
   /** Runs a catalog workload on a running cluster, or as a RayJob from a template. */
@@ -791,43 +779,37 @@ export class JobService {
     if (!row) {
       const at = this.iso();
       const status: JobStatus = { phase: 'Waiting' };
-      await this.store.insert({
-        id,
-        team,
-        kind: 'rayjob',
-        cluster: rayJob.status?.rayClusterName ?? '',
-        rayjob_name: name,
-        submission_id: rayJob.status?.jobId ?? rayJob.spec.jobId ?? '',
-        owner: rayJob.metadata.labels?.[RaydeckLabel.owner] ?? '',
-        origin: 'external',
-        catalog_id: '',
-        template: rayJob.metadata.labels?.[RaydeckLabel.template] ?? '',
-        entrypoint: rayJob.spec.entrypoint ?? '',
-        phase: status.phase,
-        status: JSON.stringify(status),
-        timeline: JSON.stringify([{ at, status }]),
-        request: JSON.stringify({
-          runtimeEnv: {},
-          entrypointResources: {},
-          metadata: {},
-          lifecycle: {
-            ...(rayJob.spec.shutdownAfterJobFinishes !== undefined
-              ? { shutdownAfterJobFinishes: rayJob.spec.shutdownAfterJobFinishes }
-              : {}),
+      await this.store.insert(
+        newJobRow(
+          {
+            id,
+            team,
+            kind: 'rayjob',
+            cluster: rayJob.status?.rayClusterName ?? '',
+            rayjob_name: name,
+            submission_id: rayJob.status?.jobId ?? rayJob.spec.jobId ?? '',
+            owner: rayJob.metadata.labels?.[RaydeckLabel.owner] ?? '',
+            origin: 'external',
+            catalog_id: '',
+            template: rayJob.metadata.labels?.[RaydeckLabel.template] ?? '',
+            entrypoint: rayJob.spec.entrypoint ?? '',
+            request: JSON.stringify({
+              runtimeEnv: {},
+              entrypointResources: {},
+              metadata: {},
+              lifecycle: {
+                ...(rayJob.spec.shutdownAfterJobFinishes !== undefined
+                  ? { shutdownAfterJobFinishes: rayJob.spec.shutdownAfterJobFinishes }
+                  : {}),
+              },
+            } satisfies StoredRequest),
+            gpus: clusterSpecGpus(rayJob.spec.rayClusterSpec),
+            created_at: rayJob.metadata.creationTimestamp ?? at,
           },
-        } satisfies StoredRequest),
-        gpus: clusterSpecGpus(rayJob.spec.rayClusterSpec),
-        gpu_seconds: 0,
-        gpu_accounted_at: null,
-        created_at: rayJob.metadata.creationTimestamp ?? at,
-        started_at: null,
-        ended_at: null,
-        updated_at: at,
-        log_total_bytes: 0,
-        log_stored_from: 0,
-        log_complete: 0,
-        cluster_gone: 0,
-      });
+          status,
+          at,
+        ),
+      );
       row = await this.store.get(id);
       if (!row) return id;
     }
@@ -862,38 +844,32 @@ export class JobService {
     if (!row) {
       const at = this.iso();
       const status: JobStatus = { phase: 'Pending' };
-      await this.store.insert({
-        id,
-        team,
-        kind: 'submission',
-        cluster,
-        rayjob_name: '',
-        submission_id: details.submission_id ?? '',
-        owner: '',
-        origin: 'external',
-        catalog_id: '',
-        template: '',
-        entrypoint: details.entrypoint ?? '',
-        phase: status.phase,
-        status: JSON.stringify(status),
-        timeline: JSON.stringify([{ at, status }]),
-        request: JSON.stringify({
-          runtimeEnv: details.runtime_env ?? {},
-          entrypointResources: {},
-          metadata: details.metadata ?? {},
-        } satisfies StoredRequest),
-        gpus: 0,
-        gpu_seconds: 0,
-        gpu_accounted_at: null,
-        created_at: details.start_time ? new Date(details.start_time).toISOString() : at,
-        started_at: null,
-        ended_at: null,
-        updated_at: at,
-        log_total_bytes: 0,
-        log_stored_from: 0,
-        log_complete: 0,
-        cluster_gone: 0,
-      });
+      await this.store.insert(
+        newJobRow(
+          {
+            id,
+            team,
+            kind: 'submission',
+            cluster,
+            rayjob_name: '',
+            submission_id: details.submission_id ?? '',
+            owner: '',
+            origin: 'external',
+            catalog_id: '',
+            template: '',
+            entrypoint: details.entrypoint ?? '',
+            request: JSON.stringify({
+              runtimeEnv: details.runtime_env ?? {},
+              entrypointResources: {},
+              metadata: details.metadata ?? {},
+            } satisfies StoredRequest),
+            gpus: 0,
+            created_at: details.start_time ? new Date(details.start_time).toISOString() : at,
+          },
+          status,
+          at,
+        ),
+      );
       row = await this.store.get(id);
       if (!row) return;
     }
@@ -1168,4 +1144,46 @@ export function translateRayError(
     );
   }
   return new ServiceError(502, 'RayError', `the Ray head answered ${status}: ${last}`);
+}
+
+/** What differs between new job rows; {@link newJobRow} fills in the rest. */
+type NewJobFields = Pick<
+  JobRow,
+  | 'id'
+  | 'team'
+  | 'kind'
+  | 'cluster'
+  | 'rayjob_name'
+  | 'submission_id'
+  | 'owner'
+  | 'origin'
+  | 'catalog_id'
+  | 'template'
+  | 'entrypoint'
+  | 'request'
+  | 'gpus'
+> & { created_at?: string };
+
+/**
+ * A job row as first stored: its first status (also the timeline's first entry) at `at`, no
+ * GPU-seconds yet, no log, not ended. `created_at` defaults to `at` (a job found rather than
+ * submitted keeps its own creation time).
+ */
+function newJobRow(fields: NewJobFields, status: JobStatus, at: string): JobRow {
+  return {
+    created_at: at,
+    ...fields,
+    phase: status.phase,
+    status: JSON.stringify(status),
+    timeline: JSON.stringify([{ at, status }]),
+    gpu_seconds: 0,
+    gpu_accounted_at: null,
+    started_at: null,
+    ended_at: null,
+    updated_at: at,
+    log_total_bytes: 0,
+    log_stored_from: 0,
+    log_complete: 0,
+    cluster_gone: 0,
+  };
 }
