@@ -52,3 +52,31 @@ export async function auditedMutation<T>(
   });
   return result;
 }
+
+/**
+ * {@link auditedMutation} for the routes of one kind of resource: `audited(request, action,
+ * { namespace, name }, run, details?, successDetails?)`, the target's kind `targetKind` unless
+ * the target names another (e.g. the RayCluster of a RayService).
+ */
+export function auditorOf(targetKind: string) {
+  return <T>(
+    request: FastifyRequest,
+    action: string,
+    target: { namespace: string; name: string; kind?: string },
+    run: () => Promise<T>,
+    details?: Record<string, unknown>,
+    successDetails?: (result: T) => Record<string, unknown>,
+  ): Promise<T> =>
+    auditedMutation(
+      request,
+      {
+        action,
+        targetKind: target.kind ?? targetKind,
+        targetNamespace: target.namespace,
+        targetName: target.name,
+        ...(details ? { details } : {}),
+      },
+      run,
+      successDetails ? { successDetails } : {},
+    );
+}

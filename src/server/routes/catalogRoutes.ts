@@ -11,14 +11,14 @@ import {
 } from '../../shared/api/jobSchemas.ts';
 import { auditedMutation } from '../audit/auditedMutation.ts';
 import { type AuthenticatedUser, authorize } from '../auth/authorize.ts';
+import { signedInUser } from '../auth/signedInUser.ts';
 import { ServiceError } from '../services/serviceErrors.ts';
 import type { WorkloadCatalog } from '../services/WorkloadCatalog.ts';
 
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 
 function adminOf(request: FastifyRequest): AuthenticatedUser {
-  const user = request.user;
-  if (!user) throw new ServiceError(401, 'Unauthenticated', 'Sign in first.');
+  const user = signedInUser(request);
   if (!authorize(user, 'admin')) {
     throw new ServiceError(403, 'Forbidden', 'only admins may change the workload catalog');
   }

@@ -14,8 +14,9 @@ import {
   CreateClusterRequest,
   ScaleRequest,
 } from '../../shared/api/clusterSchemas.ts';
-import { auditedMutation } from '../audit/auditedMutation.ts';
+import { auditorOf } from '../audit/auditedMutation.ts';
 import type { AuthenticatedUser } from '../auth/authorize.ts';
+import { signedInUser } from '../auth/signedInUser.ts';
 import { sendApiError } from '../sendApiError.ts';
 import type { ClusterService } from '../services/ClusterService.ts';
 import { ServiceError } from '../services/serviceErrors.ts';
@@ -30,11 +31,6 @@ import {
 
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 
-function userOf(request: FastifyRequest): AuthenticatedUser {
-  if (!request.user) throw new ServiceError(401, 'Unauthenticated', 'Sign in first.');
-  return request.user;
-}
-
 /**
  * `/api/v1/clusters`: list and detail from the cache; create (idempotent with `Idempotency-Key`),
  * YAML preview, scale, suspend, resume and delete through the Kubernetes API. Every mutation is
@@ -44,27 +40,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
   clusters: ClusterService;
   idempotency: IdempotencyStore;
 }> = async (app, { clusters, idempotency }) => {
-  /** Audits a mutation of the RayCluster `namespace/name`. */
-  const audited = <T>(
-    request: FastifyRequest,
-    action: string,
-    target: { namespace: string; name: string },
-    run: () => Promise<T>,
-    details?: Record<string, unknown>,
-    successDetails?: (result: T) => Record<string, unknown>,
-  ): Promise<T> =>
-    auditedMutation(
-      request,
-      {
-        action,
-        targetKind: 'raycluster',
-        targetNamespace: target.namespace,
-        targetName: target.name,
-        ...(details ? { details } : {}),
-      },
-      run,
-      successDetails ? { successDetails } : {},
-    );
+  const audited = auditorOf('raycluster');
 
   /**
    * Creates a cluster carrying `digest` as its idempotency annotation, audited as pending first
@@ -95,7 +71,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: ClusterList },
       },
     },
-    async (request) => clusters.list(userOf(request), request.query),
+    async (request) => clusters.list(signedInUser(request), request.query),
   );
 
   app.get(
@@ -110,7 +86,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       const { team, name } = request.params;
-      return clusters.detail(userOf(request), team, name);
+      return clusters.detail(signedInUser(request), team, name);
     },
   );
 
@@ -124,7 +100,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: ClusterManifestResponse, ...errors },
       },
     },
-    async (request) => clusters.preview(userOf(request), request.body),
+    async (request) => clusters.preview(signedInUser(request), request.body),
   );
 
   app.post(
@@ -140,7 +116,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const user = userOf(request);
+      const user = signedInUser(request);
       const body = request.body;
       const key = request.headers[idempotencyKeyHeader];
       if (typeof key === 'string') return createOnce(request, reply, user, body, key);
@@ -220,7 +196,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
         request,
         'cluster.scale',
         { namespace: team, name },
-        () => clusters.scale(userOf(request), team, name, body),
+        () => clusters.scale(signedInUser(request), team, name, body),
         {
           group: body.group,
           replicas: body.replicas,
@@ -250,7 +226,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
       async (request, reply) => {
         const { team, name } = request.params;
         await audited(request, `cluster.${verb}`, { namespace: team, name }, () =>
-          clusters.setSuspended(userOf(request), team, name, suspend),
+          clusters.setSuspended(signedInUser(request), team, name, suspend),
         );
         return reply.code(204).send(null);
       },
@@ -270,7 +246,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const { team, name } = request.params;
       await audited(request, 'cluster.delete', { namespace: team, name }, () =>
-        clusters.delete(userOf(request), team, name),
+        clusters.delete(signedInUser(request), team, name),
       );
       return reply.code(204).send(null);
     },

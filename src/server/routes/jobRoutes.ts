@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
@@ -19,11 +18,10 @@ import {
   SubmitToClusterRequest,
   terminalJobPhases,
 } from '../../shared/api/jobSchemas.ts';
-import { auditedMutation } from '../audit/auditedMutation.ts';
-import type { AuthenticatedUser } from '../auth/authorize.ts';
+import { auditorOf } from '../audit/auditedMutation.ts';
+import { signedInUser } from '../auth/signedInUser.ts';
 import { watchCaller } from '../auth/watchCaller.ts';
 import type { JobService } from '../services/JobService.ts';
-import { ServiceError } from '../services/serviceErrors.ts';
 
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
 
@@ -32,11 +30,6 @@ const streamChunkBytes = 256 * 1024;
 /** Milliseconds between SSE keepalive comments. */
 const heartbeatMs = 15_000;
 
-function userOf(request: FastifyRequest): AuthenticatedUser {
-  if (!request.user) throw new ServiceError(401, 'Unauthenticated', 'Sign in first.');
-  return request.user;
-}
-
 /**
  * `/api/v1/jobs…`: the jobs list and detail from the store, submit (to a running cluster, as a
  * RayJob from a template, from the catalog), working-dir package upload, stop, delete, resubmit,
@@ -44,26 +37,7 @@ function userOf(request: FastifyRequest): AuthenticatedUser {
  * mutation is audited with its outcome (target kind `job`).
  */
 export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async (app, { jobs }) => {
-  const audited = <T>(
-    request: FastifyRequest,
-    action: string,
-    target: { namespace: string; name: string },
-    run: () => Promise<T>,
-    details?: Record<string, unknown>,
-    successDetails?: (result: T) => Record<string, unknown>,
-  ): Promise<T> =>
-    auditedMutation(
-      request,
-      {
-        action,
-        targetKind: 'job',
-        targetNamespace: target.namespace,
-        targetName: target.name,
-        ...(details ? { details } : {}),
-      },
-      run,
-      successDetails ? { successDetails } : {},
-    );
+  const audited = auditorOf('job');
 
   app.get(
     '/api/v1/jobs',
@@ -75,7 +49,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         response: { 200: JobList, 400: ApiErrorBody },
       },
     },
-    async (request) => jobs.list(userOf(request), request.query),
+    async (request) => jobs.list(signedInUser(request), request.query),
   );
 
   app.get(
@@ -88,7 +62,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         response: { 200: JobDetail, ...errors },
       },
     },
-    async (request) => jobs.detail(userOf(request), request.params.team, request.params.id),
+    async (request) => jobs.detail(signedInUser(request), request.params.team, request.params.id),
   );
 
   app.post(
@@ -107,7 +81,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         request,
         'job.submit',
         { namespace: body.team, name: body.submissionId ?? body.cluster },
-        () => jobs.submitToCluster(userOf(request), body),
+        () => jobs.submitToCluster(signedInUser(request), body),
         { cluster: body.cluster, entrypoint: body.entrypoint.slice(0, 500) },
         (created) => ({ id: created.summary.id, submissionId: created.summary.submissionId }),
       );
@@ -131,7 +105,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         request,
         'job.submitRayJob',
         { namespace: body.team, name: body.name },
-        () => jobs.submitRayJob(userOf(request), body),
+        () => jobs.submitRayJob(signedInUser(request), body),
         { template: body.cluster.template, entrypoint: body.entrypoint.slice(0, 500) },
         (created) => ({ id: created.summary.id }),
       );
@@ -161,7 +135,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         request,
         'job.submitCatalog',
         { namespace: body.team, name: body.catalogId },
-        () => jobs.submitCatalog(userOf(request), body),
+        () => jobs.submitCatalog(signedInUser(request), body),
         { catalogId: body.catalogId, cluster: body.cluster, template: body.template },
         (created) => ({ id: created.summary.id }),
       );
@@ -196,7 +170,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         request,
         'job.uploadPackage',
         { namespace: team, name },
-        () => jobs.uploadPackage(userOf(request), team, name, body),
+        () => jobs.uploadPackage(signedInUser(request), team, name, body),
         { bytes: Buffer.isBuffer(body) ? body.length : 0 },
         (uploaded) => ({ uri: uploaded.uri }),
       );
@@ -216,7 +190,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     async (request, reply) => {
       const { team, id } = request.params;
       await audited(request, 'job.stop', { namespace: team, name: id }, () =>
-        jobs.stopJob(userOf(request), team, id),
+        jobs.stopJob(signedInUser(request), team, id),
       );
       return reply.code(204).send(null);
     },
@@ -235,7 +209,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     async (request, reply) => {
       const { team, id } = request.params;
       await audited(request, 'job.delete', { namespace: team, name: id }, () =>
-        jobs.deleteJob(userOf(request), team, id),
+        jobs.deleteJob(signedInUser(request), team, id),
       );
       return reply.code(204).send(null);
     },
@@ -251,7 +225,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
         response: { 200: ResubmitResponse, ...errors },
       },
     },
-    async (request) => jobs.resubmit(userOf(request), request.params.team, request.params.id),
+    async (request) => jobs.resubmit(signedInUser(request), request.params.team, request.params.id),
   );
 
   app.get(
@@ -266,7 +240,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
       },
     },
     async (request) =>
-      jobs.readLog(userOf(request), request.params.team, request.params.id, request.query),
+      jobs.readLog(signedInUser(request), request.params.team, request.params.id, request.query),
   );
 
   app.get(
@@ -287,7 +261,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     },
     async (request, reply) => {
       const { team, id } = request.params;
-      const row = await jobs.readableRow(userOf(request), team, id);
+      const row = await jobs.readableRow(signedInUser(request), team, id);
       reply.header('content-type', 'text/plain; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="${id}.log"`);
       const parts: string[] = [];
@@ -326,7 +300,7 @@ export const jobRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = async 
     },
     async (request, reply) => {
       const { team, id } = request.params;
-      const user = userOf(request);
+      const user = signedInUser(request);
       await jobs.readableRow(user, team, id);
       const lastEventId = Number(request.headers['last-event-id']);
       let offset =

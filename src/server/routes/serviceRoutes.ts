@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
@@ -16,17 +15,11 @@ import {
   ServiceUpdatePlan,
   UpdateServiceRequest,
 } from '../../shared/api/serviceSchemas.ts';
-import { auditedMutation } from '../audit/auditedMutation.ts';
-import type { AuthenticatedUser } from '../auth/authorize.ts';
+import { auditorOf } from '../audit/auditedMutation.ts';
+import { signedInUser } from '../auth/signedInUser.ts';
 import type { RayServiceService } from '../services/RayServiceService.ts';
-import { ServiceError } from '../services/serviceErrors.ts';
 
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody, 404: ApiErrorBody, 409: ApiErrorBody };
-
-function userOf(request: FastifyRequest): AuthenticatedUser {
-  if (!request.user) throw new ServiceError(401, 'Unauthenticated', 'Sign in first.');
-  return request.user;
-}
 
 /**
  * `/api/v1/services`: RayServices (list, detail, dry run, create, plan and apply an update,
@@ -38,26 +31,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
   app,
   { services },
 ) => {
-  const audited = <T>(
-    request: FastifyRequest,
-    action: string,
-    target: { namespace: string; name: string; kind?: string },
-    run: () => Promise<T>,
-    details?: Record<string, unknown>,
-    successDetails?: (result: T) => Record<string, unknown>,
-  ): Promise<T> =>
-    auditedMutation(
-      request,
-      {
-        action,
-        targetKind: target.kind ?? 'rayservice',
-        targetNamespace: target.namespace,
-        targetName: target.name,
-        ...(details ? { details } : {}),
-      },
-      run,
-      successDetails ? { successDetails } : {},
-    );
+  const audited = auditorOf('rayservice');
 
   app.get(
     '/api/v1/services',
@@ -68,7 +42,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         response: { 200: ServiceList },
       },
     },
-    async (request) => services.list(userOf(request)),
+    async (request) => services.list(signedInUser(request)),
   );
 
   app.get(
@@ -82,7 +56,8 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         response: { 200: ServiceDetail, ...errors },
       },
     },
-    async (request) => services.detail(userOf(request), request.params.team, request.params.name),
+    async (request) =>
+      services.detail(signedInUser(request), request.params.team, request.params.name),
   );
 
   app.post(
@@ -95,7 +70,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         response: { 200: ServiceDryRunResult, ...errors },
       },
     },
-    async (request) => services.dryRun(userOf(request), request.body),
+    async (request) => services.dryRun(signedInUser(request), request.body),
   );
 
   app.post(
@@ -114,7 +89,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         request,
         'service.create',
         { namespace: body.team, name: body.name },
-        () => services.create(userOf(request), body),
+        () => services.create(signedInUser(request), body),
         { template: body.template },
       );
       return reply.code(201).send(created);
@@ -134,7 +109,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
     },
     async (request) => {
       const { team, name } = request.params;
-      return (await services.planUpdate(userOf(request), team, name, request.body)).plan;
+      return (await services.planUpdate(signedInUser(request), team, name, request.body)).plan;
     },
   );
 
@@ -155,7 +130,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         request,
         'service.update',
         { namespace: team, name },
-        () => services.update(userOf(request), team, name, request.body),
+        () => services.update(signedInUser(request), team, name, request.body),
         {},
         (plan) => ({ kind: plan.kind }),
       );
@@ -175,7 +150,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
     async (request, reply) => {
       const { team, name } = request.params;
       await audited(request, 'service.delete', { namespace: team, name }, () =>
-        services.delete(userOf(request), team, name),
+        services.delete(signedInUser(request), team, name),
       );
       return reply.code(204).send(null);
     },
@@ -199,7 +174,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         request,
         'service.request',
         { namespace: team, name },
-        () => services.sendRequest(userOf(request), team, name, body),
+        () => services.sendRequest(signedInUser(request), team, name, body),
         { method: body.method, path: body.path.slice(0, 256) },
         (result) => ({ status: result.status, latencyMs: result.latencyMs }),
       );
@@ -223,7 +198,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         request,
         'cluster.serve.deploy',
         { namespace: team, name, kind: 'raycluster' },
-        () => services.deployOnCluster(userOf(request), team, name, request.body.serveConfig),
+        () => services.deployOnCluster(signedInUser(request), team, name, request.body.serveConfig),
       );
       return reply.code(204).send(null);
     },
@@ -245,7 +220,7 @@ export const serviceRoutes: FastifyPluginAsyncTypebox<{ services: RayServiceServ
         request,
         'cluster.serve.delete',
         { namespace: team, name, kind: 'raycluster' },
-        () => services.deleteOnCluster(userOf(request), team, name),
+        () => services.deleteOnCluster(signedInUser(request), team, name),
       );
       return reply.code(204).send(null);
     },

@@ -1,19 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 
 import { ApiErrorBody } from '../../shared/api/apiErrorBody.ts';
 import { UsageQuery, UsageReport } from '../../shared/api/usageSchemas.ts';
-import type { AuthenticatedUser } from '../auth/authorize.ts';
-import { ServiceError } from '../services/serviceErrors.ts';
+import { signedInUser } from '../auth/signedInUser.ts';
 import type { UsageService } from '../services/UsageService.ts';
 
 const errors = { 400: ApiErrorBody, 403: ApiErrorBody };
-
-function userOf(request: FastifyRequest): AuthenticatedUser {
-  if (!request.user) throw new ServiceError(401, 'Unauthenticated', 'Sign in first.');
-  return request.user;
-}
 
 /**
  * `/api/v1/usage`: GPU-hours per team and day, top users and clusters, idle GPU-hours, and the
@@ -35,7 +28,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ usage: UsageService }> = a
         response: { 200: UsageReport, ...errors },
       },
     },
-    async (request) => usage.report(request.query, userOf(request)),
+    async (request) => usage.report(request.query, signedInUser(request)),
   );
 
   app.get(
@@ -57,7 +50,7 @@ export const usageRoutes: FastifyPluginAsyncTypebox<{ usage: UsageService }> = a
       },
     },
     async (request, reply) => {
-      const { fileName, text } = await usage.csv(request.query, userOf(request));
+      const { fileName, text } = await usage.csv(request.query, signedInUser(request));
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${fileName}"`);
