@@ -49,21 +49,23 @@ export function phaseLook(phase: ClusterPhase): { color: string; icon: TablerIco
   return { color: look.color, icon: phaseIcons[phase] ?? look.icon };
 }
 
-/** Props of {@link StatusChip}: the phase, plus any Badge prop (size, `data-testid`, title). */
-export interface StatusChipProps extends Omit<BadgeProps, 'children' | 'color' | 'leftSection'> {
-  phase: ClusterPhase;
+/** Props of {@link PhaseChip}: any Badge prop (size, `data-testid`, title) besides its own. */
+export interface PhaseChipProps extends Omit<BadgeProps, 'children' | 'color' | 'leftSection'> {
   /** Optional tooltip text, e.g. the phase's reason. */
   title?: string;
   'data-testid'?: string;
 }
 
 /**
- * A cluster's phase as a chip with tint, coloured icon and the phase's name as its text (exactly
- * `Ready`, `Pending`…, which the e2e tests and screen readers read). Used by the clusters list
- * and the detail page.
+ * A phase as a chip with tint, coloured icon and the phase's name as its text (exactly `Ready`,
+ * `Running`…, which the e2e tests and screen readers read): the one look of cluster and job
+ * phases.
  */
-export function StatusChip({ phase, ...badgeProps }: StatusChipProps) {
-  const look = phaseLook(phase);
+export function PhaseChip({
+  label,
+  look,
+  ...badgeProps
+}: PhaseChipProps & { label: string; look: { color: string; icon: TablerIcon } }) {
   const Icon = look.icon;
   return (
     <Badge
@@ -83,7 +85,17 @@ export function StatusChip({ phase, ...badgeProps }: StatusChipProps) {
       }
       {...badgeProps}
     >
-      {phase}
+      {label}
     </Badge>
   );
+}
+
+/** Props of {@link StatusChip}: the phase, plus any Badge prop (size, `data-testid`, title). */
+export interface StatusChipProps extends PhaseChipProps {
+  phase: ClusterPhase;
+}
+
+/** A cluster's phase as a {@link PhaseChip}. Used by the clusters list and the detail page. */
+export function StatusChip({ phase, ...badgeProps }: StatusChipProps) {
+  return <PhaseChip label={phase} look={phaseLook(phase)} {...badgeProps} />;
 }

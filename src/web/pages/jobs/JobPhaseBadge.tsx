@@ -1,4 +1,3 @@
-import { Badge, type BadgeProps } from '@mantine/core';
 import {
   IconCircleCheck,
   IconCircleX,
@@ -11,6 +10,7 @@ import {
 } from '@tabler/icons-react';
 
 import type { JobPhase } from '../../../shared/api/jobSchemas.ts';
+import { PhaseChip, type PhaseChipProps } from '../../components/StatusChip.tsx';
 
 /**
  * Colour and icon of each job phase, so a phase never relies on colour alone: yellow waits, blue
@@ -27,36 +27,11 @@ export const jobPhaseLooks: Record<JobPhase, { color: string; icon: TablerIcon }
 };
 
 /** Props of {@link JobPhaseBadge}. */
-export interface JobPhaseBadgeProps extends Omit<BadgeProps, 'children' | 'color' | 'leftSection'> {
+export interface JobPhaseBadgeProps extends PhaseChipProps {
   phase: JobPhase;
-  title?: string;
-  'data-testid'?: string;
 }
 
-/**
- * A job's phase as a chip whose text is exactly the phase (`Running`, `Succeeded`…), which the
- * e2e tests and screen readers read; the icon and tint carry the colour (text stays AA).
- */
+/** A job's phase as a {@link PhaseChip} (text exactly the phase: `Running`, `Succeeded`…). */
 export function JobPhaseBadge({ phase, ...badgeProps }: JobPhaseBadgeProps) {
-  const look = jobPhaseLooks[phase];
-  const Icon = look.icon;
-  return (
-    <Badge
-      variant="light"
-      color={look.color}
-      tt="none"
-      c="bright"
-      leftSection={
-        <Icon
-          size={14}
-          stroke={2}
-          aria-hidden
-          color={`var(--mantine-color-${look.color}-light-color)`}
-        />
-      }
-      {...badgeProps}
-    >
-      {phase}
-    </Badge>
-  );
+  return <PhaseChip label={phase} look={jobPhaseLooks[phase]} {...badgeProps} />;
 }
