@@ -1,12 +1,11 @@
 import { Anchor, Box, Group, Skeleton, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconClockHour4, IconSelector } from '@tabler/icons-react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 
 import type { ClusterSortColumn, ClusterSummary } from '../../../shared/api/clusterSchemas.ts';
 import { StatusChip } from '../../components/StatusChip.tsx';
 import { clusterRowKey } from '../../hooks/useClusterList.ts';
+import { usePagedVirtualRows } from '../../hooks/usePagedVirtualRows.ts';
 import { formatAge, formatTimestamp } from './formatAge.ts';
 import { formatGpus } from './formatGpus.ts';
 
@@ -20,7 +19,6 @@ export interface ClusterSort {
 export const clusterRowHeight = 48;
 
 /** Rows rendered beyond the visible window on each side. */
-const overscan = 10;
 
 /** Column widths in pixels; the name column takes the rest (at least {@link nameMinWidth}). */
 const columns: readonly { id: ClusterSortColumn; label: string; width?: number }[] = [
@@ -175,29 +173,14 @@ export function ClusterTable({
   now,
   loading = false,
 }: ClusterTableProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // The app is not built with React Compiler, and nothing memoized receives the virtualizer's
-  // functions, so the compiler's "incompatible library" notice does not apply here.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: loading ? 0 : rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => clusterRowHeight,
-    getItemKey: (index) => {
-      const row = rows[index];
-      return row ? clusterRowKey(row) : index;
-    },
-    overscan,
+  const { scrollRef, items, padTop, padBottom } = usePagedVirtualRows({
+    rows,
+    total,
+    onNeedMore,
+    loading,
+    rowHeight: clusterRowHeight,
+    keyOf: clusterRowKey,
   });
-  const items = virtualizer.getVirtualItems();
-  const lastInView = items.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (onNeedMore && rows.length < total && lastInView >= rows.length - overscan * 2) {
-      onNeedMore();
-    }
-  }, [onNeedMore, rows.length, total, lastInView]);
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
 
   return (
     <Box

@@ -1,16 +1,15 @@
 import { Anchor, Box, Skeleton, Table, Text } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type CSSProperties, useEffect, useRef } from 'react';
+import type { CSSProperties } from 'react';
 import { Link } from 'react-router-dom';
 
 import type { JobSummary } from '../../../shared/api/jobSchemas.ts';
+import { usePagedVirtualRows } from '../../hooks/usePagedVirtualRows.ts';
 import { formatAge, formatTimestamp } from '../clusters/formatAge.ts';
 import { formatGpuHours, jobDuration, jobPath, jobTitle } from './formatJob.ts';
 import { JobPhaseBadge } from './JobPhaseBadge.tsx';
 
 /** Height of one row, in pixels. */
 const rowHeight = 44;
-const overscan = 10;
 const oneLine: CSSProperties = {
   whiteSpace: 'nowrap',
   overflow: 'hidden',
@@ -106,27 +105,14 @@ export function JobTable({
   loading = false,
   label = 'Jobs',
 }: JobTableProps) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: loading ? 0 : rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    getItemKey: (index) => {
-      const row = rows[index];
-      return row ? `${row.team}/${row.id}` : index;
-    },
-    overscan,
+  const { scrollRef, items, padTop, padBottom } = usePagedVirtualRows({
+    rows,
+    total,
+    onNeedMore,
+    loading,
+    rowHeight: rowHeight,
+    keyOf: (row) => `${row.team}/${row.id}`,
   });
-  const items = virtualizer.getVirtualItems();
-  const lastInView = items.at(-1)?.index ?? -1;
-  useEffect(() => {
-    if (onNeedMore && rows.length < total && lastInView >= rows.length - overscan * 2) {
-      onNeedMore();
-    }
-  }, [onNeedMore, rows.length, total, lastInView]);
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
 
   return (
     <Box
