@@ -24,6 +24,7 @@ import {
   type CatalogEntry,
   type JobDetail,
   jobRequestLimits,
+  type RuntimeEnvInput,
   type SubmitRayJobRequest,
   type SubmitToClusterRequest,
 } from '../../shared/api/jobSchemas.ts';
@@ -189,6 +190,41 @@ async function workingDirBytes(
   return undefined;
 }
 
+/** The runtime env a form asks for, without the parts left empty. */
+function runtimeEnvOf(
+  workingDir: string | undefined,
+  pip: string[],
+  envVars: Record<string, string>,
+): RuntimeEnvInput {
+  return {
+    ...(workingDir ? { workingDir } : {}),
+    ...(pip.length ? { pip } : {}),
+    ...(Object.keys(envVars).length ? { envVars } : {}),
+  };
+}
+
+/** The job's shell command, in a monospaced box, limited as the server limits it. */
+function EntrypointField(props: {
+  description: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+}) {
+  return (
+    <Textarea
+      label="Entrypoint"
+      description={props.description}
+      value={props.value}
+      onChange={(event) => props.onChange(event.currentTarget.value)}
+      error={props.error}
+      maxLength={jobRequestLimits.entrypointMaxLength}
+      required
+      rows={2}
+      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+    />
+  );
+}
+
 function ClusterJobForm({
   team,
   initial,
@@ -236,11 +272,7 @@ function ClusterJobForm({
         workingDir = (await client.uploadPackage(team, cluster, bytes)).uri;
       }
       setBusy('Submitting…');
-      const runtimeEnv = {
-        ...(workingDir ? { workingDir } : {}),
-        ...(pip.length ? { pip } : {}),
-        ...(Object.keys(env.vars).length ? { envVars: env.vars } : {}),
-      };
+      const runtimeEnv = runtimeEnvOf(workingDir, pip, env.vars);
       const resources = {
         ...(typeof numCpus === 'number' ? { numCpus } : {}),
         ...(typeof numGpus === 'number' ? { numGpus } : {}),
@@ -280,16 +312,11 @@ function ClusterJobForm({
           error={errors['cluster'] ?? clusters.error?.message}
           required
         />
-        <Textarea
-          label="Entrypoint"
+        <EntrypointField
           description="The shell command Ray runs in the working dir, e.g. python train.py --epochs 3"
           value={entrypoint}
-          onChange={(event) => setEntrypoint(event.currentTarget.value)}
+          onChange={setEntrypoint}
           error={errors['entrypoint']}
-          maxLength={jobRequestLimits.entrypointMaxLength}
-          required
-          rows={2}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <Group align="flex-end" gap="sm" wrap="wrap">
           <FileInput
@@ -422,11 +449,7 @@ function RayJobForm({
     setBusy(true);
     setError(undefined);
     try {
-      const runtimeEnv = {
-        ...(workingDir.trim() ? { workingDir: workingDir.trim() } : {}),
-        ...(pip.length ? { pip } : {}),
-        ...(Object.keys(env.vars).length ? { envVars: env.vars } : {}),
-      };
+      const runtimeEnv = runtimeEnvOf(workingDir.trim(), pip, env.vars);
       const ttlSeconds = optionalInteger(ttl);
       const deadlineSeconds = optionalInteger(deadline);
       const retries = optionalInteger(backoff);
@@ -486,16 +509,11 @@ function RayJobForm({
             w={300}
           />
         </Group>
-        <Textarea
-          label="Entrypoint"
+        <EntrypointField
           description="The shell command the RayJob's submitter runs, e.g. python gpu_check.py"
           value={entrypoint}
-          onChange={(event) => setEntrypoint(event.currentTarget.value)}
+          onChange={setEntrypoint}
           error={errors['entrypoint']}
-          maxLength={jobRequestLimits.entrypointMaxLength}
-          required
-          rows={2}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <TextInput
           label="Working dir URL"
