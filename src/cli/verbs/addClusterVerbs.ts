@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import type { ClusterDetail } from '../../shared/api/clusterSchemas.ts';
+import { defaultWorkerGroupName } from '../../shared/api/validateClusterRequest.ts';
 import type { ApiClient } from '../../shared/client/apiClient.ts';
 import type { CliRuntime } from '../CliRuntime.ts';
 import { paintPhase } from '../clusterView.ts';
@@ -8,8 +9,6 @@ import { CliError, exitCodes } from '../exitCodes.ts';
 import { parseClusterRef } from '../parseClusterRef.ts';
 import { examples } from './examples.ts';
 
-/** Name of the worker group the portal gives a cluster created from a template. */
-const templateWorkerGroup = 'workers';
 /** Seconds between polls of `--wait`. */
 const waitPollSeconds = 2;
 
@@ -57,7 +56,7 @@ export function addClusterVerbs(program: Command, runtime: CliRuntime): void {
         template: flags.template ?? '',
         ...(flags.rayVersion ? { rayVersion: flags.rayVersion } : {}),
         ...(workers !== undefined
-          ? { workerGroups: [{ name: templateWorkerGroup, replicas: workers }] }
+          ? { workerGroups: [{ name: defaultWorkerGroupName, replicas: workers }] }
           : {}),
       };
       // One key per attempt, as the web wizard does, so a retried POST never makes two.

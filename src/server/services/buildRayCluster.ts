@@ -1,5 +1,6 @@
 import type { CreateClusterRequest } from '../../shared/api/clusterSchemas.ts';
 import type { Template } from '../../shared/api/templateSchemas.ts';
+import { defaultWorkerGroupName } from '../../shared/api/validateClusterRequest.ts';
 import type { RayClusterResource } from '../../shared/ray/rayTypes.ts';
 import { RaydeckLabel, raydeckManager } from './raydeckLabels.ts';
 
@@ -10,9 +11,6 @@ const headPorts = [
   { name: 'client', containerPort: 10001 },
   { name: 'serve', containerPort: 8000 },
 ];
-
-/** The default worker group name when a request names none. */
-export const defaultWorkerGroup = 'workers';
 
 /**
  * The RayCluster a create request asks for, shaped by its template: CPU and memory as requests =
@@ -42,7 +40,7 @@ export function buildRayCluster(
   }));
   const autoscaling = request.autoscaling?.enabled === true;
   const groups = request.workerGroups ?? [
-    { name: defaultWorkerGroup, replicas: template.defaultWorkers },
+    { name: defaultWorkerGroupName, replicas: template.defaultWorkers },
   ];
   const workerResources = {
     requests: { cpu: String(template.worker.cpu), memory: template.worker.memory },
