@@ -10,10 +10,10 @@ import {
   type RayHeadTestServer,
   startRayHeadTestServer,
 } from '../../../test/support/startRayHeadTestServer.ts';
+import { zipWorkingDir } from '../../shared/ray/workingDirZip.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import { serviceProxyTo, serviceProxyUpgradeTo } from '../k8s/serviceProxyRequest.ts';
 import { dashboardProxyRoutes } from '../routes/dashboardProxyRoutes.ts';
-import { zipFiles } from '../services/zipFiles.ts';
 import { passLogTailUpgrades } from './dashboardLogTailUpgrade.ts';
 
 // A Ray-CLI-shaped client through the portal's dashboard proxy: what `ray job submit --address
@@ -88,7 +88,9 @@ describe('the Ray CLI through the portal', () => {
     const auth = { authorization: `Bearer ${aliceToken}` };
     const version = await fetch(`${portalUrl}${dashboard}/api/version`, { headers: auth });
     expect(version.status).toBe(200);
-    const zip = zipFiles([{ path: 'x.py', bytes: Buffer.from('print("hello")\n') }]);
+    const zip = Buffer.from(
+      zipWorkingDir([{ path: 'x.py', bytes: Buffer.from('print("hello")\n') }]),
+    );
     const packageName = `_ray_pkg_${createHash('md5').update(zip).digest('hex')}.zip`;
     const packageUrl = `${portalUrl}${dashboard}/api/packages/gcs/${packageName}`;
     expect((await fetch(packageUrl, { headers: auth })).status).toBe(404);

@@ -13,6 +13,7 @@ import {
   testGpuWorker,
   testHead,
 } from '../../../test/support/startRayHeadTestServer.ts';
+import { zipWorkingDir } from '../../shared/ray/workingDirZip.ts';
 import type { AuthenticatedUser } from '../auth/authorize.ts';
 import type { KubeCache } from '../k8s/KubeCache.ts';
 import type { KubeClient } from '../k8s/KubeClient.ts';
@@ -25,7 +26,6 @@ import type { ClusterService } from './ClusterService.ts';
 import { JobService, translateRayError } from './JobService.ts';
 import { ServiceError } from './serviceErrors.ts';
 import { WorkloadCatalog } from './WorkloadCatalog.ts';
-import { zipFiles } from './zipFiles.ts';
 
 /**
  * The jobs service against a simulated Ray head over real HTTP: requests go through the portal's
@@ -118,7 +118,7 @@ afterEach(async () => {
 describe('JobService against a simulated Ray head', () => {
   it('submits with an uploaded working dir, captures status, log and GPU-seconds, and keeps them after the cluster is gone and across a restart', async () => {
     const jobs = await startJobs();
-    const zip = zipFiles([{ path: 'x.py', bytes: Buffer.from('print("hi")\n') }]);
+    const zip = Buffer.from(zipWorkingDir([{ path: 'x.py', bytes: Buffer.from('print("hi")\n') }]));
     const uploaded = await jobs.uploadPackage(ada, 'team-a', 'c1', zip);
     expect(uploaded.uri).toMatch(/^gcs:\/\/_ray_pkg_[0-9a-f]{40}\.zip$/);
     const exists = await head.request('GET', `/api/packages/gcs/${uploaded.uri.slice(6)}`);

@@ -11,9 +11,9 @@ import {
   CatalogEntryInput,
   type CatalogEntryInput as CatalogEntryInputType,
 } from '../../shared/api/jobSchemas.ts';
+import { zipWorkingDir } from '../../shared/ray/workingDirZip.ts';
 import type { Database } from '../store/database.ts';
 import { ServiceError } from './serviceErrors.ts';
-import { zipFiles } from './zipFiles.ts';
 
 /** The working dir package of the built-in workloads: the zip and its Ray package name. */
 export interface WorkloadPackage {
@@ -91,7 +91,7 @@ export class WorkloadCatalog {
         )
         .sort()
         .map((name) => ({ path: name, bytes: readFileSync(join(this.folder, name)) }));
-      const zip = zipFiles(files);
+      const zip = Buffer.from(zipWorkingDir(files));
       const hash = createHash('sha1').update(zip).digest('hex');
       this.cachedPackage = { zip, name: `_ray_pkg_${hash}.zip` };
     }
