@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { nodeRuntimeEnv } from '../../test/support/nodeRuntimeEnv.ts';
-import { startPortalProcess } from '../../test/support/startPortalProcess.ts';
+import { startPortalProcess, stopPortalProcess } from '../../test/support/startPortalProcess.ts';
 import type { CliIo } from './CliIo.ts';
 import { exitCodes } from './exitCodes.ts';
 import { runCli } from './runCli.ts';
@@ -108,13 +108,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  const child = portal;
-  if (child && child.exitCode === null) {
-    // The portal writes its data dir until it has exited; remove the folder only then.
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  // The portal writes its data dir until it has exited; remove the folder only then.
+  if (portal) await stopPortalProcess(portal);
   if (work) rmSync(work, { recursive: true, force: true, maxRetries: 3 });
 }, 30_000);
 

@@ -1,15 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { portalTestMode } from '../support/portalTestMode.ts';
 import { startDeployedPortal } from '../support/startDeployedPortal.ts';
+import {
+  startPortalProcess as spawnPortal,
+  stopPortalProcess,
+} from '../support/startPortalProcess.ts';
 
 const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
-const executable = fileURLToPath(new URL('../../bin/raydeck.js', import.meta.url));
 
 /**
  * The first admin of every e2e portal. The password reaches the server through
@@ -73,47 +74,20 @@ export async function startPortalProcess(
     throw new Error('The portal is not built: run `npm run build` before the e2e tests.');
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'raydeck-e2e-'));
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => name !== 'KUBECONFIG' && !name.startsWith('RAYDECK_'),
-    ),
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      executable,
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--log-level',
-      'warn',
-      '--data-dir',
-      dataDir,
-      ...cluster,
-      ...(options.extraArgs ?? []),
-    ],
-    {
-      cwd: packageRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...env, RAYDECK_ADMIN_PASSWORD: e2eAdmin.password },
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-
-  const stop = async () => {
-    await stopProcess(child);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
   try {
-    const url = await waitForUrl(child, () => output);
-    await waitForReady(url, child, () => output);
-    return { url, dataDir, output: () => output, stop };
+    const { url, child, output } = await spawnPortal({
+      entry: 'built',
+      dataDir,
+      adminPassword: e2eAdmin.password,
+      args: [...cluster, ...(options.extraArgs ?? [])],
+    });
+    const stop = async () => {
+      await stopPortalProcess(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    return { url, dataDir, output, stop };
   } catch (error) {
-    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
 }
@@ -137,56 +111,4 @@ async function startDeployedPortalProcess(options: PortalProcessOptions): Promis
     adminPassword: e2eAdmin.password,
   });
   return { url: portal.url, dataDir: portal.dataDir, output: portal.output, stop: portal.stop };
-}
-
-function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`portal did not start:\n${output()}`)), 30_000);
-    const onData = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(output());
-      if (match?.[1]) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`portal exited with ${code} before listening:\n${output()}`));
-    });
-  });
-}
-
-/** Polls `/readyz` every 100 ms until it answers 200, for up to 30 s or until the process ends. */
-async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`portal exited with ${child.exitCode} before ready:\n${output()}`);
-    }
-    try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.ok) return;
-      last = await response.text();
-    } catch (error) {
-      last = String(error);
-    }
-    await delay(100);
-  }
-  throw new Error(`portal at ${url} was not ready within 30 s (${last}):\n${output()}`);
-}
-
-/** Sends SIGTERM (the graceful path) and waits for the exit; SIGKILL after 10 s. */
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
