@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { get as httpGet, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,6 +9,7 @@ import { WebSocket } from 'ws';
 
 import type { KubeObject } from '../../src/sandbox/apiserver/resourceType.ts';
 import { writeSandboxKubeconfig } from '../../src/sandbox/kubeconfigFile.ts';
+import { freePort } from '../support/freePort.ts';
 import { kubectlBinary } from '../support/kubectlBinary.ts';
 import { readManifest } from '../support/readManifest.ts';
 import { type KubeRayTestWorld, startKubeRayTestWorld } from '../support/startKubeRayTestWorld.ts';
@@ -27,17 +27,6 @@ afterEach(async () => {
 const manifest = readManifest('raycluster-cpu.yaml');
 
 /** A port nothing listens on now (the OS picks it; 127.0.0.1 only). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -4,26 +4,17 @@
  * secret in the Secret raydeck-secrets — signs a user in through a real OIDC provider
  * (oidc-provider on loopback) into the team their group names.
  */
-import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CookieBrowser } from '../support/cookieBrowser.ts';
+import { freePort } from '../support/freePort.ts';
 import { type DeployedPortal, startDeployedPortal } from '../support/startDeployedPortal.ts';
 import { type OidcTestProvider, startOidcProvider } from '../support/startOidcProvider.ts';
 
 let provider: OidcTestProvider;
 let portal: DeployedPortal;
 let base: URL;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
-
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { freePort } from '../support/freePort.ts';
 import { portalTestMode } from '../support/portalTestMode.ts';
 import { type OidcTestProvider, startOidcProvider } from '../support/startOidcProvider.ts';
 import { createClusterInWizard } from './createClusterInWizard.ts';
@@ -18,15 +17,6 @@ const deployed = portalTestMode() === 'deployed';
 let provider: OidcTestProvider;
 let portal: PortalProcess;
 let browser: Browser;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   if (deployed) return;

@@ -1,9 +1,8 @@
-import { createServer } from 'node:net';
-
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { type AuthTestApp, authTestApp } from '../../../test/support/authTestApp.ts';
 import { CookieBrowser } from '../../../test/support/cookieBrowser.ts';
+import { freePort } from '../../../test/support/freePort.ts';
 import {
   type OidcTestAccount,
   type OidcTestProvider,
@@ -45,15 +44,6 @@ afterEach(async () => {
   world = undefined;
   vi.useRealTimers();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function start(extra: Pick<OidcSignInOptions, 'now' | 'fetch'> = {}): Promise<World> {
   const base = new URL(`http://127.0.0.1:${await freePort()}`);
